@@ -1,0 +1,7 @@
+/**
+ * The layers of the lecture, forward and backward side by side (the assignment surface).
+ * Batch-first shapes; every function is pure and keeps the dtype of its input.
+ */
+export { linearForward, linearBackward, type LinearCache } from "./linear.js";
+export { reluForward, reluBackward, type ReluCache } from "./relu.js";
+export { sigmoidForward, sigmoidBackward, type SigmoidCache } from "./sigmoid.js";

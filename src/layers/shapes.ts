@@ -1,0 +1,109 @@
+/**
+ * Shape and parameter checks shared by the layer functions. They run before any arithmetic, so a
+ * wrong shape gives an Error that names the function and both shapes instead of a NaN or an
+ * out-of-range read deep inside a loop. They stay in the student release (they are no solution).
+ */
+import { Tensor, shapeStr, type Shape } from "../tensor.js";
+
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array (wrap it with tensor(...))";
+  return typeof value === "object" ? "an object that is not a Tensor" : typeof value;
+}
+
+/** Throw unless `t` is a Tensor; names the function and the argument. */
+export function expectTensor(fn: string, what: string, t: unknown): asserts t is Tensor {
+  if (!(t instanceof Tensor)) throw new Error(`${fn}: ${what} must be a Tensor, got ${describe(t)}`);
+}
+
+/**
+ * Throw unless `t` is a Tensor of shape `expected` (-1 matches any size). When `other` is given,
+ * the message also shows the shape the expectation was derived from, e.g.
+ * `linearForward: W has shape [3, 5], expected [4, *] (x is [2, 4])`.
+ */
+export function checkShape(fn: string, what: string, t: unknown, expected: Shape, other?: [string, Tensor]): void {
+  expectTensor(fn, what, t);
+  const ok = t.ndim === expected.length && expected.every((d, i) => d === -1 || d === t.shape[i]);
+  if (ok) return;
+  const want = `[${expected.map((d) => (d === -1 ? "*" : String(d))).join(", ")}]`;
+  const from = other ? ` (${other[0]} is ${other[1].shapeString()})` : "";
+  throw new Error(`${fn}: ${what} has shape ${t.shapeString()}, expected ${want}${from}`);
+}
+
+/** Throw unless `t` is a Tensor with `layout.length` dimensions, e.g. layout ["N", "C", "H", "W"]. */
+export function checkRank(fn: string, what: string, t: unknown, layout: readonly string[]): void {
+  expectTensor(fn, what, t);
+  if (t.ndim !== layout.length) {
+    throw new Error(
+      `${fn}: ${what} has shape ${t.shapeString()}, expected ${layout.length} dimensions [${layout.join(", ")}]`,
+    );
+  }
+}
+
+/**
+ * Throw unless `cache` is an object holding a Tensor under each of `keys` (the cache that the
+ * matching forward function returned).
+ */
+export function checkCache(fn: string, cache: unknown, keys: readonly string[]): void {
+  const forward = fn.replace(/Backward$/, "Forward");
+  if (typeof cache !== "object" || cache === null) {
+    throw new Error(`${fn}: cache must be the cache returned by ${forward}, got ${describe(cache)}`);
+  }
+  for (const k of keys) {
+    if (!((cache as Record<string, unknown>)[k] instanceof Tensor)) {
+      throw new Error(`${fn}: cache.${k} is not a Tensor; pass the cache returned by ${forward}`);
+    }
+  }
+}
+
+/** Throw unless `dout` has exactly the shape of the forward output (`expected`). */
+export function checkUpstream(fn: string, dout: unknown, expected: Shape): void {
+  expectTensor(fn, "dout", dout);
+  if (dout.ndim !== expected.length || !expected.every((d, i) => d === dout.shape[i])) {
+    throw new Error(
+      `${fn}: dout has shape ${dout.shapeString()}, expected ${shapeStr(expected)} (the shape of the forward output)`,
+    );
+  }
+}
+
+/** Throw unless `value` is an integer ≥ `min`; names the function and the parameter. */
+export function checkInteger(fn: string, what: string, value: unknown, min: number): number {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < min) {
+    throw new Error(`${fn}: ${what} must be an integer >= ${min}, got ${String(value)}`);
+  }
+  return value;
+}
+
+/**
+ * Output size of a convolution or pooling window along one axis: (in − kernel + 2·pad)/stride + 1.
+ * Throws (naming `fn` and `axis`) when the kernel does not fit the padded input or the windows do
+ * not tile it exactly.
+ */
+export function slidingOutputSize(
+  fn: string,
+  axis: string,
+  inSize: number,
+  kernel: number,
+  stride: number,
+  pad: number,
+): number {
+  checkInteger(fn, `input ${axis}`, inSize, 1);
+  checkInteger(fn, `kernel ${axis}`, kernel, 1);
+  checkInteger(fn, "stride", stride, 1);
+  checkInteger(fn, "pad", pad, 0);
+  const padded = inSize + 2 * pad;
+  if (kernel > padded) {
+    throw new Error(
+      `${fn}: kernel ${axis} ${kernel} is larger than the padded input ${axis} ${padded} (${inSize} + 2·${pad}); ` +
+        `use a smaller kernel or more padding`,
+    );
+  }
+  const steps = (padded - kernel) / stride;
+  if (!Number.isInteger(steps)) {
+    throw new Error(
+      `${fn}: along ${axis}, (in ${inSize} − kernel ${kernel} + 2·pad ${pad}) / stride ${stride} + 1 = ` +
+        `${steps + 1} is not an integer; choose stride and pad so that stride divides ${padded - kernel}`,
+    );
+  }
+  return steps + 1;
+}
