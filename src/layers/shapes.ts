@@ -102,7 +102,7 @@ export function slidingOutputSize(
   if (!Number.isInteger(steps)) {
     throw new Error(
       `${fn}: along ${axis}, (in ${inSize} − kernel ${kernel} + 2·pad ${pad}) / stride ${stride} + 1 = ` +
-        `${steps + 1} is not an integer; choose stride and pad so that stride divides ${padded - kernel}`,
+        `${Number((steps + 1).toFixed(3))} is not an integer; choose stride and pad so that stride divides ${padded - kernel}`,
     );
   }
   return steps + 1;
