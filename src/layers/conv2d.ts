@@ -36,8 +36,11 @@ export function convOutputSize(inSize: number, kernel: number, stride: number, p
   return slidingOutputSize("convOutputSize", "size", inSize, kernel, stride, pad);
 }
 
-/** Output shape [N, F, Ho, Wo] of conv2dForward, after checking every shape and parameter. */
-function checkConvInputs(fn: string, x: Tensor, w: Tensor, b: Tensor, stride: number, pad: number): number[] {
+/**
+ * Check the inputs of a conv2d forward or backward pass (shapes, stride, pad) and return the output
+ * shape [N, F, Ho, Wo]. Fast kernels with the same contract reuse it, so their messages match.
+ */
+export function checkConv2dInputs(fn: string, x: Tensor, w: Tensor, b: Tensor, stride: number, pad: number): number[] {
   checkRank(fn, "x", x, ["N", "C", "H", "W"]);
   checkRank(fn, "w", w, ["F", "C", "KH", "KW"]);
   checkShape(fn, "w", w, [-1, x.shape[1], -1, -1], ["x", x]);
@@ -54,7 +57,7 @@ function checkConvInputs(fn: string, x: Tensor, w: Tensor, b: Tensor, stride: nu
  */
 export function conv2dForward(x: Tensor, w: Tensor, b: Tensor, params: ConvParams = {}): [Tensor, Conv2dCache] {
   const { stride = 1, pad = 0 } = params;
-  const [N, F, Ho, Wo] = checkConvInputs("conv2dForward", x, w, b, stride, pad);
+  const [N, F, Ho, Wo] = checkConv2dInputs("conv2dForward", x, w, b, stride, pad);
   const [, C, H, W] = x.shape;
   const [, , KH, KW] = w.shape;
   // BEGIN SOLUTION
@@ -93,7 +96,7 @@ export function conv2dBackward(dout: Tensor, cache: Conv2dCache): { dx: Tensor; 
   const fn = "conv2dBackward";
   checkCache(fn, cache, ["x", "w", "b"]);
   const { x, w, b, stride, pad } = cache;
-  const [N, F, Ho, Wo] = checkConvInputs(fn, x, w, b, stride, pad);
+  const [N, F, Ho, Wo] = checkConv2dInputs(fn, x, w, b, stride, pad);
   checkUpstream(fn, dout, [N, F, Ho, Wo]);
   const [, C, H, W] = x.shape;
   const [, , KH, KW] = w.shape;

@@ -77,7 +77,7 @@ export function checkInteger(fn: string, what: string, value: unknown, min: numb
 /**
  * Output size of a convolution or pooling window along one axis: (in − kernel + 2·pad)/stride + 1.
  * Throws (naming `fn` and `axis`) when the kernel does not fit the padded input or the windows do
- * not tile it exactly.
+ * not tile it exactly. `window` is the word used in messages ("window" for pooling).
  */
 export function slidingOutputSize(
   fn: string,
@@ -86,17 +86,17 @@ export function slidingOutputSize(
   kernel: number,
   stride: number,
   pad: number,
+  window: "kernel" | "window" = "kernel",
 ): number {
   checkInteger(fn, `input ${axis}`, inSize, 1);
-  checkInteger(fn, `kernel ${axis}`, kernel, 1);
+  checkInteger(fn, `${window} ${axis}`, kernel, 1);
   checkInteger(fn, "stride", stride, 1);
   checkInteger(fn, "pad", pad, 0);
   const padded = inSize + 2 * pad;
   if (kernel > padded) {
-    throw new Error(
-      `${fn}: kernel ${axis} ${kernel} is larger than the padded input ${axis} ${padded} (${inSize} + 2·${pad}); ` +
-        `use a smaller kernel or more padding`,
-    );
+    const input = pad > 0 ? `padded input ${axis} ${padded} (${inSize} + 2·${pad})` : `input ${axis} ${inSize}`;
+    const advice = window === "kernel" ? "use a smaller kernel or more padding" : "use a smaller window";
+    throw new Error(`${fn}: ${window} ${axis} ${kernel} is larger than the ${input}; ${advice}`);
   }
   const steps = (padded - kernel) / stride;
   if (!Number.isInteger(steps)) {

@@ -70,8 +70,9 @@ describe("convOutputSize", () => {
 
   it("rejects sizes that do not tile, kernels that do not fit, and bad stride/pad", () => {
     expect(() => convOutputSize(7, 3, 3, 0)).toThrow(/convOutputSize: .*= 2\.333 is not an integer/);
-    expect(() => convOutputSize(3, 5, 1, 0)).toThrow("convOutputSize: kernel size 5 is larger than the padded input size 3");
-    expect(() => convOutputSize(3, 5, 1, 1)).not.toThrow();
+    expect(() => convOutputSize(3, 5, 1, 0)).toThrow("convOutputSize: kernel size 5 is larger than the input size 3; use a smaller kernel or more padding");
+    expect(() => convOutputSize(2, 5, 1, 1)).toThrow("convOutputSize: kernel size 5 is larger than the padded input size 4 (2 + 2·1)");
+    expect(convOutputSize(3, 5, 1, 1)).toBe(1);
     expect(() => convOutputSize(7, 3, 0, 0)).toThrow("convOutputSize: stride must be an integer >= 1, got 0");
     expect(() => convOutputSize(7, 3, 1, -1)).toThrow("convOutputSize: pad must be an integer >= 0, got -1");
     expect(() => convOutputSize(7, 3, 1.5, 0)).toThrow("stride must be an integer >= 1, got 1.5");
@@ -225,7 +226,7 @@ describe("conv2d contracts", () => {
       "conv2dForward: along height, (in 5 − kernel 3 + 2·pad 0) / stride 3 + 1 = 1.667 is not an integer",
     );
     expect(() => conv2dForward(rnd([1, 3, 2, 5], 1), w, b, { stride: 1, pad: 0 })).toThrow(
-      "conv2dForward: kernel height 3 is larger than the padded input height 2",
+      "conv2dForward: kernel height 3 is larger than the input height 2",
     );
     expect(() => conv2dForward(x3, w2, tensor([0]), { stride: 2, pad: 1 })).toThrow(/conv2dForward: along height.*not an integer/);
     const [, cache] = conv2dForward(x, w, b, { stride: 1, pad: 1 });
