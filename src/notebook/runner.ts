@@ -1,0 +1,177 @@
+// Running a notebook the way Jupyter does: one tslab kernel, code cells in order, outputs written
+// back into the notebook; the first failing cell stops the run and is reported.
+import { basename, dirname, join, resolve } from "node:path";
+import { Kernel, type ExecuteResult } from "./kernel.js";
+import { writeFileAtomic } from "./files.js";
+import { errorFromCell, OutputCollector, type ErrorInfo } from "./outputs.js";
+import {
+  joinSource, readNotebook, serializeNotebook, TSLAB_KERNELSPEC, type CodeCell, type Notebook,
+} from "./nbformat.js";
+
+export interface RunOptions {
+  /** Per-cell limit in ms (default 120 000): then the kernel is interrupted, and killed if that fails. */
+  timeoutPerCell?: number;
+  /** Kernel working directory (default: the notebook's folder, as Jupyter does). */
+  cwd?: string;
+  /** Called after each code cell. */
+  onCell?: (event: CellEvent) => void;
+  /** Go on after a failing cell (as nbconvert --allow-errors); default false: stop at the first. */
+  allowErrors?: boolean;
+  /** Limit for the kernel to start, ms (default 60 000). */
+  startTimeout?: number;
+}
+
+export interface CellEvent {
+  notebook: string;
+  /** 1-based position among all cells of the notebook. */
+  cell: number;
+  cells: number;
+  executionCount: number;
+  status: ExecuteResult["status"];
+  ms: number;
+  error?: ErrorInfo;
+}
+
+export interface CellFailure extends ErrorInfo {
+  notebook: string;
+  /** 1-based position among all cells (markdown included), as a reader counts them. */
+  cell: number;
+  cellId: string;
+  executionCount: number | null;
+  kind: "error" | "timeout" | "died";
+}
+
+export interface RunResult {
+  notebook: Notebook;
+  failures: CellFailure[];
+  timings: { kernelStartMs: number; cells: { cell: number; ms: number }[]; totalMs: number };
+  /** The kernel's process id (gone by the time runNotebook returns). */
+  kernelPid: number;
+}
+
+/** Execute every code cell of the .ipynb at `path` in a fresh tslab kernel; the kernel is always shut down. */
+export async function runNotebook(path: string, options: RunOptions = {}): Promise<RunResult> {
+  const t0 = performance.now();
+  const nb = readNotebook(path);
+  const name = path;
+  const timeout = options.timeoutPerCell ?? 120_000;
+  const kernel = await Kernel.start({ cwd: options.cwd ?? dirname(resolve(path)), startTimeoutMs: options.startTimeout });
+  const kernelStartMs = performance.now() - t0;
+  const failures: CellFailure[] = [];
+  const cellTimes: { cell: number; ms: number }[] = [];
+  try {
+    nb.metadata.kernelspec = TSLAB_KERNELSPEC;
+    if (kernel.kernelInfo.language_info) nb.metadata.language_info = kernel.kernelInfo.language_info;
+    const collector = new OutputCollector();
+    let count = 0;
+    let stopped = false;
+    for (const [i, cell] of nb.cells.entries()) {
+      if (cell.cell_type !== "code") continue;
+      cell.outputs = [];
+      cell.execution_count = null;
+      if (stopped || joinSource(cell.source).trim() === "") continue;
+      const executionCount = ++count;
+      cell.execution_count = executionCount;
+      const alive = await kernel.heartbeat();
+      const result: ExecuteResult = alive
+        ? await kernel.execute(joinSource(cell.source), {
+          timeoutMs: timeout,
+          onOutput: (msg) => collector.add(cell, msg, executionCount),
+        })
+        : { status: "died", killed: false, ms: 0 };
+      cellTimes.push({ cell: i + 1, ms: result.ms });
+      const failure = result.status === "ok" ? undefined : describeFailure(name, i + 1, cell, result, timeout, kernel);
+      if (failure) failures.push(failure);
+      options.onCell?.({
+        notebook: name, cell: i + 1, cells: nb.cells.length, executionCount, status: result.status, ms: result.ms,
+        error: failure,
+      });
+      if (failure && (!options.allowErrors || kernel.exited)) stopped = true;
+    }
+  } finally {
+    await kernel.shutdown();
+  }
+  return { notebook: nb, failures, timings: { kernelStartMs, cells: cellTimes, totalMs: performance.now() - t0 }, kernelPid: kernel.pid };
+}
+
+function describeFailure(
+  notebook: string, cellNo: number, cell: CodeCell, result: ExecuteResult, timeoutMs: number, kernel: Kernel,
+): CellFailure {
+  const base = { notebook, cell: cellNo, cellId: cell.id, executionCount: cell.execution_count };
+  if (result.status === "timeout") {
+    const how = result.killed ? "the interrupt did not stop it, so the kernel was killed" : "the kernel was interrupted";
+    return {
+      ...base, kind: "timeout", ename: "CellTimeoutError",
+      evalue: `cell ${cellNo} did not finish within ${timeoutMs / 1000} s; ${how}`,
+      traceback: errorFromCell(cell).traceback,
+    };
+  }
+  if (result.status === "died") {
+    return {
+      ...base, kind: "died", ename: "DeadKernelError",
+      evalue: kernel.exited
+        ? `the kernel died while running cell ${cellNo} (${kernel.describeExit()})`
+        : `the kernel stopped answering heartbeats before cell ${cellNo}`,
+      traceback: kernel.log.slice(-20),
+    };
+  }
+  return { ...base, kind: "error", ...errorFromCell(cell) };
+}
+
+/** One line per failure: "nb.ipynb: cell 7 [4]: TypeError: bad". */
+export function formatFailure(f: CellFailure): string {
+  const count = f.executionCount === null ? "" : ` [${f.executionCount}]`;
+  return `${f.notebook}: cell ${f.cell}${count}: ${f.ename}: ${f.evalue}`;
+}
+
+export interface RunCommandOptions {
+  /** Write executed notebooks into this folder (same file names). */
+  out?: string;
+  /** Overwrite each notebook with its executed version. */
+  inPlace?: boolean;
+  /** Per-cell limit in seconds (default 120). */
+  timeout?: number;
+  allowErrors?: boolean;
+  /** Where progress goes (default process.stdout). */
+  log?: (line: string) => void;
+}
+
+/** `nnkit run NOTEBOOK…`: run each notebook, print progress per cell, write results; returns the number of failed notebooks. */
+export async function runNotebooksCommand(paths: string[], options: RunCommandOptions = {}): Promise<number> {
+  const log = options.log ?? ((line: string) => process.stdout.write(line + "\n"));
+  if (options.out && options.inPlace) throw new Error("nnkit run: give either --out DIR or --in-place, not both");
+  let failed = 0;
+  for (const path of paths) {
+    log(`${path}: starting kernel`);
+    let result: RunResult;
+    try {
+      result = await runNotebook(path, {
+        timeoutPerCell: (options.timeout ?? 120) * 1000,
+        allowErrors: options.allowErrors,
+        onCell: (e) => {
+          const what = e.status === "ok" ? "ok" : `FAILED ${e.error?.ename}: ${firstLine(e.error?.evalue ?? "")}`;
+          log(`  cell ${e.cell}/${e.cells} [${e.executionCount}] ${what} (${Math.round(e.ms)} ms)`);
+        },
+      });
+    } catch (e) {
+      failed++;
+      log(`${path}: could not run: ${(e as Error).message}`);
+      continue;
+    }
+    const { timings, failures } = result;
+    const target = options.inPlace ? path : options.out ? join(options.out, basename(path)) : undefined;
+    if (target) writeFileAtomic(target, serializeNotebook(result.notebook));
+    if (failures.length > 0) failed++;
+    for (const f of failures) log(`  ${formatFailure(f)}`);
+    log(
+      `${path}: ${failures.length === 0 ? "ok" : "FAILED"} — kernel start ${(timings.kernelStartMs / 1000).toFixed(1)} s, ` +
+      `${timings.cells.length} cells, total ${(timings.totalMs / 1000).toFixed(1)} s${target ? `, written to ${target}` : ""}`,
+    );
+  }
+  log(`notebooks: ${paths.length - failed} ok, ${failed} failed`);
+  return failed;
+}
+
+function firstLine(s: string): string {
+  return s.split("\n")[0] ?? "";
+}
