@@ -71,7 +71,7 @@ describe("loadMnist", () => {
     expect(() => loadMnist({ split: "test", limit: -1 })).toThrow(/limit must be a whole number/);
   });
 
-  it("reads gzipped files from a user folder", () => {
+  it("reads gzipped files and the dotted file names from a user folder", () => {
     const raw = rawTestPixels();
     const dir = join(tmp.dir, "gz");
     mkdirSync(dir);
@@ -81,6 +81,12 @@ describe("loadMnist", () => {
     expect(set.count).toBe(3);
     expect(Array.from(set.labels)).toEqual([7, 2, 1]);
     expect(set.images.data[783 + 400]).toBe(raw[783 + 400] / 255);
+
+    const dotted = join(tmp.dir, "dotted"); // the "t10k-images.idx3-ubyte" spelling of some mirrors
+    mkdirSync(dotted);
+    writeFileSync(join(dotted, "t10k-images.idx3-ubyte"), idxBytes([1, 28, 28], raw.subarray(0, 784)));
+    writeFileSync(join(dotted, "t10k-labels.idx1-ubyte"), idxBytes([1], [7]));
+    expect(Array.from(loadMnist({ split: "test", dir: dotted }).labels)).toEqual([7]);
   });
 
   it("explains missing, truncated and mismatched files", () => {
