@@ -1,0 +1,128 @@
+/**
+ * A kernel engine: the few primitives the fast kernels are built from (GEMM, im2col/col2im and the
+ * per-image convolution loops), working on float32 data in the engine's own linear memory.
+ * Pointers are byte offsets into that memory; matrices are (pointer, row stride, column stride)
+ * with strides counted in floats, so a transposed operand is the same data with swapped strides.
+ *
+ * Two engines implement it: WebAssembly SIMD (./wasm.ts, optionally on several threads) and
+ * plain TypeScript loops (./fallback.ts) for machines without WebAssembly SIMD.
+ */
+
+/** The primitives, with the same signatures in the WebAssembly module and in the TypeScript fallback. */
+export interface Primitives {
+  /** C[M×N] = A[M×K]·B[K×N] (C += … when accumulate ≠ 0); `work` = gemmWorkBytes() bytes of scratch. */
+  gemm(
+    M: number, N: number, K: number,
+    pA: number, rsA: number, csA: number,
+    pB: number, rsB: number, csB: number,
+    pC: number, ldc: number, accumulate: number, work: number,
+  ): void;
+  /** Scratch bytes one gemm call needs. */
+  gemmWorkBytes(): number;
+  /** col [C·KH·KW, Ho·Wo] at pCol from one image [C, H, W] at pX. */
+  im2col(pX: number, C: number, H: number, W: number, KH: number, KW: number, stride: number, pad: number, Ho: number, Wo: number, pCol: number): void;
+  /** One image [C, H, W] at pX = adjoint of im2col applied to col at pCol (overwritten). */
+  col2im(pCol: number, C: number, H: number, W: number, KH: number, KW: number, stride: number, pad: number, Ho: number, Wo: number, pX: number): void;
+  /** out[n] = w·im2col(x[n]) + b for n in [n0, n1) (see assembly/conv2d.as for the argument list). */
+  convForwardRange(...args: number[]): void;
+  /** dw += dout[n]·im2col(x[n])ᵀ and dx[n] = col2im(wᵀ·dout[n]) for n in [n0, n1). */
+  convBackwardRange(...args: number[]): void;
+}
+
+/** Names of the primitives that may run on several threads at once (each on its own range). */
+export type ParallelKernel = "gemm" | "convForwardRange" | "convBackwardRange";
+
+/** An engine: primitives plus memory management and (optionally) parallel execution. */
+export interface Engine extends Primitives {
+  /** "wasm-simd" or "js". */
+  readonly name: string;
+  /** Threads a parallel() call may use (1 = the calling thread only). */
+  readonly threads: number;
+  /** The whole linear memory as float32 (take a fresh view after any alloc: memory may grow). */
+  f32(): Float32Array;
+  /** Reserve `bytes` (64-byte aligned) and return its pointer; valid until release() of an earlier mark. */
+  alloc(bytes: number): number;
+  /** Current top of the allocation stack, for release(). */
+  mark(): number;
+  /** Free everything allocated after `mark`. */
+  release(mark: number): void;
+  /** Call `kernel` once per argument list, in parallel when threads > 1; returns when all are done. */
+  parallel(kernel: ParallelKernel, argLists: number[][]): void;
+}
+
+/** Memory management shared by the engines: a bump allocator over their linear memory. */
+export abstract class ArenaEngine {
+  protected abstract readonly arena: Arena;
+
+  alloc(bytes: number): number {
+    return this.arena.alloc(bytes);
+  }
+  mark(): number {
+    return this.arena.mark();
+  }
+  release(mark: number): void {
+    this.arena.release(mark);
+  }
+}
+
+/** Bump allocator over a linear memory that can grow; `grow(bytes)` must make the memory at least that large. */
+export class Arena {
+  private top: number;
+
+  constructor(
+    base: number,
+    private readonly size: () => number,
+    private readonly grow: (bytes: number) => void,
+  ) {
+    this.top = align(base);
+  }
+
+  alloc(bytes: number): number {
+    const p = this.top;
+    this.top = align(p + bytes);
+    if (this.top > this.size()) this.grow(this.top);
+    return p;
+  }
+
+  mark(): number {
+    return this.top;
+  }
+
+  release(mark: number): void {
+    this.top = mark;
+  }
+}
+
+function align(p: number): number {
+  return (p + 63) & ~63;
+}
+
+/** Run `body` with engine `e`; everything it allocates in engine memory is freed when it returns. */
+export function withEngineMemory<T>(e: Engine, body: () => T): T {
+  const mark = e.mark();
+  try {
+    return body();
+  } finally {
+    e.release(mark);
+  }
+}
+
+/** Copy `data` into engine memory; returns its pointer. */
+export function put(e: Engine, data: Float32Array): number {
+  const p = e.alloc(data.length * 4);
+  e.f32().set(data, p >> 2);
+  return p;
+}
+
+/** A fresh Float32Array copy of `n` floats at pointer `p`. */
+export function take(e: Engine, p: number, n: number): Float32Array {
+  return e.f32().slice(p >> 2, (p >> 2) + n);
+}
+
+/** Split [0, n) into at most `parts` contiguous ranges whose bounds are multiples of `multiple`. */
+export function splitRange(n: number, parts: number, multiple = 1): [number, number][] {
+  const ranges: [number, number][] = [];
+  const chunk = Math.ceil(n / parts / multiple) * multiple;
+  for (let start = 0; start < n; start += chunk) ranges.push([start, Math.min(n, start + chunk)]);
+  return ranges;
+}

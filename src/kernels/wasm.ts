@@ -1,0 +1,117 @@
+/**
+ * The WebAssembly SIMD engine: loads kernels.wasm (compiled from ./assembly by build-wasm.mjs),
+ * gives it one shared linear memory, and runs kernels on worker threads when asked to.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { Arena, ArenaEngine, type Engine, type ParallelKernel, type Primitives } from "./engine.js";
+import { ThreadPool } from "./threads.js";
+import { webAssembly, type WasmApi, type WasmMemory, type WasmModule } from "./webassembly.js";
+
+const PAGE = 65536;
+const MAX_PAGES = 16384; // 1 GiB of address space reserved; only what is used is committed
+
+// (module (func (result v128) (i32.const 0) (i8x16.splat) (i8x16.popcnt)))
+const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11]);
+
+/** Why the WebAssembly engine cannot run here, or null when it can. */
+export function wasmUnavailableReason(): string | null {
+  if (webAssembly === undefined) return "WebAssembly is not available";
+  if (!webAssembly.validate(SIMD_PROBE)) return "WebAssembly SIMD is not supported";
+  try {
+    new webAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+  } catch {
+    return "shared WebAssembly memory is not supported";
+  }
+  if (wasmFile() === null) return "kernels.wasm was not built (run `npm run build:kernels`)";
+  return null;
+}
+
+/** Path of the compiled kernels: next to this file in dist/, or in dist/ when running from src/. */
+function wasmFile(): string | null {
+  for (const rel of ["./kernels.wasm", "../../dist/src/kernels/kernels.wasm"]) {
+    const path = fileURLToPath(new URL(rel, import.meta.url));
+    if (existsSync(path)) return path;
+  }
+  return null;
+}
+
+const KERNELS: readonly ParallelKernel[] = ["gemm", "convForwardRange", "convBackwardRange"];
+
+export class WasmEngine extends ArenaEngine implements Engine {
+  readonly name = "wasm-simd";
+  readonly threads: number;
+  private readonly memory: WasmMemory;
+  private readonly module: WasmModule;
+  private readonly exports: Primitives & { heapBase(): number };
+  protected readonly arena: Arena;
+  private view: Float32Array;
+  private pool: ThreadPool | null = null;
+
+  /** Load the module; `threads` ≥ 1 is the number of threads parallel() may use (workers start lazily). */
+  constructor(threads: number) {
+    super();
+    const file = wasmFile();
+    const wa: WasmApi | undefined = webAssembly;
+    if (file === null || wa === undefined) throw new Error("WasmEngine: kernels.wasm not found; run `npm run build:kernels`");
+    this.module = new wa.Module(readFileSync(file));
+    this.memory = new wa.Memory({ initial: 16, maximum: MAX_PAGES, shared: true });
+    const instance = new wa.Instance(this.module, { env: { memory: this.memory } });
+    this.exports = instance.exports as unknown as Primitives & { heapBase(): number };
+    this.view = new Float32Array(this.memory.buffer);
+    this.threads = Math.max(1, Math.floor(threads));
+    this.arena = new Arena(
+      this.exports.heapBase(),
+      () => this.memory.buffer.byteLength,
+      (bytes) => {
+        const pages = Math.ceil((bytes - this.memory.buffer.byteLength) / PAGE);
+        if (this.memory.buffer.byteLength / PAGE + pages > MAX_PAGES) {
+          throw new Error(`nnkit kernels: out of kernel memory (${bytes} bytes asked, at most ${MAX_PAGES * PAGE})`);
+        }
+        this.memory.grow(pages);
+      },
+    );
+  }
+
+  f32(): Float32Array {
+    if (this.view.buffer.byteLength !== this.memory.buffer.byteLength) this.view = new Float32Array(this.memory.buffer);
+    return this.view;
+  }
+
+  parallel(kernel: ParallelKernel, argLists: number[][]): void {
+    const f = this.exports[kernel] as (...args: number[]) => void;
+    if (argLists.length <= 1 || this.threads === 1) {
+      for (const args of argLists) f(...args);
+      return;
+    }
+    this.pool ??= new ThreadPool(this.module, this.memory, this.threads - 1, KERNELS);
+    for (let i = 0; i < argLists.length; i += this.threads) {
+      this.pool.parallel(kernel, argLists.slice(i, i + this.threads), (args) => f(...args));
+    }
+  }
+
+  /** Stop the worker threads (they are started again on demand). */
+  close(): void {
+    this.pool?.close();
+    this.pool = null;
+  }
+
+  gemm(...args: Parameters<Primitives["gemm"]>): void {
+    this.exports.gemm(...args);
+  }
+  gemmWorkBytes(): number {
+    return this.exports.gemmWorkBytes();
+  }
+  im2col(...args: Parameters<Primitives["im2col"]>): void {
+    this.exports.im2col(...args);
+  }
+  col2im(...args: Parameters<Primitives["col2im"]>): void {
+    this.exports.col2im(...args);
+  }
+  convForwardRange(...args: number[]): void {
+    this.exports.convForwardRange(...args);
+  }
+  convBackwardRange(...args: number[]): void {
+    this.exports.convBackwardRange(...args);
+  }
+}
