@@ -7,3 +7,9 @@ export { reluForward, reluBackward, type ReluCache } from "./relu.js";
 export { sigmoidForward, sigmoidBackward, type SigmoidCache } from "./sigmoid.js";
 export { conv2dForward, conv2dBackward, convOutputSize, type ConvParams, type Conv2dCache } from "./conv2d.js";
 export { maxPool2dForward, maxPool2dBackward, type PoolParams, type MaxPool2dCache } from "./maxpool2d.js";
+export {
+  batchNormForward,
+  batchNormBackward,
+  type BatchNormParams,
+  type BatchNormCache,
+} from "./batchnorm.js";
