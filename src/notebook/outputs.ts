@@ -92,10 +92,8 @@ export function errorFromCell(cell: CodeCell): ErrorInfo {
 /** "…\nTypeError: bad\n    at …" → {ename: TypeError, evalue: bad}; "1:5 - Cannot find name 'x'." → CompileError. */
 export function parseErrorText(stderr: string): ErrorInfo {
   const lines = stderr.split("\n").filter((l) => l.trim() !== "");
-  const diagnostics = lines.filter((l) => /^(\S+ )?\d+:\d+ - /.test(l));
-  if (diagnostics.length > 0) {
-    return { ename: "CompileError", evalue: diagnostics.map((l) => l.replace(/^(\S+ )?/, "")).join("; "), traceback: lines };
-  }
+  const diagnostics = lines.map((l) => /^(?:\S+ )?(\d+:\d+ - .*)$/.exec(l)?.[1]).filter((d) => d !== undefined);
+  if (diagnostics.length > 0) return { ename: "CompileError", evalue: diagnostics.join("; "), traceback: lines };
   for (const line of lines) {
     const m = /^(?:Uncaught )?([A-Za-z_$][\w$]*(?:Error|Exception))(?: \[\w+\])?: ?(.*)$/.exec(line);
     if (m) return { ename: m[1]!, evalue: m[2]!, traceback: lines };

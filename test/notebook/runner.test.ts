@@ -1,0 +1,101 @@
+// Runs fixture notebooks through the real tslab kernel (needs `npm run build` for the "nnkit" import).
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { Kernel } from "../../src/notebook/kernel.js";
+import { runNotebook, runNotebooksCommand } from "../../src/notebook/runner.js";
+import { parseNotebook, serializeNotebook, validateNotebook, joinSource, type CodeCell, type Notebook } from "../../src/notebook/nbformat.js";
+
+const fixtures = join(import.meta.dirname, "fixtures");
+const root = join(import.meta.dirname, "..", "..");
+
+function gone(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "ESRCH";
+  }
+}
+
+const code = (nb: Notebook, cellNo: number) => nb.cells[cellNo - 1] as CodeCell;
+const text = (nb: Notebook, cellNo: number) =>
+  code(nb, cellNo).outputs.map((o) => (o.output_type === "stream" ? `${o.name}:${joinSource(o.text)}` : o.output_type)).join("");
+
+beforeAll(() => {
+  execFileSync(process.execPath, [join(root, "scripts", "link-self.mjs")]);
+});
+
+describe("runNotebook through tslab", () => {
+  it("runs cells in order, applies display updates, stops at the failing cell and reports it", async () => {
+    const seen: number[] = [];
+    const { notebook: nb, failures, timings, kernelPid } = await runNotebook(join(fixtures, "basic.ipynb"), {
+      timeoutPerCell: 30_000,
+      onCell: (e) => seen.push(e.cell),
+    });
+    expect(seen).toEqual([2, 3, 4, 5, 6, 7]);
+    expect(text(nb, 2)).toBe("stdout:2x2\n"); // `import { tensor } from "nnkit"` resolved
+    expect(text(nb, 3)).toBe("stdout:40\n"); // last expression printed by tslab
+    expect(code(nb, 4).outputs).toEqual([{ output_type: "display_data", data: { "text/plain": ["done"] }, metadata: {} }]);
+    expect(text(nb, 5)).toBe("stdout:awaited 7\n");
+    expect(text(nb, 6)).toBe("stderr:a warning\n");
+    expect(nb.cells.map((c) => (c.cell_type === "code" ? c.execution_count : "md"))).toEqual(["md", 1, 2, 3, 4, 5, 6, null]);
+    expect(code(nb, 8).outputs).toEqual([]);
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toMatchObject({ cell: 7, cellId: "c7", executionCount: 6, kind: "error", ename: "RangeError", evalue: "fixture failure" });
+    expect(timings.cells.map((c) => c.cell)).toEqual([2, 3, 4, 5, 6, 7]);
+    expect(timings.kernelStartMs).toBeGreaterThan(0);
+    const written = parseNotebook(serializeNotebook(nb));
+    expect(validateNotebook(written)).toEqual([]);
+    expect(written.nbformat_minor).toBe(5);
+    expect(written.metadata.kernelspec).toEqual({ name: "tslab", display_name: "TypeScript", language: "typescript" });
+    expect(gone(kernelPid)).toBe(true);
+  }, 60_000);
+
+  it("interrupts a cell that runs too long, kills the kernel when the interrupt cannot stop it", async () => {
+    const { notebook: nb, failures, kernelPid } = await runNotebook(join(fixtures, "timeout.ipynb"), {
+      timeoutPerCell: 2000,
+      allowErrors: true,
+    });
+    expect(failures.map((f) => [f.cell, f.kind, f.ename])).toEqual([
+      [2, "timeout", "CellTimeoutError"],
+      [4, "timeout", "CellTimeoutError"],
+    ]);
+    expect(failures[0]!.evalue).toBe("cell 2 did not finish within 2 s; the kernel was interrupted");
+    expect(failures[1]!.evalue).toMatch(/kernel was killed/);
+    expect(text(nb, 3)).toBe("stdout:still alive\n"); // the interrupted kernel kept its state and went on
+    expect(code(nb, 5).execution_count).toBeNull();
+    expect(gone(kernelPid)).toBe(true);
+  }, 60_000);
+
+  it("the command writes executed notebooks and counts failed ones", async () => {
+    const lines: string[] = [];
+    const out = join(root, "node_modules", ".cache", "nnkit-test-run");
+    const failed = await runNotebooksCommand([join(fixtures, "basic.ipynb")], { out, timeout: 30, log: (l) => lines.push(l) });
+    expect(failed).toBe(1);
+    expect(lines.filter((l) => /^  cell 7\/8 \[6\] FAILED RangeError: fixture failure \(\d+ ms\)$/.test(l))).toHaveLength(1);
+    expect(lines.at(-1)).toBe("notebooks: 0 ok, 1 failed");
+    expect(validateNotebook(parseNotebook(readFileSync(join(out, "basic.ipynb"), "utf8")))).toEqual([]);
+  }, 60_000);
+});
+
+describe("Kernel", () => {
+  it("notices a kernel that stops answering heartbeats and one whose process exits", async () => {
+    const kernel = await Kernel.start({ cwd: fixtures });
+    try {
+      expect(await kernel.heartbeat()).toBe(true);
+      process.kill(kernel.pid, "SIGSTOP");
+      expect(await kernel.heartbeat(500)).toBe(false);
+      process.kill(kernel.pid, "SIGCONT");
+      expect(await kernel.heartbeat()).toBe(true);
+      const r = await kernel.execute("process.exit(3)", { timeoutMs: 10_000 });
+      expect(r.status).toBe("died");
+      expect(kernel.describeExit()).toBe("exit code 3");
+      expect(await kernel.heartbeat()).toBe(false);
+    } finally {
+      await kernel.shutdown();
+    }
+    expect(gone(kernel.pid)).toBe(true);
+  }, 60_000);
+});
