@@ -1,0 +1,59 @@
+/**
+ * The layer functions that the layer objects (modules.ts) call, gathered in one table.
+ *
+ * Every layer object does its arithmetic through `this.ops.<name>(…)`, where `ops` comes from
+ * `opsFor(dtype)` below. Today both dtypes use the readable reference loops of src/layers/. The
+ * fast float32 kernels plug in here, in ONE place: change `float32Ops` to a table whose entries
+ * are the fast functions (same signatures and contracts), and every float32 model uses them.
+ * float64 (gradient checks, grading) keeps the reference loops.
+ *
+ * A layer can also be given its own table (`{ ops }` in its options), e.g. to compare a fast
+ * kernel with the reference inside one model.
+ */
+import { batchNormBackward, batchNormForward } from "../layers/batchnorm.js";
+import { conv2dBackward, conv2dForward } from "../layers/conv2d.js";
+import { linearBackward, linearForward } from "../layers/linear.js";
+import { maxPool2dBackward, maxPool2dForward } from "../layers/maxpool2d.js";
+import { reluBackward, reluForward } from "../layers/relu.js";
+import { sigmoidBackward, sigmoidForward } from "../layers/sigmoid.js";
+import { DType } from "../tensor.js";
+
+/** The table of forward/backward functions a layer object may call (contracts as in src/layers/). */
+export interface Ops {
+  linearForward: typeof linearForward;
+  linearBackward: typeof linearBackward;
+  reluForward: typeof reluForward;
+  reluBackward: typeof reluBackward;
+  sigmoidForward: typeof sigmoidForward;
+  sigmoidBackward: typeof sigmoidBackward;
+  conv2dForward: typeof conv2dForward;
+  conv2dBackward: typeof conv2dBackward;
+  maxPool2dForward: typeof maxPool2dForward;
+  maxPool2dBackward: typeof maxPool2dBackward;
+  batchNormForward: typeof batchNormForward;
+  batchNormBackward: typeof batchNormBackward;
+}
+
+/** The readable reference loops of src/layers/. */
+export const referenceOps: Readonly<Ops> = Object.freeze({
+  linearForward,
+  linearBackward,
+  reluForward,
+  reluBackward,
+  sigmoidForward,
+  sigmoidBackward,
+  conv2dForward,
+  conv2dBackward,
+  maxPool2dForward,
+  maxPool2dBackward,
+  batchNormForward,
+  batchNormBackward,
+});
+
+/** What float32 layers use. THE SWITCH for fast kernels: replace `referenceOps` with the fast table. */
+const float32Ops: Readonly<Ops> = referenceOps;
+
+/** The table a layer of the given dtype uses by default: float64 → reference loops, float32 → float32Ops. */
+export function opsFor(dtype: DType): Readonly<Ops> {
+  return dtype === "float32" ? float32Ops : referenceOps;
+}

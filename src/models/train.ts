@@ -1,0 +1,192 @@
+/**
+ * The training loop: epochs of shuffled mini-batches; each step is forward → loss → backward →
+ * optimizer step. Records the loss of every step and, per epoch, the mean loss, the training
+ * accuracy and the validation accuracy; reports progress through a callback.
+ *
+ * If the loss or any layer's output becomes NaN or Infinity, training stops with an Error naming
+ * the epoch, the step and the layer.
+ */
+import { gatherLabels, gatherRows, orderedBatches, shuffledBatches } from "../data/batches.js";
+import { Labels, LossResult, softmaxCrossEntropy, svmLoss } from "../losses.js";
+import { Optimizer, OptimizerName, makeOptimizer } from "../optim.js";
+import { Rng } from "../random.js";
+import { Tensor } from "../tensor.js";
+import { argmaxRows } from "./update-rule.js";
+import { NonFiniteError, Sequential } from "./sequential.js";
+
+/** Training data: x [N, ...] (what the model's first layer takes) and N integer labels; optional validation set. */
+export interface TrainData {
+  x: Tensor;
+  y: Labels;
+  xVal?: Tensor;
+  yVal?: Labels;
+}
+
+/** What the progress callback receives after every step. */
+export interface ProgressInfo {
+  /** 1-based epoch and step within the epoch. */
+  epoch: number;
+  epochs: number;
+  step: number;
+  stepsPerEpoch: number;
+  /** Loss of this step's mini-batch. */
+  loss: number;
+  /** Training images per second since the start. */
+  imagesPerSecond: number;
+  /** Seconds since the start. */
+  elapsed: number;
+}
+
+/** What the epoch callback receives at the end of every epoch. */
+export interface EpochInfo {
+  epoch: number;
+  loss: number;
+  trainAcc: number;
+  valAcc: number | null;
+  elapsed: number;
+}
+
+export interface TrainOptions {
+  /** Passes over the training data (default 1). */
+  epochs?: number;
+  /** Examples per step (default 64). */
+  batchSize?: number;
+  /** An optimizer object, or a name for makeOptimizer (default "adam"); `lr` is passed to makeOptimizer. */
+  optimizer?: Optimizer | OptimizerName;
+  lr?: number;
+  /** 'softmax' (cross-entropy, default) or 'svm' (multiclass hinge). */
+  loss?: "softmax" | "svm";
+  /** Seed of the mini-batch shuffling (default 0). */
+  seed?: number;
+  /** Train on the first `limit` examples only. */
+  limit?: number;
+  /** Batch size for the validation pass (default 256). */
+  evalBatchSize?: number;
+  onProgress?: (info: ProgressInfo) => void;
+  onEpoch?: (info: EpochInfo) => void;
+}
+
+/** Per-epoch loss and accuracies, and the loss of every step. */
+export interface TrainHistory {
+  /** Mean training loss of each epoch. */
+  loss: number[];
+  /** Training accuracy of each epoch, counted on the mini-batches as they were trained on. */
+  trainAcc: number[];
+  /** Validation accuracy after each epoch (empty without a validation set). */
+  valAcc: number[];
+  /** Loss of every step, in order. */
+  stepLoss: number[];
+  /** Wall time in seconds and training images per second. */
+  seconds: number;
+  imagesPerSecond: number;
+}
+
+const LOSSES: Record<"softmax" | "svm", (s: Tensor, y: Labels) => LossResult> = {
+  softmax: softmaxCrossEntropy,
+  svm: svmLoss,
+};
+
+function checkData(fn: string, x: Tensor, y: Labels, what: string): void {
+  if (!(x instanceof Tensor) || x.ndim < 2) {
+    throw new Error(`${fn}: ${what} must be a Tensor [N, ...] with a batch dimension, got ${x instanceof Tensor ? x.shapeString() : typeof x}`);
+  }
+  if (x.shape[0] !== y.length) throw new Error(`${fn}: ${what} has ${x.shape[0]} rows (shape ${x.shapeString()}) but there are ${y.length} labels`);
+}
+
+function countCorrect(scores: Tensor, y: ArrayLike<number>): number {
+  const p = argmaxRows(scores.reshape([scores.shape[0], -1]));
+  let ok = 0;
+  for (let i = 0; i < p.length; i++) if (p[i] === y[i]) ok++;
+  return ok;
+}
+
+/**
+ * Train `model` in place on data.x [N, ...] / data.y [N] with mini-batch steps.
+ * Returns the history; throws "training diverged at epoch E step S: output of layer L (name)
+ * contains NaN; try a smaller learning rate" when the numbers blow up.
+ */
+export function train(model: Sequential, data: TrainData, opts: TrainOptions = {}): TrainHistory {
+  checkData("train", data.x, data.y, "x");
+  if (data.xVal || data.yVal) {
+    if (!data.xVal || !data.yVal) throw new Error("train: give both xVal and yVal, or neither");
+    checkData("train", data.xVal, data.yVal, "xVal");
+  }
+  const epochs = opts.epochs ?? 1;
+  const batchSize = opts.batchSize ?? 64;
+  const N = Math.min(data.x.shape[0], opts.limit ?? Infinity);
+  const optimizer = typeof opts.optimizer === "object" ? opts.optimizer : makeOptimizer(opts.optimizer ?? "adam", opts.lr === undefined ? {} : { lr: opts.lr });
+  const lossFn = LOSSES[opts.loss ?? "softmax"];
+  if (!lossFn) throw new Error(`train: unknown loss "${opts.loss}"; choose 'softmax' or 'svm'`);
+  const rng = new Rng(opts.seed ?? 0);
+  const stepsPerEpoch = Math.ceil(N / batchSize);
+  const history: TrainHistory = { loss: [], trainAcc: [], valAcc: [], stepLoss: [], seconds: 0, imagesPerSecond: 0 };
+  const start = performance.now();
+  let images = 0;
+  const params = model.params();
+  const values = params.map((p) => p.value);
+  const grads = params.map((p) => p.grad);
+
+  for (let epoch = 1; epoch <= epochs; epoch++) {
+    let lossSum = 0;
+    let correct = 0;
+    let step = 0;
+    for (const idx of shuffledBatches(N, batchSize, rng)) {
+      step++;
+      const yb = gatherLabels(data.y, idx);
+      let scores: Tensor;
+      try {
+        scores = model.forward(gatherRows(data.x, idx), true);
+      } catch (e) {
+        if (e instanceof NonFiniteError && e.layerIndex === 0) {
+          throw new Error(`train: the training batch at epoch ${epoch} step ${step} contains ${e.what}; check the data (x)`);
+        }
+        if (e instanceof NonFiniteError) throw diverged(epoch, step, e.message);
+        throw e;
+      }
+      const { loss, ds } = lossFn(scores, yb);
+      if (!Number.isFinite(loss)) throw diverged(epoch, step, `the loss is ${loss}`);
+      model.zeroGrad();
+      model.backward(ds);
+      optimizer.step(values, grads);
+
+      images += idx.length;
+      lossSum += loss * idx.length;
+      correct += countCorrect(scores, yb);
+      history.stepLoss.push(loss);
+      const elapsed = (performance.now() - start) / 1000;
+      opts.onProgress?.({ epoch, epochs, step, stepsPerEpoch, loss, imagesPerSecond: images / Math.max(elapsed, 1e-9), elapsed });
+    }
+    history.loss.push(lossSum / N);
+    history.trainAcc.push(correct / N);
+    const valAcc = data.xVal && data.yVal ? evaluate(model, data.xVal, data.yVal, opts.evalBatchSize ?? 256) : null;
+    if (valAcc !== null) history.valAcc.push(valAcc);
+    opts.onEpoch?.({ epoch, loss: lossSum / N, trainAcc: correct / N, valAcc, elapsed: (performance.now() - start) / 1000 });
+  }
+  history.seconds = (performance.now() - start) / 1000;
+  history.imagesPerSecond = images / Math.max(history.seconds, 1e-9);
+  return history;
+}
+
+function diverged(epoch: number, step: number, what: string): Error {
+  return new Error(`training diverged at epoch ${epoch} step ${step}: ${what}; try a smaller learning rate`);
+}
+
+/** Predicted classes for x [N, ...] (argmax of the scores, evaluation mode), `batchSize` examples at a time. */
+export function predict(model: Sequential, x: Tensor, batchSize = 256): Int32Array {
+  if (!(x instanceof Tensor) || x.ndim < 2) throw new Error(`predict: x must be a Tensor [N, ...], got ${x instanceof Tensor ? x.shapeString() : typeof x}`);
+  const out = new Int32Array(x.shape[0]);
+  for (const idx of orderedBatches(x.shape[0], batchSize)) {
+    const scores = model.forward(gatherRows(x, idx), false);
+    out.set(argmaxRows(scores.reshape([idx.length, -1])), idx[0]);
+  }
+  return out;
+}
+
+/** Accuracy (fraction in [0, 1]) of the model on x [N, ...] with labels y [N]. */
+export function evaluate(model: Sequential, x: Tensor, y: Labels, batchSize = 256): number {
+  checkData("evaluate", x, y, "x");
+  const p = predict(model, x, batchSize);
+  let ok = 0;
+  for (let i = 0; i < p.length; i++) if (p[i] === y[i]) ok++;
+  return p.length ? ok / p.length : 0;
+}
