@@ -1,0 +1,244 @@
+/**
+ * Grading one submission: compile the student's files (here, trusted), build its sandbox, import
+ * each file in the child, then run every hidden case: the call goes to the child, the outputs come
+ * back as plain data and are compared here with the reference's answers. The score is decided only
+ * in this process, from these comparisons.
+ */
+import { rmSync } from "node:fs";
+import { compileTs, createSandboxDir } from "./sandbox/build.js";
+import { SandboxProcess, type Isolation, type SandboxLimits } from "./sandbox/process.js";
+import { readOutput, toWire, type Wire } from "./sandbox/wire.js";
+import { compareTensor } from "./compare.js";
+import { diagnose, genericCandidates, type Candidate } from "./mistakes.js";
+import { shapeStr, type Tensor } from "../src/tensor.js";
+import type { Manifest, TestEntry } from "./manifest.js";
+import type { FunctionSpec } from "./hidden/spec.js";
+
+/** A submission as found in the input: its files by manifest path, or why it could not be read. */
+export interface Submission {
+  /** Unique, filesystem-safe id (used for file names), e.g. "canvas-1234". */
+  id: string;
+  /** Student id from the platform's file name, or the folder/zip name. */
+  student: string;
+  /** Student name when the platform gives one. */
+  name: string;
+  /** Where it came from (path inside the input), for the gradebook. */
+  source: string;
+  files: Map<string, Buffer>;
+  /** Set when the submission could not be read at all (bad zip, nothing found, ...). */
+  error?: string;
+  /** Remarks from reading it (files taken by name from another folder, skipped entries, ...). */
+  notes: string[];
+}
+
+/** One case that failed, with the diagnosed mistake if one was recognised. */
+export interface CaseFailure {
+  label: string;
+  message: string;
+  mistake?: { name: string; hint: string };
+}
+
+export interface TestResult {
+  id: string;
+  name: string;
+  points: number;
+  maxPoints: number;
+  passed: boolean;
+  failures: CaseFailure[];
+  /** Informational remarks (e.g. the reference cache had to stand in for a failing forward). */
+  notes: string[];
+}
+
+export interface SubmissionResult {
+  id: string;
+  student: string;
+  name: string;
+  source: string;
+  status: "graded" | "not graded";
+  reason?: string;
+  score: number;
+  maxScore: number;
+  tests: TestResult[];
+  notes: string[];
+  /** The first few KiB the student's code printed. */
+  printed: string;
+}
+
+/** Everything the runner needs that is shared by all submissions of a run. */
+export interface GradeContext {
+  manifest: Manifest;
+  specs: readonly FunctionSpec[];
+  /** Sandbox base folder (stripped kit + child runner). */
+  base: string;
+  /** Folder for the per-submission sandboxes (removed afterwards). */
+  work: string;
+  limits: SandboxLimits;
+  isolation: Isolation;
+  submissionBudgetMs: number;
+}
+
+interface Plan {
+  spec: FunctionSpec;
+  tests: { entry: TestEntry; output: string }[];
+}
+
+/** Match the manifest's tests to spec outputs, in manifest order; throws on a test without a spec. */
+export function planTests(manifest: Manifest, specs: readonly FunctionSpec[]): Plan[] {
+  const plans = new Map<string, Plan>();
+  for (const entry of manifest.tests) {
+    const spec = [...specs].sort((a, b) => b.id.length - a.id.length).find((s) => entry.id.startsWith(`${s.id}.`));
+    const output = spec ? entry.id.slice(spec.id.length + 1) : "";
+    if (!spec || !(output in spec.outputs)) throw new Error(`manifest test ${entry.id} has no hidden test (no spec output ${entry.id})`);
+    const plan = plans.get(spec.id) ?? { spec, tests: [] };
+    plan.tests.push({ entry, output });
+    plans.set(spec.id, plan);
+  }
+  return [...plans.values()];
+}
+
+/** The result for a submission that could not be graded at all: every test 0 with the reason. */
+export function notGraded(sub: Submission, manifest: Manifest, reason: string): SubmissionResult {
+  return {
+    id: sub.id,
+    student: sub.student,
+    name: sub.name,
+    source: sub.source,
+    status: "not graded",
+    reason,
+    score: 0,
+    maxScore: manifest.tests.reduce((s, t) => s + t.points, 0),
+    tests: manifest.tests.map((t) => ({ id: t.id, name: t.name, points: 0, maxPoints: t.points, passed: false, failures: [{ label: "all cases", message: reason }], notes: [] })),
+    notes: sub.notes,
+    printed: "",
+  };
+}
+
+/** Grade one submission in its own sandbox. Never throws for anything the student did. */
+export async function gradeSubmission(sub: Submission, ctx: GradeContext): Promise<SubmissionResult> {
+  if (sub.error) return notGraded(sub, ctx.manifest, sub.error);
+  const started = Date.now();
+  const fileProblem = new Map<string, string>();
+  const compiled = new Map<string, string>();
+  for (const file of ctx.manifest.files) {
+    const content = sub.files.get(file);
+    if (!content) {
+      fileProblem.set(file, `${file} is not in the submission`);
+      continue;
+    }
+    const c = compileTs(content.toString("utf8"), file);
+    if (c.ok) compiled.set(file, c.code);
+    else fileProblem.set(file, `${file} does not compile: ${c.error}`);
+  }
+  const dir = createSandboxDir(ctx.base, ctx.work, sub.id, compiled);
+  const sandbox = new SandboxProcess(dir, ctx.limits, ctx.isolation);
+  const results = new Map<string, TestResult>();
+  const notes = [...sub.notes];
+  try {
+    for (const file of compiled.keys()) {
+      const loaded = await sandbox.load(file);
+      if (!loaded.ok) fileProblem.set(file, loaded.kind === "timeout" ? `importing ${file} ${loaded.message}` : loaded.message);
+    }
+    for (const plan of planTests(ctx.manifest, ctx.specs)) {
+      await runPlan(plan, sandbox, fileProblem, results, ctx, started);
+    }
+  } finally {
+    sandbox.close();
+    rmSync(dir.root, { recursive: true, force: true });
+  }
+  for (const [file, problem] of fileProblem) notes.push(problem.startsWith(file) ? problem : `${file}: ${problem}`);
+  const tests = ctx.manifest.tests.map((t) => results.get(t.id)!);
+  return {
+    id: sub.id,
+    student: sub.student,
+    name: sub.name,
+    source: sub.source,
+    status: "graded",
+    score: tests.reduce((s, t) => s + t.points, 0),
+    maxScore: tests.reduce((s, t) => s + t.maxPoints, 0),
+    tests,
+    notes,
+    printed: sandbox.printed(),
+  };
+}
+
+async function runPlan(
+  plan: Plan,
+  sandbox: SandboxProcess,
+  fileProblem: Map<string, string>,
+  results: Map<string, TestResult>,
+  ctx: GradeContext,
+  started: number,
+): Promise<void> {
+  const { spec } = plan;
+  const failures = new Map<string, CaseFailure[]>(plan.tests.map((t) => [t.output, []]));
+  const notes = new Set<string>();
+  const failAll = (label: string, message: string): void => {
+    for (const list of failures.values()) list.push({ label, message });
+  };
+  const problem = fileProblem.get(spec.file);
+  if (problem) {
+    failAll("all cases", `${spec.fn} could not be tested: ${problem}`);
+  } else {
+    const outputs: Record<string, (string | number)[]> = {};
+    for (const t of plan.tests) outputs[t.output] = spec.outputs[t.output];
+    const cases = spec.cases();
+    for (let k = 0; k < cases.length; k++) {
+      const c = cases[k];
+      const label = `case ${k + 1} of ${cases.length} (${c.label})`;
+      if (Date.now() - started > ctx.submissionBudgetMs) {
+        failAll(label, `not run: the submission used up its time budget of ${ctx.submissionBudgetMs / 1000} s`);
+        continue;
+      }
+      const outcome = await sandbox.call(toWire({ file: spec.file, fn: spec.fn, args: c.args }) as Wire, outputs);
+      if (!outcome.ok) {
+        failAll(label, outcome.message);
+        if (outcome.kind === "timeout" || outcome.kind === "memory" || outcome.kind === "crash" || outcome.kind === "output") {
+          for (let rest = k + 1; rest < cases.length; rest++) failAll(`case ${rest + 1} of ${cases.length} (${cases[rest].label})`, `not run after the previous case failed (${outcome.kind})`);
+          break;
+        }
+        continue;
+      }
+      const mutated = outcome.notes.filter((n) => n.startsWith("mutated: ")).map((n) => n.slice("mutated: ".length));
+      for (const n of outcome.notes) if (!n.startsWith("mutated: ")) notes.add(n);
+      for (const t of plan.tests) {
+        const failure = checkOutput(t.output, c.expected[t.output], outcome.outputs[t.output], [
+          ...(c.candidates?.[t.output] ?? []),
+          ...genericCandidates(t.output, c.expected[t.output], c.batch),
+        ], ctx.manifest.tolerance);
+        if (failure) failures.get(t.output)!.push({ label, ...failure });
+        else if (mutated.length > 0) failures.get(t.output)!.push({ label, message: `${mutated.join("; ")}: functions must not change their inputs (make a new tensor).` });
+      }
+    }
+  }
+  for (const t of plan.tests) {
+    const f = failures.get(t.output)!;
+    results.set(t.entry.id, {
+      id: t.entry.id,
+      name: t.entry.name,
+      points: f.length === 0 ? t.entry.points : 0,
+      maxPoints: t.entry.points,
+      passed: f.length === 0,
+      failures: f,
+      notes: [...notes],
+    });
+  }
+}
+
+function checkOutput(
+  what: string,
+  expected: Tensor,
+  raw: unknown,
+  candidates: Candidate[],
+  tol: number,
+): Omit<CaseFailure, "label"> | undefined {
+  const out = readOutput(raw);
+  if (out.kind === "other") return { message: `${what} is ${out.desc}; expected a Tensor of shape ${shapeStr(expected.shape)}.` };
+  if (out.kind === "number") return { message: `${what} is the number ${out.value}; expected a Tensor of shape ${shapeStr(expected.shape)}.` };
+  const mismatch = compareTensor(what, expected, out.tensor, tol);
+  if (!mismatch) return undefined;
+  const found = diagnose(out.tensor, candidates);
+  return {
+    message: mismatch.message,
+    mistake: found ? { name: found.mistake, hint: found.hint } : undefined,
+  };
+}

@@ -1,0 +1,102 @@
+/**
+ * Building what a sandbox child may read: a "base" (the kit's src/ with every solution region
+ * stripped, compiled to JavaScript, plus the child runner) built once per grading run, and one
+ * folder per submission = a copy of the base with the student's compiled files on top.
+ * Student TypeScript is compiled here, in the trusted process, with esbuild's transform (syntax
+ * only, no type check: a type error alone never costs points).
+ */
+import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import { transformSync, type TransformFailure } from "esbuild";
+import { stripSolutions } from "../strip.js";
+
+/** Result of compiling one student file: JavaScript, or the first syntax error with its location. */
+export type Compiled = { ok: true; code: string } | { ok: false; error: string };
+
+/** Compile TypeScript `source` (named `file` in messages) to an ES module. */
+export function compileTs(source: string, file: string): Compiled {
+  try {
+    return { ok: true, code: transformSync(source, { loader: "ts", format: "esm", target: "node20", sourcefile: file }).code };
+  } catch (e) {
+    const errors = (e as Partial<TransformFailure>).errors;
+    if (Array.isArray(errors) && errors.length > 0) {
+      const first = errors[0];
+      const where = first.location ? `${file}:${first.location.line}:${first.location.column + 1}` : file;
+      const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : "";
+      return { ok: false, error: `${where}: ${first.text}${more}` };
+    }
+    return { ok: false, error: `${file}: ${(e as Error).message}` };
+  }
+}
+
+/** All files under `dir` (relative paths with "/"), sorted. */
+export function listFiles(dir: string, rel = ""): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(join(dir, rel), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    const r = rel ? `${rel}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) out.push(...listFiles(dir, r));
+    else if (entry.isFile()) out.push(r);
+  }
+  return out;
+}
+
+function childSource(): { source: string; file: string } {
+  const here = dirname(fileURLToPath(import.meta.url));
+  for (const name of ["child.ts", "child.js"]) {
+    const p = join(here, name);
+    if (existsSync(p)) return { source: readFileSync(p, "utf8"), file: p };
+  }
+  throw new Error(`sandbox: the child runner (child.ts or child.js) is missing next to ${here}`);
+}
+
+/**
+ * Build the sandbox base in `outDir` from `kitRoot/src`: every .ts file stripped of its solution
+ * regions and compiled, plus package.json ({"type":"module"}) and child.mjs. Contains no solution.
+ */
+export function buildSandboxBase(kitRoot: string, outDir: string): void {
+  const src = join(kitRoot, "src");
+  for (const rel of listFiles(src)) {
+    if (!rel.endsWith(".ts") || rel.endsWith(".d.ts") || rel.endsWith(".test.ts")) continue;
+    const stripped = stripSolutions(readFileSync(join(src, rel), "utf8"), `src/${rel}`).text;
+    const compiled = compileTs(stripped, `src/${rel}`);
+    if (!compiled.ok) throw new Error(`sandbox base: ${compiled.error}`);
+    const target = join(outDir, "src", rel.replace(/\.ts$/, ".js"));
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, compiled.code);
+  }
+  writeFileSync(join(outDir, "package.json"), '{ "type": "module" }\n');
+  const child = childSource();
+  const compiled = child.file.endsWith(".ts") ? compileTs(child.source, "child.ts") : { ok: true as const, code: child.source };
+  if (!compiled.ok) throw new Error(`sandbox base: ${compiled.error}`);
+  writeFileSync(join(outDir, "child.mjs"), compiled.code);
+}
+
+/** Where one submission's sandbox lives: `root` (readable by the child) and `tmp` (writable). */
+export interface SandboxDir {
+  root: string;
+  tmp: string;
+}
+
+/** Numeric uid/gid the child runs as when the grader is root (nobody). */
+export const SANDBOX_UID = 65534;
+
+/**
+ * Create `parent/name` as a copy of `base` with the compiled student files (`files`: manifest
+ * path → JavaScript) written over it. When running as root the temp folder is given to nobody.
+ */
+export function createSandboxDir(base: string, parent: string, name: string, files: ReadonlyMap<string, string>): SandboxDir {
+  const root = join(parent, name);
+  cpSync(base, root, { recursive: true });
+  for (const [file, code] of files) {
+    const target = join(root, file.replace(/\.ts$/, ".js"));
+    if (relative(root, target).startsWith("..")) throw new Error(`sandbox: ${file} is outside the sandbox`);
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, code);
+  }
+  const tmp = join(root, "tmp");
+  mkdirSync(tmp);
+  chmodSync(root, 0o755);
+  if (process.getuid?.() === 0) chownSync(tmp, SANDBOX_UID, SANDBOX_UID);
+  return { root, tmp };
+}

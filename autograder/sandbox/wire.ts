@@ -1,0 +1,73 @@
+/**
+ * The data that crosses the process boundary, seen from the trusted side.
+ *
+ * Going out: trusted values (Tensors, numbers, labels, plain objects, nested calls) are turned into
+ * plain data. Coming back: whatever the child sent is untrusted; `readOutput` accepts only a
+ * number or { shape: integer[], data: Float64Array of the right length } and copies the data into
+ * a fresh Float64Array owned by the grader, so no object from the child is ever compared.
+ */
+import { Tensor } from "../../src/tensor.js";
+
+/** A call of a student function: file (as in the manifest), export name, arguments. */
+export interface CallSpec {
+  file: string;
+  fn: string;
+  args: Wire[];
+}
+
+/** Plain data accepted by the child: tensors, nested student calls, numbers, labels, objects. */
+export type Wire =
+  | number
+  | string
+  | boolean
+  | null
+  | Int32Array
+  | Wire[]
+  | { $t: "tensor"; shape: number[]; dtype: string; data: Float64Array }
+  | { $t: "call"; call: CallSpec; pick: (string | number)[]; fallback?: Wire; note?: string }
+  | { [key: string]: Wire };
+
+/** Encode a trusted value (Tensor, number, Int32Array, array or plain object of those) for the child. */
+export function toWire(v: unknown): Wire {
+  if (v instanceof Tensor) return { $t: "tensor", shape: [...v.shape], dtype: v.dtype, data: Float64Array.from(v.data) };
+  if (typeof v === "number" || typeof v === "string" || typeof v === "boolean" || v === null) return v;
+  if (v instanceof Int32Array) return Int32Array.from(v);
+  if (Array.isArray(v)) return v.map(toWire);
+  if (typeof v === "object" && v !== undefined && !ArrayBuffer.isView(v)) {
+    const out: { [key: string]: Wire } = {};
+    for (const [k, x] of Object.entries(v as Record<string, unknown>)) if (x !== undefined) out[k] = toWire(x);
+    return out;
+  }
+  throw new Error(`toWire: cannot send a ${typeof v} to the sandbox`);
+}
+
+/** A student function's output as the grader sees it after validation. */
+export type Output = { kind: "tensor"; tensor: Tensor } | { kind: "number"; value: number } | { kind: "other"; desc: string };
+
+const MAX_DIMS = 8;
+
+/** Validate and copy one untrusted output value received from the child. */
+export function readOutput(v: unknown): Output {
+  if (typeof v === "number") return { kind: "number", value: v };
+  if (v === null || typeof v !== "object") return { kind: "other", desc: "an unreadable value" };
+  const o = v as Record<string, unknown>;
+  if (o.$t === "tensor") {
+    const shape = o.shape;
+    const data = o.data;
+    if (
+      !Array.isArray(shape) ||
+      shape.length > MAX_DIMS ||
+      !shape.every((d) => typeof d === "number" && Number.isInteger(d) && d >= 0)
+    ) {
+      return { kind: "other", desc: "a Tensor whose shape is not a list of non-negative integers" };
+    }
+    if (!(data instanceof Float64Array)) return { kind: "other", desc: "a Tensor whose data is not numeric" };
+    const size = (shape as number[]).reduce((a, b) => a * b, 1);
+    if (size !== data.length) {
+      return { kind: "other", desc: `a Tensor of shape [${shape.join(", ")}] holding ${data.length} values` };
+    }
+    return { kind: "tensor", tensor: new Tensor(new Float64Array(data), shape as number[]) };
+  }
+  if (o.$t === "other" && typeof o.desc === "string") return { kind: "other", desc: o.desc.slice(0, 200) };
+  return { kind: "other", desc: "an unreadable value" };
+}

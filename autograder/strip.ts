@@ -1,0 +1,80 @@
+/**
+ * Solution regions, as nbgrader marks them: the lines between `// BEGIN SOLUTION` and
+ * `// END SOLUTION` (markers included) are replaced by one line that throws
+ * "<function> is not implemented yet — see assignments/a6/README.md", indented like the marker.
+ */
+
+export const BEGIN_MARKER = /^(\s*)\/\/\s*BEGIN SOLUTION\b.*$/;
+export const END_MARKER = /^\s*\/\/\s*END SOLUTION\b.*$/;
+
+/** One stripped region: the enclosing function's name and the removed lines (markers excluded). */
+export interface SolutionRegion {
+  fn: string;
+  startLine: number; // 1-based line of the BEGIN marker
+  lines: string[];
+}
+
+export interface StripResult {
+  text: string;
+  regions: SolutionRegion[];
+}
+
+const FUNCTION_HEAD = [
+  /\bfunction\s*\*?\s*([A-Za-z_$][\w$]*)\s*[<(]/,
+  /\b(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*(?::[^=]+)?=\s*(?:async\s*)?(?:function\b|\(|[A-Za-z_$][\w$]*\s*=>)/,
+  /^\s*(?:(?:public|private|protected|static|async|override|readonly)\s+)*([A-Za-z_$][\w$]*)\s*\([^)]*\)?[^;]*\{\s*$/,
+];
+const NOT_NAMES = new Set(["if", "for", "while", "switch", "catch", "return", "else", "do", "try", "with"]);
+
+/** Name of the function whose head is the nearest one above line `at` (0-based), or "This function". */
+export function enclosingFunction(lines: readonly string[], at: number): string {
+  for (let i = at - 1; i >= 0; i--) {
+    for (const re of FUNCTION_HEAD) {
+      const m = re.exec(lines[i]);
+      if (m && !NOT_NAMES.has(m[1])) return m[1];
+    }
+  }
+  return "This function";
+}
+
+/** The "not implemented" line that replaces a region. */
+export function notImplementedLine(indent: string, fn: string, handout: string): string {
+  return `${indent}throw new Error(${JSON.stringify(`${fn} is not implemented yet — see ${handout}`)});`;
+}
+
+/**
+ * Replace every solution region of `source` (TypeScript/JavaScript text). Throws when markers do
+ * not pair up, naming `file` and the line, so a broken marker never leaks a solution.
+ */
+export function stripSolutions(source: string, file: string, handout = "assignments/a6/README.md"): StripResult {
+  const eol = source.includes("\r\n") ? "\r\n" : "\n";
+  const lines = source.split(/\r?\n/);
+  const out: string[] = [];
+  const regions: SolutionRegion[] = [];
+  let open: { indent: string; at: number; body: string[] } | undefined;
+  lines.forEach((line, i) => {
+    const begin = BEGIN_MARKER.exec(line);
+    if (begin) {
+      if (open) throw new Error(`${file}:${i + 1}: BEGIN SOLUTION inside another solution region (opened at line ${open.at + 1})`);
+      open = { indent: begin[1], at: i, body: [] };
+      return;
+    }
+    if (END_MARKER.test(line)) {
+      if (!open) throw new Error(`${file}:${i + 1}: END SOLUTION without a matching BEGIN SOLUTION`);
+      const fn = enclosingFunction(lines, open.at);
+      regions.push({ fn, startLine: open.at + 1, lines: open.body });
+      out.push(notImplementedLine(open.indent, fn, handout));
+      open = undefined;
+      return;
+    }
+    if (open) open.body.push(line);
+    else out.push(line);
+  });
+  if (open) throw new Error(`${file}:${open.at + 1}: BEGIN SOLUTION is never closed by END SOLUTION`);
+  return { text: out.join(eol), regions };
+}
+
+/** True when the text contains a solution marker. */
+export function hasSolutionMarkers(source: string): boolean {
+  return /\/\/\s*(BEGIN|END) SOLUTION\b/.test(source);
+}
