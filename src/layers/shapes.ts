@@ -11,9 +11,22 @@ function describe(value: unknown): string {
   return typeof value === "object" ? "an object that is not a Tensor" : typeof value;
 }
 
+/**
+ * True for a Tensor, also one made by another copy of this module (a notebook's dist/ build, a
+ * grader's checkout): what counts is a shape array and Float32Array/Float64Array data.
+ */
+export function isTensor(t: unknown): t is Tensor {
+  if (t instanceof Tensor) return true;
+  const c = t as { shape?: unknown; data?: unknown } | null;
+  return (
+    typeof c === "object" && c !== null && Array.isArray(c.shape) &&
+    (c.data instanceof Float32Array || c.data instanceof Float64Array)
+  );
+}
+
 /** Throw unless `t` is a Tensor; names the function and the argument. */
 export function expectTensor(fn: string, what: string, t: unknown): asserts t is Tensor {
-  if (!(t instanceof Tensor)) throw new Error(`${fn}: ${what} must be a Tensor, got ${describe(t)}`);
+  if (!isTensor(t)) throw new Error(`${fn}: ${what} must be a Tensor, got ${describe(t)}`);
 }
 
 /**
@@ -23,19 +36,19 @@ export function expectTensor(fn: string, what: string, t: unknown): asserts t is
  */
 export function checkShape(fn: string, what: string, t: unknown, expected: Shape, other?: [string, Tensor]): void {
   expectTensor(fn, what, t);
-  const ok = t.ndim === expected.length && expected.every((d, i) => d === -1 || d === t.shape[i]);
+  const ok = t.shape.length === expected.length && expected.every((d, i) => d === -1 || d === t.shape[i]);
   if (ok) return;
   const want = `[${expected.map((d) => (d === -1 ? "*" : String(d))).join(", ")}]`;
-  const from = other ? ` (${other[0]} is ${other[1].shapeString()})` : "";
-  throw new Error(`${fn}: ${what} has shape ${t.shapeString()}, expected ${want}${from}`);
+  const from = other ? ` (${other[0]} is ${shapeStr(other[1].shape)})` : "";
+  throw new Error(`${fn}: ${what} has shape ${shapeStr(t.shape)}, expected ${want}${from}`);
 }
 
 /** Throw unless `t` is a Tensor with `layout.length` dimensions, e.g. layout ["N", "C", "H", "W"]. */
 export function checkRank(fn: string, what: string, t: unknown, layout: readonly string[]): void {
   expectTensor(fn, what, t);
-  if (t.ndim !== layout.length) {
+  if (t.shape.length !== layout.length) {
     throw new Error(
-      `${fn}: ${what} has shape ${t.shapeString()}, expected ${layout.length} dimensions [${layout.join(", ")}]`,
+      `${fn}: ${what} has shape ${shapeStr(t.shape)}, expected ${layout.length} dimensions [${layout.join(", ")}]`,
     );
   }
 }
@@ -50,7 +63,7 @@ export function checkCache(fn: string, cache: unknown, keys: readonly string[]):
     throw new Error(`${fn}: cache must be the cache returned by ${forward}, got ${describe(cache)}`);
   }
   for (const k of keys) {
-    if (!((cache as Record<string, unknown>)[k] instanceof Tensor)) {
+    if (!isTensor((cache as Record<string, unknown>)[k])) {
       throw new Error(`${fn}: cache.${k} is not a Tensor; pass the cache returned by ${forward}`);
     }
   }
@@ -59,9 +72,9 @@ export function checkCache(fn: string, cache: unknown, keys: readonly string[]):
 /** Throw unless `dout` has exactly the shape of the forward output (`expected`). */
 export function checkUpstream(fn: string, dout: unknown, expected: Shape): void {
   expectTensor(fn, "dout", dout);
-  if (dout.ndim !== expected.length || !expected.every((d, i) => d === dout.shape[i])) {
+  if (dout.shape.length !== expected.length || !expected.every((d, i) => d === dout.shape[i])) {
     throw new Error(
-      `${fn}: dout has shape ${dout.shapeString()}, expected ${shapeStr(expected)} (the shape of the forward output)`,
+      `${fn}: dout has shape ${shapeStr(dout.shape)}, expected ${shapeStr(expected)} (the shape of the forward output)`,
     );
   }
 }

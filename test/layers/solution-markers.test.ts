@@ -1,0 +1,102 @@
+/**
+ * The layer files are the assignment: each of the twelve forward/backward bodies sits between
+ * `// BEGIN SOLUTION` and `// END SOLUTION`, after the shape checks. This test strips every region
+ * the way a release does (the region becomes `throw new Error("<fn> is not implemented yet")`),
+ * loads the stripped copy, and checks that shape errors still come first and then each function
+ * says it is not implemented.
+ */
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, describe, expect, it } from "vitest";
+import { tensor as hostTensor } from "../../src/tensor.js";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
+const layerDir = join(root, "src/layers");
+
+const SOLUTION_FUNCTIONS = [
+  "linearForward", "linearBackward", "reluForward", "reluBackward", "sigmoidForward", "sigmoidBackward",
+  "conv2dForward", "conv2dBackward", "maxPool2dForward", "maxPool2dBackward", "batchNormForward", "batchNormBackward",
+];
+
+/** Replace each solution region with a throw naming the exported function it sits in. */
+function strip(source: string): { text: string; functions: string[] } {
+  const lines = source.split("\n");
+  const out: string[] = [];
+  const functions: string[] = [];
+  let current = "";
+  let inside = false;
+  for (const line of lines) {
+    const fn = /^export function (\w+)/.exec(line);
+    if (fn) current = fn[1];
+    const marker = /^(\s*)\/\/ (BEGIN|END) SOLUTION\s*$/.exec(line);
+    if (marker?.[2] === "BEGIN") {
+      if (inside) throw new Error(`nested BEGIN SOLUTION in ${current}`);
+      inside = true;
+      functions.push(current);
+      out.push(`${marker[1]}throw new Error("${current} is not implemented yet");`);
+    } else if (marker?.[2] === "END") {
+      if (!inside) throw new Error(`END SOLUTION without BEGIN in ${current}`);
+      inside = false;
+    } else if (!inside) {
+      out.push(line);
+    }
+  }
+  if (inside) throw new Error(`unclosed BEGIN SOLUTION in ${current}`);
+  return { text: out.join("\n"), functions };
+}
+
+describe("solution regions in src/layers", () => {
+  const work = mkdtempSync(join(tmpdir(), "nnkit-layers-release-"));
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  const found: string[] = [];
+  mkdirSync(join(work, "src/layers"), { recursive: true });
+  for (const f of ["tensor.ts", "random.ts"]) copyFileSync(join(root, "src", f), join(work, "src", f));
+  for (const f of readdirSync(layerDir).filter((n) => n.endsWith(".ts"))) {
+    const { text, functions } = strip(readFileSync(join(layerDir, f), "utf8"));
+    found.push(...functions);
+    writeFileSync(join(work, "src/layers", f), text);
+  }
+
+  it("wraps exactly the twelve forward and backward bodies, once each", () => {
+    expect([...found].sort()).toEqual([...SOLUTION_FUNCTIONS].sort());
+  });
+
+  it("the stripped layers still load, check shapes first, then say what is missing", async () => {
+    const L = (await import(join(work, "src/layers/index.ts"))) as typeof import("../../src/layers/index.js");
+    // tensors from the stripped copy's own tensor module, as a student's tests would make them
+    const { tensor } = (await import(join(work, "src/tensor.ts"))) as typeof import("../../src/tensor.js");
+    const x2 = tensor([[1, 2]]), x4 = tensor([[[[1, 2], [3, 4]]]]);
+    const calls: Record<string, () => unknown> = {
+      linearForward: () => L.linearForward(x2, tensor([[1], [2]]), tensor([0])),
+      linearBackward: () => L.linearBackward(tensor([[1]]), { x: x2, W: tensor([[1], [2]]), b: tensor([0]) }),
+      reluForward: () => L.reluForward(x2),
+      reluBackward: () => L.reluBackward(x2, { x: x2 }),
+      sigmoidForward: () => L.sigmoidForward(x2),
+      sigmoidBackward: () => L.sigmoidBackward(x2, { out: x2 }),
+      conv2dForward: () => L.conv2dForward(x4, tensor([[[[1]]]]), tensor([0]), { stride: 1, pad: 0 }),
+      conv2dBackward: () =>
+        L.conv2dBackward(x4, { x: x4, w: tensor([[[[1]]]]), b: tensor([0]), stride: 1, pad: 0 }),
+      maxPool2dForward: () => L.maxPool2dForward(x4, { size: 2 }),
+      maxPool2dBackward: () => L.maxPool2dBackward(tensor([[[[1]]]]), { x: x4, size: 2, stride: 2 }),
+      batchNormForward: () => L.batchNormForward(x2, tensor([1, 1]), tensor([0, 0]), { mode: "train" }),
+      batchNormBackward: () =>
+        L.batchNormBackward(x2, {
+          mode: "train", x: x2, gamma: tensor([1, 1]), beta: tensor([0, 0]), eps: 1e-5, mean: tensor([0, 0]),
+          variance: tensor([1, 1]), invStd: tensor([1, 1]), xhat: x2, runningMean: tensor([0, 0]), runningVar: tensor([1, 1]),
+        }),
+    };
+    for (const fn of SOLUTION_FUNCTIONS) expect(calls[fn], fn).toThrow(`${fn} is not implemented yet`);
+    expect(() => L.linearForward(tensor([[1, 2, 3]]), tensor([[1], [2]]), tensor([0]))).toThrow(
+      "linearForward: W has shape [2, 1], expected [3, *] (x is [1, 3])",
+    );
+    expect(() => L.conv2dForward(x4, tensor([[[[1, 1, 1]]]]), tensor([0]), { stride: 1, pad: 0 })).toThrow(
+      "conv2dForward: kernel width 3 is larger than the input width 2",
+    );
+    expect(L.convOutputSize(32, 5, 1, 2)).toBe(32);
+    // a Tensor made by another copy of the tensor module is accepted too
+    expect(() => L.reluForward(hostTensor([1]))).toThrow("reluForward is not implemented yet");
+  });
+});
