@@ -19,15 +19,15 @@ export function updateRule(W: Tensor, x: Tensor, h: Tensor, t: Tensor, alpha: nu
   const N = x.shape[0];
   expectShape(fn, "h", h, [N, C]);
   expectShape(fn, "t", t, [N, C]);
-  const w = W.data;
+  const [w, xs, hs, ts] = [W.data, x.data, h.data, t.data];
   const scale = alpha / N;
   for (let n = 0; n < N; n++) {
     for (let c = 0; c < C; c++) {
-      const e = (h.data[n * C + c] - t.data[n * C + c]) * scale; // (h − t) for class c
+      const e = (hs[n * C + c] - ts[n * C + c]) * scale; // (h − t) for class c
       if (e === 0) continue;
       const row = c * D;
       const xo = n * D;
-      for (let d = 0; d < D; d++) w[row + d] -= e * x.data[xo + d];
+      for (let d = 0; d < D; d++) w[row + d] -= e * xs[xo + d];
     }
   }
   return W;
@@ -55,10 +55,11 @@ export function linearScores(W: Tensor, x: Tensor): Tensor {
   expectShape("linearScores", "x (expected [N, D] with D = W's columns)", x, [-1, D]);
   const N = x.shape[0];
   const s = new Tensor(allocate(N * C, W.dtype), [N, C]);
+  const [w, xs] = [W.data, x.data];
   for (let n = 0; n < N; n++) {
     for (let c = 0; c < C; c++) {
       let acc = 0;
-      for (let d = 0; d < D; d++) acc += W.data[c * D + d] * x.data[n * D + d];
+      for (let d = 0; d < D; d++) acc += w[c * D + d] * xs[n * D + d];
       s.data[n * C + c] = acc;
     }
   }
