@@ -1,0 +1,63 @@
+#!/usr/bin/env node
+/**
+ * The `nnkit` command. Library commands live in src/cli/; the notebook commands in src/notebook/;
+ * the assignment and grading commands in autograder/ (loaded only when present, so the library
+ * itself depends on none of them).
+ */
+import { Command, CommanderError } from "commander";
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { registerDemo } from "./cli/demo.js";
+import { EXIT, UsageError } from "./cli/errors.js";
+import { registerSummary } from "./cli/summary.js";
+import { registerTrain } from "./cli/train.js";
+
+interface CommandModule {
+  register(program: Command): void;
+}
+
+/** Load `register` from an optional module next to the build (absent in a student release). */
+async function optionalCommands(relative: string, exportName: string): Promise<CommandModule | null> {
+  const url = new URL(relative, import.meta.url);
+  if (!existsSync(fileURLToPath(url))) return null;
+  const mod = (await import(url.href)) as Record<string, unknown>;
+  const register = mod[exportName];
+  return typeof register === "function" ? { register: register as (p: Command) => void } : null;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = new Command("nnkit")
+    .description("nnkit: the neural-networks lecture kit (library, notebooks, Assignment 6, autograder)")
+    .exitOverride()
+    .showHelpAfterError("(run with --help for usage)");
+  registerSummary(program);
+  registerTrain(program);
+  registerDemo(program);
+  for (const [path, name] of [
+    ["./notebook/commands.js", "registerNotebookCommands"],
+    ["../autograder/commands.js", "registerAssignmentCommands"],
+  ] as const) {
+    const mod = await optionalCommands(path, name);
+    mod?.register(program);
+  }
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === "number" ? process.exitCode : EXIT.ok;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // --help and --version exit through here with code 0; usage errors were already printed.
+      return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    if (e instanceof UsageError) {
+      process.stderr.write(`nnkit: ${e.message}\n`);
+      return EXIT.usage;
+    }
+    const message = e instanceof Error ? e.message : String(e);
+    process.stderr.write(`nnkit: ${message}\n`);
+    if (process.env.NNKIT_DEBUG && e instanceof Error) process.stderr.write(`${e.stack}\n`);
+    return EXIT.failures;
+  }
+}
+
+const invoked = process.argv[1] !== undefined && fileURLToPath(import.meta.url) === (await import("node:fs")).realpathSync(process.argv[1]);
+if (invoked) process.exitCode = await main(process.argv);

@@ -1,0 +1,124 @@
+/**
+ * `nnkit train mlp|lenet5`: train on MNIST with a live progress line (epoch, step, loss, images/s)
+ * and report the test accuracy. Shared with the demo (`npm start`) through `trainOnMnist`.
+ */
+import { Command, Option } from "commander";
+import { loadMnist } from "../data/mnist.js";
+import { OPTIMIZER_NAMES, OptimizerName, makeOptimizer } from "../optim.js";
+import { build } from "../models/sequential.js";
+import { evaluate, train } from "../models/train.js";
+import { progressLine } from "./progress.js";
+import { UsageError } from "./errors.js";
+import { specByName } from "./models.js";
+
+export interface TrainCommandOptions {
+  /** Default: 3 for mlp, 2 for lenet5. */
+  epochs?: number;
+  limit?: number;
+  batch: number;
+  optimizer: OptimizerName;
+  lr?: number;
+  seed: number;
+  hidden?: string;
+}
+
+/** Default learning rate per optimizer for MNIST (Adam's slide default 1e-4 is slow for a demo). */
+const DEFAULT_LR: Record<OptimizerName, number> = { sgd: 0.05, momentum: 0.01, adagrad: 0.01, rmsprop: 1e-3, adam: 1e-3 };
+
+/** What one training run reports. */
+export interface TrainReport {
+  model: string;
+  trainExamples: number;
+  testAccuracy: number;
+  seconds: number;
+  imagesPerSecond: number;
+  finalLoss: number;
+}
+
+/**
+ * Train model `name` ("mlp" or "lenet5") on MNIST and evaluate on the full 10,000-image test set.
+ * Writes progress to stderr and a result line to stdout.
+ */
+export function trainOnMnist(name: string, o: TrainCommandOptions, out: NodeJS.WriteStream = process.stdout): TrainReport {
+  const isMlp = name.toLowerCase() === "mlp";
+  if (!isMlp && !/^lenet-?5?$/i.test(name)) throw new UsageError(`cannot train "${name}" on MNIST; choose mlp or lenet5`);
+  const spec = specByName(name, o.hidden !== undefined ? `784,${o.hidden},10` : undefined);
+  const trainSet = loadMnist({ split: "train", limit: o.limit, flatten: isMlp });
+  const testSet = loadMnist({ split: "test", flatten: isMlp });
+  const model = build(spec, { seed: o.seed });
+  const lr = o.lr ?? DEFAULT_LR[o.optimizer];
+  const epochs = o.epochs ?? (isMlp ? 3 : 2);
+  out.write(
+    `training ${spec.name} (${model.paramCount().toLocaleString("en-US")} parameters) on ${trainSet.count.toLocaleString("en-US")} MNIST images: ` +
+      `${epochs} epoch(s), batch ${o.batch}, ${o.optimizer} lr ${lr}, seed ${o.seed}\n`,
+  );
+  const progress = progressLine();
+  const history = train(model, { x: trainSet.images, y: trainSet.labels }, {
+    epochs,
+    batchSize: o.batch,
+    optimizer: makeOptimizer(o.optimizer, { lr }),
+    seed: o.seed,
+    onProgress: (p) =>
+      progress.update(
+        `epoch ${p.epoch}/${p.epochs}  step ${p.step}/${p.stepsPerEpoch}  loss ${p.loss.toFixed(4)}  ` +
+          `${Math.round(p.imagesPerSecond)} images/s  ${p.elapsed.toFixed(0)} s`,
+      ),
+    onEpoch: (e) => progress.done(`epoch ${e.epoch}: mean loss ${e.loss.toFixed(4)}, train accuracy ${(100 * e.trainAcc).toFixed(2)}%, ${e.elapsed.toFixed(1)} s`),
+  });
+  const testAccuracy = evaluate(model, testSet.images, testSet.labels);
+  const report: TrainReport = {
+    model: spec.name,
+    trainExamples: trainSet.count,
+    testAccuracy,
+    seconds: history.seconds,
+    imagesPerSecond: history.imagesPerSecond,
+    finalLoss: history.loss[history.loss.length - 1],
+  };
+  out.write(
+    `test accuracy ${(100 * testAccuracy).toFixed(2)}% on ${testSet.count.toLocaleString("en-US")} test images; ` +
+      `trained in ${history.seconds.toFixed(1)} s (${Math.round(history.imagesPerSecond)} images/s)\n`,
+  );
+  return report;
+}
+
+function positiveInt(what: string): (v: string) => number {
+  return (v: string) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${what} must be a positive integer, got "${v}"`);
+    return n;
+  };
+}
+
+function positiveNumber(what: string): (v: string) => number {
+  return (v: string) => {
+    const n = Number(v);
+    if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${what} must be a positive number, got "${v}"`);
+    return n;
+  };
+}
+
+/** The training options shared by `train` and `demo`. */
+export function addTrainOptions(cmd: Command): Command {
+  return cmd
+    .option("--epochs <n>", "passes over the training set (default 3 for mlp, 2 for lenet5)", positiveInt("--epochs"))
+    .option("--limit <n>", "train on the first n training images (default all 60,000)", positiveInt("--limit"))
+    .option("--batch <n>", "mini-batch size", positiveInt("--batch"), 64)
+    .addOption(new Option("--optimizer <name>", "optimizer").choices([...OPTIMIZER_NAMES]).default("adam"))
+    .option("--lr <rate>", "learning rate (default: 1e-3 for adam and rmsprop, 0.01 for momentum/adagrad, 0.05 for sgd)", positiveNumber("--lr"))
+    .option("--seed <n>", "seed of the weights and the shuffling", (v) => {
+      const n = Number(v);
+      if (!Number.isInteger(n)) throw new UsageError(`--seed must be an integer, got "${v}"`);
+      return n;
+    }, 0);
+}
+
+export function registerTrain(program: Command): void {
+  const cmd = program
+    .command("train")
+    .description("train a model on MNIST with a live progress line, then report the test accuracy")
+    .argument("<model>", "mlp or lenet5")
+    .option("--hidden <sizes>", "for mlp: hidden layer sizes, e.g. 128 or 256,128 (default 128)");
+  addTrainOptions(cmd).action((model: string, opts: TrainCommandOptions) => {
+    trainOnMnist(model, opts);
+  });
+}
