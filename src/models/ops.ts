@@ -2,10 +2,9 @@
  * The layer functions that the layer objects (modules.ts) call, gathered in one table.
  *
  * Every layer object does its arithmetic through `this.ops.<name>(…)`, where `ops` comes from
- * `opsFor(dtype)` below. Today both dtypes use the readable reference loops of src/layers/. The
- * fast float32 kernels plug in here, in ONE place: change `float32Ops` to a table whose entries
- * are the fast functions (same signatures and contracts), and every float32 model uses them.
- * float64 (gradient checks, grading) keeps the reference loops.
+ * `opsFor(dtype)` below. float32 models use the fast kernels of src/kernels/ (same signatures and
+ * contracts, checked against the reference in test/kernels/); float64 (gradient checks, grading)
+ * keeps the readable reference loops of src/layers/.
  *
  * A layer can also be given its own table (`{ ops }` in its options), e.g. to compare a fast
  * kernel with the reference inside one model.
@@ -17,6 +16,7 @@ import { maxPool2dBackward, maxPool2dForward } from "../layers/maxpool2d.js";
 import { reluBackward, reluForward } from "../layers/relu.js";
 import { sigmoidBackward, sigmoidForward } from "../layers/sigmoid.js";
 import { DType } from "../tensor.js";
+import { fastKernels } from "../kernels/index.js";
 
 /** The table of forward/backward functions a layer object may call (contracts as in src/layers/). */
 export interface Ops {
@@ -50,8 +50,11 @@ export const referenceOps: Readonly<Ops> = Object.freeze({
   batchNormBackward,
 });
 
-/** What float32 layers use. THE SWITCH for fast kernels: replace `referenceOps` with the fast table. */
-const float32Ops: Readonly<Ops> = referenceOps;
+/**
+ * What float32 layers use: the fast kernels of src/kernels/ (WebAssembly SIMD on every core, or
+ * their TypeScript fallback) for conv2d, linear, ReLU and max-pool; the reference loops for the rest.
+ */
+const float32Ops: Readonly<Ops> = Object.freeze({ ...referenceOps, ...fastKernels });
 
 /** The table a layer of the given dtype uses by default: float64 → reference loops, float32 → float32Ops. */
 export function opsFor(dtype: DType): Readonly<Ops> {
