@@ -2,10 +2,11 @@
  * drawGraph: the computational graph of a `Value` as a standalone SVG string (no external tools).
  *
  * One rounded box per value (label, data, grad), one circle per operation, arrows from inputs to
- * outputs. Layered left to right: the root is the rightmost column and every node sits one column
- * left of its nearest consumer's operation, so inputs appear next to where they are used. Within a
- * column the boxes are spaced evenly around the mean height of their consumers, and each operation
- * sits level with the value it produces.
+ * outputs. Layered left to right: the root is the rightmost column and every value sits one column
+ * left of its nearest consumer's operation, so inputs appear next to where they are used; an arrow
+ * that skips columns reserves a thin slot in each and passes between their boxes. Within a column
+ * each box aims at the mean height of what it feeds, boxes that would overlap are spaced evenly,
+ * and each operation sits level with the value it produces.
  */
 import { Value, topologicalOrder } from "./value.js";
 
@@ -75,7 +76,7 @@ interface Edge {
 }
 
 /** What occupies a slot in a value column: a value box or an edge passing through. */
-type Slot = { value: Value; height: number; key: number; y: number } | { waypoint: { col: number; y: number }; edge: Edge; height: number; key: number; y: number };
+type Slot = { height: number; key: number; y: number } & ({ value: Value } | { waypoint: { col: number; y: number } });
 
 /**
  * The computational graph ending in `root` as an SVG document (a string): value boxes with label,
@@ -94,7 +95,7 @@ export function drawGraph(root: Value, opts: DrawOptions = {}): string {
   for (let i = order.length - 1; i >= 0; i--) {
     for (const c of order[i].children) rank.set(c, Math.max(rank.get(c) ?? 0, rank.get(order[i])! + 2));
   }
-  const maxRank = Math.max(...rank.values());
+  const maxRank = maxOf([...rank.values()]);
   const col = (v: Value) => maxRank - rank.get(v)!; // the op of v is in column col(v) − 1
 
   // Edges; an edge that skips value columns gets a waypoint in each of them.
@@ -111,13 +112,13 @@ export function drawGraph(root: Value, opts: DrawOptions = {}): string {
   }
 
   // Box width: wide enough for the longest label or number line.
-  const boxW = Math.max(
+  const boxW = maxOf([
     MIN_BOX_W,
     ...order.map((v) => {
       const numbers = Math.max(formatNumber(v.data, digits).length, formatNumber(v.grad, digits).length) + 5;
       return Math.max(v.label.length * SANS_CHAR, numbers * MONO_CHAR) + 2 * PAD_X;
     }),
-  );
+  ]);
 
   // Column x positions: value columns are boxW wide, op columns as wide as their widest circle.
   const colWidth = new Array<number>(maxRank + 1).fill(0);
@@ -150,7 +151,7 @@ export function drawGraph(root: Value, opts: DrawOptions = {}): string {
     }
     for (const [e, i] of passingIn.get(c) ?? []) {
       const next = i + 1 < e.waypoints.length ? e.waypoints[i + 1].y : y.get(e.to)!;
-      slots.push({ waypoint: e.waypoints[i], edge: e, height: WAYPOINT_H, key: index.get(e.from)! + 0.5, y: next });
+      slots.push({ waypoint: e.waypoints[i], height: WAYPOINT_H, key: index.get(e.from)! + 0.5, y: next });
     }
     slots.sort((a, b) => a.y - b.y || a.key - b.key);
     spreadApart(slots);
@@ -160,8 +161,8 @@ export function drawGraph(root: Value, opts: DrawOptions = {}): string {
     }
   }
   const allY = [...y.values(), ...edges.flatMap((e) => e.waypoints.map((w) => w.y))];
-  const shift = MARGIN + BOX_H / 2 - Math.min(...allY);
-  const height = Math.max(...allY) + shift + BOX_H / 2 + MARGIN;
+  const shift = MARGIN + BOX_H / 2 + maxOf(allY.map((v) => -v));
+  const height = maxOf(allY) + shift + BOX_H / 2 + MARGIN;
   for (const [v, vy] of y) y.set(v, vy + shift);
   for (const e of edges) for (const w of e.waypoints) w.y += shift;
 
@@ -209,6 +210,13 @@ function pushTo<T>(m: Map<number, T[]>, key: number, item: T): void {
   const list = m.get(key);
   if (list) list.push(item);
   else m.set(key, [item]);
+}
+
+/** The largest entry (a loop: spreading a huge array into Math.max overflows the stack). */
+function maxOf(xs: number[]): number {
+  let m = -Infinity;
+  for (const x of xs) if (x > m) m = x;
+  return m;
 }
 
 function mean(xs: number[]): number {
