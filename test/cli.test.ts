@@ -1,0 +1,62 @@
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { beforeAll, describe, expect, it } from "vitest";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const cli = `${root}dist/src/cli.js`;
+
+function nnkit(...args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [cli, ...args], { cwd: root, encoding: "utf8", timeout: 120_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe("nnkit CLI (built)", () => {
+  beforeAll(() => {
+    if (!existsSync(cli)) throw new Error(`${cli} is missing: run npm run build (npm test does it first)`);
+  });
+
+  it("prints the lecture's LeNet-5 table with the slide's total", () => {
+    const r = nnkit("summary", "lenet5");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Conv2d 1→20 5×5 pad 2\s+20×28×28\s+20×1×5×5 \+ 20\s+520\s+392,000/);
+    expect(r.stdout).toMatch(/Total\s+1,256,080/);
+  });
+
+  it("counts the 3-4-2 net: 26 parameters, 20 weights, 6 neurons", () => {
+    const r = nnkit("summary", "mlp", "3,4,2", "--json");
+    expect(r.code).toBe(0);
+    const table = JSON.parse(r.stdout) as { totalParams: number; weights: number; neurons: number };
+    expect([table.totalParams, table.weights, table.neurons]).toEqual([26, 20, 6]);
+  });
+
+  it("summarizes VGG-16 without allocating it", () => {
+    const r = nnkit("summary", "vgg16");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Total\s+138,357,544/);
+  });
+
+  it("answers bad input with one line and exit code 2, and --help with 0", () => {
+    const bad = nnkit("summary", "resnet");
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.trim()).toBe('nnkit: unknown model "resnet"; choose one of lenet5, alexnet, vgg16, mlp');
+    const sizes = nnkit("summary", "mlp", "3,0,2");
+    expect(sizes.code).toBe(2);
+    expect(sizes.stderr).toMatch(/positive integers/);
+    const epochs = nnkit("train", "mlp", "--epochs", "-1");
+    expect(epochs.code).toBe(2);
+    expect(epochs.stderr).toMatch(/--epochs must be a positive integer, got "-1"/);
+    const help = nnkit("train", "--help");
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/--optimizer <name>/);
+  });
+
+  it("trains an MLP on a slice of MNIST and reports a test accuracy well above chance (10%)", () => {
+    const r = nnkit("train", "mlp", "--limit", "2000", "--epochs", "1", "--hidden", "32");
+    expect(r.code).toBe(0);
+    const m = /test accuracy ([\d.]+)% on 10,000 test images/.exec(r.stdout);
+    expect(m).not.toBeNull();
+    expect(Number(m![1])).toBeGreaterThan(50);
+    expect(r.stderr).toMatch(/epoch 1: mean loss/);
+  });
+});
