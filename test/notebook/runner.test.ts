@@ -69,6 +69,22 @@ describe("runNotebook through tslab", () => {
     expect(gone(kernelPid)).toBe(true);
   }, 60_000);
 
+  it("shows a figure as one output with three MIME types and updates live displays in place", async () => {
+    const { notebook: nb, failures } = await runNotebook(join(fixtures, "plots.ipynb"), { timeoutPerCell: 30_000 });
+    expect(failures).toEqual([]);
+    const [loader, figure] = code(nb, 2).outputs;
+    expect(loader).toMatchObject({ output_type: "display_data" });
+    expect(joinSource((loader as { data: Record<string, string[]> }).data["text/html"])).toMatch(/^<script type="text\/javascript">if \(!window.Plotly\)/);
+    expect(figure).toMatchObject({ output_type: "display_data", data: { "application/vnd.plotly.v1+json": { data: [{ type: "scatter", y: [3, 2, 1.5, 1.2] }] } } });
+    expect(Object.keys((figure as { data: object }).data).sort()).toEqual(["application/vnd.plotly.v1+json", "text/html", "text/plain"]);
+    // the live display of cell 3 shows the figure that cell 4 put there; cell 4's own figure needs no second loader
+    const live = code(nb, 3).outputs;
+    expect(live).toHaveLength(1);
+    expect(live[0]).toMatchObject({ data: { "text/plain": ['Figure "live loss": 1 trace (scatter)'] } });
+    expect(code(nb, 4).outputs).toHaveLength(1);
+    expect(validateNotebook(nb)).toEqual([]);
+  }, 60_000);
+
   it("the command writes executed notebooks and counts failed ones", async () => {
     const lines: string[] = [];
     const out = join(root, "node_modules", ".cache", "nnkit-test-run");

@@ -1,0 +1,104 @@
+// Showing figures in a tslab notebook: one display message carrying all MIME types of a figure,
+// and live displays that later calls overwrite in place (training progress, live loss curves).
+// tslab is loaded only when something is shown, so this module imports fine outside a kernel.
+import { randomBytes } from "node:crypto";
+import { createRequire } from "node:module";
+import { figureBundle, plotlyLoaderHtml } from "./bundle.js";
+import type { Figure } from "./figure.js";
+
+type MimeData = Record<string, unknown>;
+/** Sends one display (update=false) or overwrites the display with that id (update=true). */
+type Emit = (data: MimeData, displayId: string | undefined, update: boolean) => void;
+
+interface TslabJupyter {
+  lastWriteDisplayData: ((d: { data: MimeData; metadata: object; transient: object }, update: boolean) => void) | null;
+}
+interface TslabDisplay { raw(type: string, value: unknown): void }
+interface TslabPublic { display: TslabDisplay; newDisplay(): TslabDisplay }
+
+const requireCjs = createRequire(import.meta.url);
+let plotlySent = false;
+
+function load<T>(id: string): T | undefined {
+  try {
+    return requireCjs(id) as T;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * How to reach the front-end, best first: tslab's internal writer (all MIME types in one message),
+ * tslab's public display API (one MIME type per message: HTML, or text for text-only content), the console.
+ */
+function emitter(): Emit {
+  if (!insideKernel()) return (data) => console.log(String(data["text/plain"] ?? ""));
+  const jupyter = load<TslabJupyter>("tslab/dist/jupyter.js");
+  if (typeof jupyter?.lastWriteDisplayData === "function") {
+    return (data, id, update) =>
+      jupyter.lastWriteDisplayData!({ data, metadata: {}, transient: id ? { display_id: id } : {} }, update);
+  }
+  const tslab = load<TslabPublic>("tslab");
+  if (tslab) {
+    const handles = new Map<string, TslabDisplay>();
+    return (data, id) => {
+      const target = id ? (handles.get(id) ?? handles.set(id, tslab.newDisplay()).get(id)!) : tslab.display;
+      const type = "text/html" in data ? "text/html" : "text/plain";
+      target.raw(type, data[type]);
+    };
+  }
+  return (data) => console.log(String(data["text/plain"] ?? ""));
+}
+
+function insideKernel(): boolean {
+  return typeof (globalThis as { __tslab__?: unknown }).__tslab__ === "object";
+}
+
+/** Once per kernel session, before the first figure: an output whose HTML defines window.Plotly. */
+function ensurePlotly(emit: Emit): void {
+  if (plotlySent || !insideKernel()) return;
+  plotlySent = true;
+  emit({ "text/html": plotlyLoaderHtml(), "text/plain": "" }, undefined, false);
+}
+
+/** Show a figure as one output (plotly JSON + HTML + text). */
+export function show(fig: Figure): void {
+  const emit = emitter();
+  ensurePlotly(emit);
+  emit({ ...figureBundle(fig) }, undefined, false);
+}
+
+/** Show an SVG drawing (e.g. drawGraph's computational graph) with a text fallback. */
+export function showSvg(svg: string, text = "[SVG drawing]"): void {
+  emitter()({ "image/svg+xml": svg, "text/plain": text }, undefined, false);
+}
+
+export interface LiveDisplay {
+  /** Replace what this display shows with a figure or a line of text (pre-formatted). */
+  update(content: Figure | string): void;
+  readonly displayId: string;
+}
+
+/** A display that each update() overwrites in place, also from later cells and inside synchronous loops. */
+export function liveDisplay(initial?: Figure | string): LiveDisplay {
+  const displayId = randomBytes(8).toString("hex");
+  let shown = false;
+  const handle: LiveDisplay = {
+    displayId,
+    update(content) {
+      const emit = emitter();
+      if (typeof content !== "string") ensurePlotly(emit);
+      const data: MimeData = typeof content === "string"
+        ? { "text/plain": content, "text/html": `<pre>${escapeHtml(content)}</pre>` }
+        : { ...figureBundle(content) };
+      emit(data, displayId, shown);
+      shown = true;
+    },
+  };
+  handle.update(initial ?? "");
+  return handle;
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}

@@ -1,0 +1,62 @@
+// A plotly figure as plain JSON (data traces + layout), and the conversions the builders share.
+import { Tensor } from "../tensor.js";
+
+/** Numbers as a builder accepts them: plain array, typed array or a Tensor (flattened row-major). */
+export type Numbers = readonly number[] | Float32Array | Float64Array | Int32Array | Uint8Array | Tensor;
+
+/** One plotly trace (scatter, heatmap, contour, bar, histogram, …); keys as in plotly.js. */
+export interface Trace {
+  type: string;
+  [key: string]: unknown;
+}
+
+/** Plotly layout; keys as in plotly.js. */
+export interface Layout {
+  title?: { text: string };
+  [key: string]: unknown;
+}
+
+/** A plotly figure: what `application/vnd.plotly.v1+json` carries. */
+export interface Figure {
+  data: Trace[];
+  layout: Layout;
+}
+
+/** Common options of the figure builders. */
+export interface FigureOptions {
+  title?: string;
+  xLabel?: string;
+  yLabel?: string;
+  width?: number;
+  height?: number;
+}
+
+/** Colours for classes 0, 1, 2, … (plotly's default cycle, so legends match other plots). */
+export const CLASS_COLORS = [
+  "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
+  "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf",
+];
+
+/** Numbers → a plain array (JSON writes typed arrays as objects, which plotly cannot read). */
+export function toList(values: Numbers): number[] {
+  const data = values instanceof Tensor ? values.data : values;
+  return Array.from(data as ArrayLike<number>, (v) => (Number.isFinite(v) ? v : Number.NaN));
+}
+
+/** The layout every builder starts from: title, axis labels, size, compact margins. */
+export function baseLayout(o: FigureOptions): Layout {
+  const layout: Layout = { margin: { l: 50, r: 20, t: o.title ? 40 : 20, b: 40 } };
+  if (o.title) layout.title = { text: o.title };
+  if (o.xLabel) layout.xaxis = { title: { text: o.xLabel } };
+  if (o.yLabel) layout.yaxis = { title: { text: o.yLabel } };
+  if (o.width) layout.width = o.width;
+  if (o.height) layout.height = o.height;
+  return layout;
+}
+
+/** One line of text describing a figure (its text/plain form). */
+export function describeFigure(fig: Figure): string {
+  const types = [...new Set(fig.data.map((t) => t.type))].join(", ") || "empty";
+  const title = fig.layout.title?.text ? ` "${fig.layout.title.text}"` : "";
+  return `Figure${title}: ${fig.data.length} trace${fig.data.length === 1 ? "" : "s"} (${types})`;
+}

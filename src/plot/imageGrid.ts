@@ -1,0 +1,75 @@
+// Small images side by side — MNIST digits, conv filters, activation maps, class templates —
+// as heatmap subplots on one figure, row 0 at the top as in the images themselves.
+import { Tensor } from "../tensor.js";
+import { baseLayout, type Figure, type FigureOptions, type Trace } from "./figure.js";
+
+export interface ImageGridOptions extends FigureOptions {
+  /** Images per row (default min(N, 8)). */
+  cols?: number;
+  /** One title per image (e.g. the label or prediction). */
+  titles?: string[];
+  /** Plotly colorscale (default "Greys" reversed: 0 black, 1 white for digits; "RdBu" suits filters). */
+  colorscale?: string;
+  /** Same colour range for every image (default true: filters are comparable); false scales each alone. */
+  sharedScale?: boolean;
+  /** Colour range symmetric around 0 (weights and gradients). */
+  symmetric?: boolean;
+  /** Pixels per image cell in the figure (default 80). */
+  cellSize?: number;
+}
+
+/** Images [N,H,W] (or [N,1,H,W], or one [H,W]) → a figure of N heatmaps in a grid of `cols` columns. */
+export function imageGrid(images: Tensor, options: ImageGridOptions = {}): Figure {
+  const shape = images.shape;
+  let n: number, h: number, w: number;
+  if (shape.length === 2) [n, h, w] = [1, shape[0]!, shape[1]!];
+  else if (shape.length === 3) [n, h, w] = [shape[0]!, shape[1]!, shape[2]!];
+  else if (shape.length === 4 && shape[1] === 1) [n, h, w] = [shape[0]!, shape[2]!, shape[3]!];
+  else {
+    throw new Error(`imageGrid: images must have shape [N,H,W], [N,1,H,W] or [H,W], got [${shape.join(",")}]; pick one channel first`);
+  }
+  if (options.titles && options.titles.length !== n) {
+    throw new Error(`imageGrid: ${n} images but ${options.titles.length} titles`);
+  }
+  const cols = Math.max(1, Math.min(options.cols ?? Math.min(n, 8), n));
+  const rows = Math.ceil(n / cols);
+  const d = images.data;
+  let lo = Infinity, hi = -Infinity;
+  for (const v of d) { if (v < lo) lo = v; if (v > hi) hi = v; }
+  if (options.symmetric) { hi = Math.max(Math.abs(lo), Math.abs(hi)); lo = -hi; }
+  const gap = 0.02;
+  const layout = baseLayout(options);
+  const cell = options.cellSize ?? 80;
+  layout.width = options.width ?? Math.max(200, cols * cell + 40);
+  layout.height = options.height ?? rows * (cell + (options.titles ? 18 : 0)) + (options.title ? 50 : 20);
+  layout.margin = { l: 10, r: 10, t: options.title ? 40 : 10, b: 10 };
+  const annotations: unknown[] = [];
+  const data: Trace[] = [];
+  for (let k = 0; k < n; k++) {
+    const r = Math.floor(k / cols), c = k % cols;
+    const z: number[][] = [];
+    for (let i = 0; i < h; i++) z.push(Array.from(d.subarray(k * h * w + i * w, k * h * w + (i + 1) * w)));
+    const ax = k === 0 ? "" : String(k + 1);
+    const trace: Trace = {
+      type: "heatmap", z, xaxis: `x${ax}`, yaxis: `y${ax}`, showscale: false,
+      colorscale: options.colorscale ?? "Greys", reversescale: options.colorscale === undefined,
+      hovertemplate: `${options.titles?.[k] ?? `image ${k}`}<br>row %{y}, col %{x}: %{z:.3g}<extra></extra>`,
+    };
+    if (options.sharedScale !== false && hi > lo) Object.assign(trace, { zmin: lo, zmax: hi });
+    data.push(trace);
+    const x0 = c / cols + gap / 2, x1 = (c + 1) / cols - gap / 2;
+    const titleSpace = options.titles ? 0.15 / rows : 0;
+    const y1 = 1 - r / rows - gap / 2 - titleSpace, y0 = 1 - (r + 1) / rows + gap / 2;
+    const hidden = { showticklabels: false, showgrid: false, zeroline: false, ticks: "" };
+    layout[`xaxis${ax}`] = { ...hidden, domain: [x0, x1], anchor: `y${ax}`, constrain: "domain" };
+    layout[`yaxis${ax}`] = { ...hidden, domain: [y0, y1], anchor: `x${ax}`, autorange: "reversed", scaleanchor: `x${ax}`, constrain: "domain" };
+    if (options.titles) {
+      annotations.push({
+        text: options.titles[k], showarrow: false, xref: "paper", yref: "paper",
+        x: (x0 + x1) / 2, y: y1, xanchor: "center", yanchor: "bottom", font: { size: 11 },
+      });
+    }
+  }
+  if (annotations.length > 0) layout.annotations = annotations;
+  return { data, layout };
+}

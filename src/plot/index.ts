@@ -1,0 +1,6 @@
+// Plots for the notebooks: plotly figure builders and showing them in tslab.
+export * from "./figure.js";
+export * from "./charts.js";
+export * from "./imageGrid.js";
+export * from "./bundle.js";
+export * from "./display.js";
