@@ -54,7 +54,7 @@ export function genericCandidates(what: string, expected: Tensor, batch: number)
     }
   }
   if (expected.data.some((v) => v !== 0)) {
-    out.push({ mistake: `${what} is all zeros`, hint: `${what} is all zeros: the gradient is never written (or written to a copy that is not returned).`, value: new Tensor(new Float64Array(expected.size), expected.shape) });
+    out.push({ mistake: `${what} is all zeros`, hint: `${what} is all zeros: the result is never written (or a different tensor is filled than the one returned).`, value: new Tensor(new Float64Array(expected.size), expected.shape) });
   }
   return out;
 }

@@ -145,7 +145,7 @@ export async function gradeSubmission(sub: Submission, ctx: GradeContext): Promi
     sandbox.close();
     rmSync(dir.root, { recursive: true, force: true });
   }
-  for (const [file, problem] of fileProblem) notes.push(problem.startsWith(file) ? problem : `${file}: ${problem}`);
+  for (const problem of fileProblem.values()) notes.push(problem);
   const tests = ctx.manifest.tests.map((t) => results.get(t.id)!);
   return {
     id: sub.id,

@@ -28,6 +28,19 @@ type Request =
   | { type: "call"; id: number; call: CallSpec; outputs: Record<string, (string | number)[]> };
 
 const root = process.env.NNKIT_SANDBOX_ROOT ?? process.cwd();
+// Builtins captured before any student code runs (student code may patch the globals).
+const F64 = Float64Array;
+const F32 = Float32Array;
+const isArray = Array.isArray;
+const MAX_ELEMENTS = 1e7;
+
+/** Element-by-element copy into a new array of type `T` (no patched statics involved). */
+function copyInto(T: typeof F64 | typeof F32, src: ArrayLike<number>): Float64Array | Float32Array {
+  const n = Math.min(Number(src.length), MAX_ELEMENTS);
+  const out = new T(n);
+  for (let i = 0; i < n; i++) out[i] = Number(src[i]);
+  return out;
+}
 const RESPONSE_FD = 3;
 
 interface TensorCtor {
@@ -86,12 +99,12 @@ const notes: string[] = [];
 
 /** Turn wire values into live values: tensors become the sandbox's own Tensor instances. */
 async function decode(v: Wire): Promise<unknown> {
-  if (Array.isArray(v)) return Promise.all(v.map(decode));
+  if (isArray(v)) return Promise.all(v.map(decode));
   if (v === null || typeof v !== "object" || ArrayBuffer.isView(v)) return v;
   const o = v as Record<string, unknown>;
   if (o.$t === "tensor") {
     const T = await tensorClass();
-    const data = o.dtype === "float32" ? Float32Array.from(o.data as Float64Array) : Float64Array.from(o.data as Float64Array);
+    const data = copyInto(o.dtype === "float32" ? F32 : F64, o.data as Float64Array);
     return new T(data, [...(o.shape as number[])]);
   }
   if (o.$t === "call") {
@@ -139,7 +152,9 @@ async function invoke(call: CallSpec): Promise<unknown> {
   }
   for (const [where, copy, t] of before) {
     const now = t.data;
-    if (now.length !== copy.length || now.some((x, i) => !Object.is(x, copy[i]))) {
+    let changed = now.length !== copy.length;
+    for (let i = 0; !changed && i < copy.length; i++) changed = !Object.is(now[i], copy[i]);
+    if (changed) {
       notes.push(`mutated: ${call.fn} changed its input ${where}`);
     }
   }
@@ -152,7 +167,7 @@ function snapshot(args: unknown[]): Snap[] {
   const out: Snap[] = [];
   const visit = (v: unknown, where: string, depth: number): void => {
     if (TensorClass && v instanceof TensorClass) {
-      out.push([where, Float64Array.from(v.data), v]);
+      out.push([where, copyInto(F64, v.data) as Float64Array, v]);
     } else if (depth < 1 && v !== null && typeof v === "object" && !ArrayBuffer.isView(v)) {
       for (const [k, x] of Object.entries(v as Record<string, unknown>)) visit(x, `${where}.${k}`, depth + 1);
     }
@@ -167,16 +182,18 @@ function encodeOutput(v: unknown): unknown {
     if (typeof v === "number") return v;
     if (v !== null && typeof v === "object") {
       const t = v as { shape?: unknown; data?: unknown; dtype?: unknown };
-      if (Array.isArray(t.shape) && (t.data instanceof Float64Array || t.data instanceof Float32Array)) {
-        return {
-          $t: "tensor",
-          shape: t.shape.map((d) => Number(d)),
-          dtype: t.data instanceof Float32Array ? "float32" : "float64",
-          data: Float64Array.from(t.data),
-        };
+      if (isArray(t.shape) && (t.data instanceof F64 || t.data instanceof F32)) {
+        const src = t.data;
+        const n = Number(src.length);
+        if (!(n >= 0 && n <= MAX_ELEMENTS)) return { $t: "other", desc: "a Tensor with an impossible number of elements" };
+        const data = new F64(n);
+        for (let i = 0; i < n; i++) data[i] = Number(src[i]);
+        const shape: number[] = [];
+        for (let i = 0; i < Math.min(Number(t.shape.length), 16); i++) shape.push(Number(t.shape[i]));
+        return { $t: "tensor", shape, dtype: src instanceof F32 ? "float32" : "float64", data };
       }
       const name = (v as object).constructor?.name ?? "object";
-      return { $t: "other", desc: Array.isArray(v) ? `an array of length ${v.length}` : `a ${name} that is not a Tensor` };
+      return { $t: "other", desc: isArray(v) ? `an array of length ${v.length}` : `a ${name} that is not a Tensor` };
     }
     return { $t: "other", desc: v === undefined ? "undefined" : `a ${typeof v}` };
   } catch (e) {

@@ -1,0 +1,143 @@
+/**
+ * Grading a class: find the submissions in INPUT, grade them in parallel (one sandbox child per
+ * submission being graded, `jobs` at a time), and write into DIR: gradebook.csv, feedback/<id>.md
+ * and .html, results/<id>.json (Gradescope format), summary.html (+ plotly.js next to it) and
+ * run-info.json — the only file with dates and timings, so every other file is byte-identical for
+ * the same input.
+ */
+import { chmodSync, mkdtempSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
+import { availableParallelism, tmpdir } from "node:os";
+import { join } from "node:path";
+import { HIDDEN_SPECS } from "./hidden/index.js";
+import type { FunctionSpec } from "./hidden/spec.js";
+import { InputError, findSubmissions } from "./intake.js";
+import { kitRoot, loadManifest, type Manifest } from "./manifest.js";
+import { OutDir } from "./outdir.js";
+import { feedbackMarkdown, htmlPage } from "./report/feedback.js";
+import { gradebookCsv, gradescopeResults } from "./report/gradebook.js";
+import { PLOTLY_FILE, summaryHtml } from "./report/summary.js";
+import { gradeSubmission, notGraded, planTests, type GradeContext, type Submission, type SubmissionResult } from "./runner.js";
+import { buildSandboxBase } from "./sandbox/build.js";
+import { DEFAULT_LIMITS, detectIsolation, type SandboxLimits } from "./sandbox/process.js";
+
+export interface GradeOptions {
+  input: string;
+  out: string;
+  assignment?: string;
+  /** Submissions graded at once (default: the number of cores). */
+  jobs?: number;
+  /** Per-call time limit in seconds (default: the manifest's). */
+  timeoutSeconds?: number;
+  /** Kit root (default: found from this module). */
+  root?: string;
+  /** A prebuilt sandbox base (default: built into a temporary folder). */
+  base?: string;
+  /** Called after each submission. */
+  progress?: (done: number, total: number, last: SubmissionResult) => void;
+}
+
+export interface GradeSummary {
+  results: SubmissionResult[];
+  /** Submissions that could not be graded at all. */
+  notGraded: number;
+  seconds: number;
+  isolation: string;
+}
+
+/** A grading session: shared sandbox base and reference answers, reusable for several inputs. */
+export class Grader {
+  readonly manifest: Manifest;
+  readonly ctx: GradeContext;
+  private readonly work: string;
+
+  constructor(opts: { root?: string; assignment?: string; jobs?: number; timeoutSeconds?: number; base?: string; specs?: readonly FunctionSpec[] } = {}) {
+    const root = opts.root ?? kitRoot();
+    this.manifest = loadManifest(root, opts.assignment ?? "a6");
+    const specs = opts.specs ?? HIDDEN_SPECS;
+    planTests(this.manifest, specs); // fail early if the manifest and the hidden tests disagree
+    this.work = mkdtempSync(join(tmpdir(), "nnkit-grade-"));
+    chmodSync(this.work, 0o711);
+    const base = opts.base ?? join(this.work, "base");
+    if (!opts.base) buildSandboxBase(root, base);
+    const limits: SandboxLimits = {
+      ...DEFAULT_LIMITS,
+      callTimeoutMs: 1000 * (opts.timeoutSeconds ?? this.manifest.limits.callTimeoutSeconds),
+      memoryMb: this.manifest.limits.memoryMb,
+    };
+    for (const s of specs) s.cases(); // run the reference once, before any student code
+    this.ctx = { manifest: this.manifest, specs, base, work: this.work, limits, isolation: detectIsolation(), submissionBudgetMs: 1000 * this.manifest.limits.submissionSeconds };
+  }
+
+  /** Grade one submission; an internal error becomes a "not graded" row, never a crash. */
+  async grade(sub: Submission): Promise<SubmissionResult> {
+    try {
+      return await gradeSubmission(sub, this.ctx);
+    } catch (e) {
+      return notGraded(sub, this.manifest, `internal grader error: ${(e as Error).message}`);
+    }
+  }
+
+  /** Grade many, `jobs` at a time, results in input order. */
+  async gradeAll(subs: readonly Submission[], jobs: number, progress?: GradeOptions["progress"]): Promise<SubmissionResult[]> {
+    const results = new Array<SubmissionResult>(subs.length);
+    let next = 0;
+    let done = 0;
+    const worker = async (): Promise<void> => {
+      while (next < subs.length) {
+        const k = next++;
+        results[k] = await this.grade(subs[k]);
+        done++;
+        progress?.(done, subs.length, results[k]);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(jobs, subs.length)) }, worker));
+    return results;
+  }
+
+  /** Remove the temporary sandboxes. */
+  close(): void {
+    rmSync(this.work, { recursive: true, force: true });
+  }
+}
+
+/** Write one submission's feedback (md, html) and Gradescope results.json. */
+export function writeStudentOutputs(out: OutDir, r: SubmissionResult, manifest: Manifest): void {
+  const md = feedbackMarkdown(r, manifest);
+  out.write(`feedback/${r.id}.md`, md);
+  out.write(`feedback/${r.id}.html`, htmlPage(`${manifest.assignment} feedback: ${r.student}`, md));
+  out.write(`results/${r.id}.json`, `${JSON.stringify(gradescopeResults(r, manifest), null, 2)}\n`);
+}
+
+function plotlyBundle(): string {
+  return createRequire(import.meta.url).resolve("plotly.js-dist");
+}
+
+/** The `grade` command's work: read INPUT, grade, write every output into DIR. */
+export async function gradeClass(opts: GradeOptions): Promise<GradeSummary> {
+  const started = Date.now();
+  const startedAt = new Date(started).toISOString();
+  const grader = new Grader({ root: opts.root, assignment: opts.assignment, timeoutSeconds: opts.timeoutSeconds, base: opts.base });
+  try {
+    const { submissions, platform } = await findSubmissions(opts.input, grader.manifest);
+    if (submissions.length === 0) throw new InputError(`no submissions found in ${opts.input}`);
+    const out = new OutDir(opts.out);
+    const jobs = opts.jobs ?? availableParallelism();
+    const results = await grader.gradeAll(submissions, jobs, (done, total, r) => {
+      writeStudentOutputs(out, r, grader.manifest);
+      opts.progress?.(done, total, r);
+    });
+    out.write("gradebook.csv", gradebookCsv(results, grader.manifest));
+    out.write("summary.html", summaryHtml(results, grader.manifest));
+    out.copy(plotlyBundle(), PLOTLY_FILE);
+    const seconds = (Date.now() - started) / 1000;
+    const notGradedCount = results.filter((r) => r.status !== "graded").length;
+    out.write(
+      "run-info.json",
+      `${JSON.stringify({ startedAt, seconds, submissions: results.length, notGraded: notGradedCount, platform, jobs, node: process.version, isolation: grader.ctx.isolation.note, submissionsPerMinute: Number(((60 * results.length) / seconds).toFixed(1)) }, null, 2)}\n`,
+    );
+    return { results, notGraded: notGradedCount, seconds, isolation: grader.ctx.isolation.note };
+  } finally {
+    grader.close();
+  }
+}
