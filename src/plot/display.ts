@@ -3,6 +3,7 @@
 // tslab is loaded only when something is shown, so this module imports fine outside a kernel.
 import { randomBytes } from "node:crypto";
 import { createRequire } from "node:module";
+import { escapeHtml } from "../notebook/highlight.js";
 import { figureBundle, plotlyLoaderHtml } from "./bundle.js";
 import type { Figure } from "./figure.js";
 
@@ -97,8 +98,4 @@ export function liveDisplay(initial?: Figure | string): LiveDisplay {
   };
   handle.update(initial ?? "");
   return handle;
-}
-
-function escapeHtml(s: string): string {
-  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }

@@ -1,0 +1,174 @@
+// The course site: every notebook (with its stored outputs) as a static HTML page — math typeset
+// by KaTeX at build time, code highlighted, plots drawn by a local copy of plotly.js — plus an
+// index with the lecture's table of contents. Everything is written inside the output folder.
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join, relative, resolve, sep } from "node:path";
+import { figureHtml, PLOTLY_MIME, plotlyJsPath } from "../plot/bundle.js";
+import type { Figure } from "../plot/figure.js";
+import { writeFileAtomic } from "./files.js";
+import { escapeHtml, highlightTs } from "./highlight.js";
+import { createMarkdown, renderMath, type Heading } from "./markdown.js";
+import { joinSource, readNotebook, type Cell, type MimeBundle, type Output } from "./nbformat.js";
+
+export interface SiteOptions {
+  /** Folder of .ipynb files (default "notebooks"). */
+  notebooks?: string;
+  /** Output folder; created if missing; must not contain the notebooks folder. */
+  out: string;
+  /** Title of the index page. */
+  title?: string;
+}
+
+export interface SitePage { notebook: string; file: string; title: string; headings: Heading[] }
+
+const CSS = `body{font:16px/1.55 system-ui,-apple-system,"Segoe UI",sans-serif;max-width:60rem;margin:0 auto;padding:1rem 1.5rem;color:#1d1d1f}
+nav{display:flex;justify-content:space-between;font-size:.9rem;margin:.5rem 0 1.5rem}a{color:#0b5cad}
+pre{background:#f6f8fa;padding:.6rem .8rem;overflow-x:auto;border-radius:4px;font-size:.85rem;line-height:1.4}
+.cell{margin:1rem 0}.in{position:relative}.prompt{color:#888;font:.75rem monospace;margin-bottom:.2rem}
+.out pre{background:#fff;border-left:3px solid #e1e4e8}.out .stderr{background:#fff5f5;border-color:#f5c2c2}
+.out .error{background:#fff0f0;border-color:#d73a49;color:#86181d}.out img,.out svg{max-width:100%;height:auto}
+.math-block{overflow-x:auto}.k{color:#cf222e}.s{color:#0a3069}.c{color:#6e7781;font-style:italic}.n{color:#0550ae}
+.toc li{margin:.3rem 0}.toc ul ul{font-size:.9rem}`;
+
+/** Build the site; returns the pages written (index.html lists them in notebook file order). */
+export function buildSite(options: SiteOptions): SitePage[] {
+  const nbDir = resolve(options.notebooks ?? "notebooks");
+  const out = resolve(options.out);
+  if (nbDir === out || nbDir.startsWith(out + sep)) {
+    throw new Error(`buildSite: output folder ${options.out} contains the notebooks folder; choose a separate folder (e.g. site/)`);
+  }
+  if (!existsSync(nbDir)) throw new Error(`buildSite: notebooks folder ${nbDir} does not exist`);
+  const files = readdirSync(nbDir).filter((f) => f.endsWith(".ipynb")).sort();
+  const write = (name: string, content: string | Uint8Array) => {
+    const target = resolve(out, name);
+    if (!target.startsWith(out + sep)) throw new Error(`buildSite: refusing to write ${name} outside ${out}`);
+    writeFileAtomic(target, content);
+  };
+  copyAssets(write);
+  const pages: SitePage[] = files.map((f) => ({
+    notebook: f, file: f.replace(/\.ipynb$/, ".html"), title: f.replace(/\.ipynb$/, ""), headings: [],
+  }));
+  pages.forEach((page, i) => {
+    const body = renderNotebook(join(nbDir, page.notebook), page);
+    const nav = navigation(pages[i - 1], pages[i + 1]);
+    write(page.file, pageHtml(page.title, body, nav, body.includes('class="nnkit-plot"')));
+  });
+  write("index.html", pageHtml(options.title ?? "Course notebooks", indexBody(options.title ?? "Course notebooks", pages), "", false));
+  return pages;
+}
+
+function copyAssets(write: (name: string, content: Uint8Array) => void): void {
+  const katexDist = dirname(createRequire(import.meta.url).resolve("katex"));
+  write("assets/plotly.min.js", readFileSync(plotlyJsPath()));
+  write("assets/katex.min.css", readFileSync(join(katexDist, "katex.min.css")));
+  for (const font of readdirSync(join(katexDist, "fonts")).filter((f) => f.endsWith(".woff2"))) {
+    write(`assets/fonts/${font}`, readFileSync(join(katexDist, "fonts", font)));
+  }
+  write("assets/site.css", new TextEncoder().encode(CSS));
+}
+
+/** One notebook → the HTML of its cells; fills page.title (first h1) and page.headings. */
+function renderNotebook(path: string, page: SitePage): string {
+  const nb = readNotebook(path);
+  const { md, headings } = createMarkdown();
+  const parts = nb.cells.map((cell) => renderCell(cell, md.render.bind(md)));
+  page.headings = headings;
+  page.title = headings.find((h) => h.level === 1)?.text ?? page.title;
+  return parts.join("\n");
+}
+
+function renderCell(cell: Cell, markdown: (s: string) => string): string {
+  const source = joinSource(cell.source);
+  if (cell.cell_type === "markdown") return `<div class="cell md">${markdown(source)}</div>`;
+  if (cell.cell_type === "raw") return `<div class="cell raw"><pre>${escapeHtml(source)}</pre></div>`;
+  const prompt = `<div class="prompt">In [${cell.execution_count ?? " "}]:</div>`;
+  const outputs = cell.outputs.map((o) => renderOutput(o, markdown)).filter((s) => s !== "").join("\n");
+  return `<div class="cell code"><div class="in">${prompt}<pre><code>${highlightTs(source)}</code></pre></div>` +
+    (outputs ? `<div class="out">${outputs}</div>` : "") + "</div>";
+}
+
+/** The inlined plotly.js loader that figures carry in notebooks; the site loads plotly.js from assets instead. */
+const LOADER_PREFIX = '<script type="text/javascript">if (!window.Plotly)';
+
+function renderOutput(o: Output, markdown: (s: string) => string): string {
+  switch (o.output_type) {
+    case "stream":
+      return `<pre class="${o.name}">${escapeHtml(stripAnsi(joinSource(o.text)))}</pre>`;
+    case "error":
+      return `<pre class="error">${escapeHtml(stripAnsi([`${o.ename}: ${o.evalue}`, ...o.traceback].join("\n")))}</pre>`;
+    default:
+      return renderBundle(o.data, markdown);
+  }
+}
+
+/** The richest representation the site can show, in Jupyter's order of preference. */
+function renderBundle(data: MimeBundle, markdown: (s: string) => string): string {
+  const text = (mime: string) => {
+    const v = data[mime];
+    return typeof v === "string" || Array.isArray(v) ? joinSource(v as string | string[]) : undefined;
+  };
+  if (data[PLOTLY_MIME] && typeof data[PLOTLY_MIME] === "object") return figureHtml(data[PLOTLY_MIME] as Figure);
+  const html = text("text/html");
+  if (html !== undefined) return html.startsWith(LOADER_PREFIX) ? "" : `<div class="html">${html}</div>`;
+  const svg = text("image/svg+xml");
+  if (svg !== undefined) return `<div class="svg">${svg}</div>`;
+  for (const mime of ["image/png", "image/jpeg", "image/gif"]) {
+    const b64 = text(mime);
+    if (b64 !== undefined) return `<img src="data:${mime};base64,${b64.replace(/\s/g, "")}" alt="">`;
+  }
+  const mdText = text("text/markdown");
+  if (mdText !== undefined) return markdown(mdText);
+  const latex = text("text/latex");
+  if (latex !== undefined) return renderMath(latex.replace(/^\$\$?|\$\$?$/g, ""), true);
+  const plain = text("text/plain");
+  return plain ? `<pre>${escapeHtml(stripAnsi(plain))}</pre>` : "";
+}
+
+function stripAnsi(s: string): string {
+  return s.replace(/\u001b\[[0-9;]*[A-Za-z]/g, "");
+}
+
+function navigation(prev: SitePage | undefined, next: SitePage | undefined): string {
+  const link = (p: SitePage | undefined, label: string) => (p ? `<a href="${p.file}">${label} ${escapeHtml(p.title)}</a>` : "<span></span>");
+  return `<nav>${link(prev, "←")}<a href="index.html">Contents</a>${link(next, "→")}</nav>`;
+}
+
+function indexBody(title: string, pages: SitePage[]): string {
+  const items = pages.map((p) => {
+    const subs = p.headings.filter((h) => h.level === 2)
+      .map((h) => `<li><a href="${p.file}#${h.id}">${escapeHtml(h.text)}</a></li>`).join("");
+    return `<li><a href="${p.file}">${escapeHtml(p.title)}</a>${subs ? `<ul>${subs}</ul>` : ""}</li>`;
+  });
+  return `<h1>${escapeHtml(title)}</h1>\n<ol class="toc">\n${items.join("\n")}\n</ol>`;
+}
+
+function pageHtml(title: string, body: string, nav: string, plotly: boolean): string {
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)}</title>
+<link rel="stylesheet" href="assets/katex.min.css">
+<link rel="stylesheet" href="assets/site.css">
+${plotly ? '<script src="assets/plotly.min.js"></script>\n' : ""}</head>
+<body>
+${nav}
+<main>
+${body}
+</main>
+${nav}
+</body>
+</html>
+`;
+}
+
+/** `nnkit site --out DIR`: build the site and print what was written; returns the pages. */
+export function siteCommand(options: SiteOptions & { log?: (line: string) => void }): SitePage[] {
+  const log = options.log ?? ((line: string) => process.stdout.write(line + "\n"));
+  const pages = buildSite(options);
+  for (const p of pages) log(`${relative(process.cwd(), join(resolve(options.out), p.file))}  ${p.title}`);
+  log(`site: ${pages.length} notebook pages and index.html in ${options.out}`);
+  return pages;
+}
