@@ -23,6 +23,15 @@ export interface Primitives {
   im2col(pX: number, C: number, H: number, W: number, KH: number, KW: number, stride: number, pad: number, Ho: number, Wo: number, pCol: number): void;
   /** One image [C, H, W] at pX = adjoint of im2col applied to col at pCol (overwritten). */
   col2im(pCol: number, C: number, H: number, W: number, KH: number, KW: number, stride: number, pad: number, Ho: number, Wo: number, pX: number): void;
+  /** out = max(0, x) for n floats (NaN → 0). */
+  relu(pX: number, pOut: number, n: number): void;
+  /** dx = dout where x > 0, else 0, for n floats. */
+  reluGrad(pX: number, pDout: number, pDx: number, n: number): void;
+  /**
+   * Max-pool `planes` planes [H, W] at pX: out [planes, Ho, Wo] at pOut and, as int32 at pArg, the flat
+   * index of each window's first maximum (row-major).
+   */
+  maxPool(pX: number, planes: number, H: number, W: number, size: number, stride: number, Ho: number, Wo: number, pOut: number, pArg: number): void;
   /** out[n] = w·im2col(x[n]) + b for n in [n0, n1) (see assembly/conv2d.as for the argument list). */
   convForwardRange(...args: number[]): void;
   /** dw += dout[n]·im2col(x[n])ᵀ and dx[n] = col2im(wᵀ·dout[n]) for n in [n0, n1). */
@@ -112,6 +121,18 @@ export function put(e: Engine, data: Float32Array): number {
   const p = e.alloc(data.length * 4);
   e.f32().set(data, p >> 2);
   return p;
+}
+
+/** Copy `data` (int32) into engine memory; returns its pointer. */
+export function putInt32(e: Engine, data: Int32Array): number {
+  const p = e.alloc(data.length * 4);
+  new Int32Array(e.f32().buffer, p, data.length).set(data);
+  return p;
+}
+
+/** A fresh Int32Array copy of `n` int32 values at pointer `p`. */
+export function takeInt32(e: Engine, p: number, n: number): Int32Array {
+  return new Int32Array(e.f32().buffer, p, n).slice();
 }
 
 /** A fresh Float32Array copy of `n` floats at pointer `p`. */

@@ -96,6 +96,44 @@ export class JsEngine extends ArenaEngine implements Engine {
     // END SOLUTION
   }
 
+  relu(pX: number, pOut: number, n: number): void {
+    const h = this.heap;
+    for (let i = pX >> 2, o = pOut >> 2, end = i + n; i < end; i++, o++) h[o] = h[i] > 0 ? h[i] : 0;
+  }
+
+  reluGrad(pX: number, pDout: number, pDx: number, n: number): void {
+    // BEGIN SOLUTION
+    const h = this.heap;
+    for (let i = 0, x = pX >> 2, g = pDout >> 2, d = pDx >> 2; i < n; i++) h[d + i] = h[x + i] > 0 ? h[g + i] : 0;
+    // END SOLUTION
+  }
+
+  maxPool(pX: number, planes: number, H: number, W: number, size: number, stride: number, Ho: number, Wo: number, pOut: number, pArg: number): void {
+    const h = this.heap;
+    const args = new Int32Array(h.buffer);
+    const x = pX >> 2;
+    let o = 0;
+    for (let base = 0; base < planes * H * W; base += H * W) {
+      for (let i = 0; i < Ho; i++) {
+        for (let j = 0; j < Wo; j++, o++) {
+          const corner = base + i * stride * W + j * stride;
+          let best = -Infinity;
+          let at = corner;
+          for (let ky = 0; ky < size; ky++) {
+            for (let k = corner + ky * W, end = k + size; k < end; k++) {
+              if (h[x + k] > best) {
+                best = h[x + k];
+                at = k;
+              }
+            }
+          }
+          h[(pOut >> 2) + o] = best;
+          args[(pArg >> 2) + o] = at;
+        }
+      }
+    }
+  }
+
   convForwardRange(
     n0: number, n1: number, pX: number, pW: number, pB: number, pOut: number,
     C: number, H: number, W: number, F: number, KH: number, KW: number, stride: number, pad: number, Ho: number, Wo: number,

@@ -1,6 +1,7 @@
 /**
- * Fast 2-D max-pooling for float32: forward records, for every output, where its maximum was
- * (the first maximum in row-major order, as the reference), so that backward is one scatter.
+ * Fast 2-D max-pooling for float32: forward (branch-free, on the kernel engine) records, for every
+ * output, where its maximum was (the first maximum in row-major order, as the reference), so that
+ * backward is one scatter.
  * Same contract as ../layers/maxpool2d.ts; the cache is the reference cache plus that index.
  */
 import { Tensor } from "../tensor.js";
@@ -11,6 +12,8 @@ import {
   type PoolParams,
 } from "../layers/maxpool2d.js";
 import { checkCache, checkInteger, checkRank, checkUpstream, slidingOutputSize } from "../layers/shapes.js";
+import { kernelEngine } from "./backend.js";
+import { put, take, takeInt32, withEngineMemory } from "./engine.js";
 
 /** The reference cache plus, for each output, the flat index in x of its window's first maximum. */
 export interface FastMaxPool2dCache extends MaxPool2dCache {
@@ -35,28 +38,15 @@ export function maxPool2dForward(x: Tensor, params: PoolParams): [Tensor, FastMa
   const xs = x.data;
   if (!(xs instanceof Float32Array)) return referenceForward(x, params);
   const [, , H, W] = x.shape;
-  const out = new Float32Array(N * C * Ho * Wo);
-  const argmax = new Int32Array(out.length);
-  let o = 0;
-  for (let plane = 0; plane < N * C * H * W; plane += H * W) {
-    for (let i = 0; i < Ho; i++) {
-      for (let j = 0; j < Wo; j++, o++) {
-        const corner = plane + i * stride * W + j * stride;
-        let best = -Infinity;
-        let at = corner;
-        for (let ky = 0; ky < size; ky++) {
-          for (let k = corner + ky * W, end = k + size; k < end; k++) {
-            if (xs[k] > best) {
-              best = xs[k];
-              at = k;
-            }
-          }
-        }
-        out[o] = best;
-        argmax[o] = at;
-      }
-    }
-  }
+  const n = N * C * Ho * Wo;
+  const e = kernelEngine();
+  const [out, argmax] = withEngineMemory(e, () => {
+    const pX = put(e, xs);
+    const pOut = e.alloc(4 * n);
+    const pArg = e.alloc(4 * n);
+    e.maxPool(pX, N * C, H, W, size, stride, Ho, Wo, pOut, pArg);
+    return [take(e, pOut, n), takeInt32(e, pArg, n)] as const;
+  });
   return [new Tensor(out, [N, C, Ho, Wo]), { x, size, stride, argmax }];
 }
 

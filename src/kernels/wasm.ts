@@ -108,6 +108,15 @@ export class WasmEngine extends ArenaEngine implements Engine {
   col2im(...args: Parameters<Primitives["col2im"]>): void {
     this.exports.col2im(...args);
   }
+  relu(...args: Parameters<Primitives["relu"]>): void {
+    this.exports.relu(...args);
+  }
+  reluGrad(...args: Parameters<Primitives["reluGrad"]>): void {
+    this.exports.reluGrad(...args);
+  }
+  maxPool(...args: Parameters<Primitives["maxPool"]>): void {
+    this.exports.maxPool(...args);
+  }
   convForwardRange(...args: number[]): void {
     this.exports.convForwardRange(...args);
   }

@@ -1,12 +1,16 @@
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { Rng } from "../../src/random.js";
 import { randn, tensor } from "../../src/tensor.js";
 import { reluBackward as refReluBackward, reluForward as refReluForward } from "../../src/layers/relu.js";
 import { maxPool2dBackward as refPoolBackward, maxPool2dForward as refPoolForward } from "../../src/layers/maxpool2d.js";
-import { fastKernels } from "../../src/kernels/index.js";
-import { maxRelError } from "./compare.js";
+import { configureKernels, fastKernels } from "../../src/kernels/index.js";
+import { ENGINES, maxRelError, useEngine } from "./compare.js";
 
-describe("fast ReLU", () => {
+afterAll(() => configureKernels({ engine: "wasm", threads: 1 }));
+
+describe.each(ENGINES)("fast ReLU and max-pool ($label)", ({ options }) => {
+  beforeEach(() => useEngine(options));
+
   it("equals the reference exactly (no arithmetic to round)", () => {
     const rng = new Rng(5);
     const x = randn([3, 4, 5, 6], { rng, dtype: "float32" });
@@ -17,14 +21,13 @@ describe("fast ReLU", () => {
     expect(Array.from(fastKernels.reluBackward(dout, cache).data)).toEqual(Array.from(refReluBackward(dout, refCache).data));
   });
 
-  it("passes no gradient at exactly 0", () => {
-    const x = tensor([-1, 0, 2], [3], "float32");
-    const [, cache] = fastKernels.reluForward(x);
-    expect(Array.from(fastKernels.reluBackward(tensor([5, 5, 5], [3], "float32"), cache).data)).toEqual([0, 0, 5]);
+  it("passes no gradient at exactly 0 and maps NaN to 0 as the reference does (odd lengths too)", () => {
+    const x = tensor([-1, 0, 2, NaN, -0, 3, 4], [7], "float32");
+    const [out, cache] = fastKernels.reluForward(x);
+    expect(Array.from(out.data)).toEqual(Array.from(refReluForward(x)[0].data));
+    expect(Array.from(fastKernels.reluBackward(tensor([5, 5, 5, 5, 5, 5, 5], [7], "float32"), cache).data)).toEqual([0, 0, 5, 0, 0, 5, 5]);
   });
-});
 
-describe("fast max-pool", () => {
   it("equals the reference on random shapes, overlapping windows included", () => {
     const rng = new Rng(9);
     for (const [size, stride, H, W] of [[2, 2, 28, 28], [2, 2, 14, 14], [3, 2, 7, 9], [3, 1, 5, 4], [1, 1, 3, 3], [2, 1, 6, 5]]) {

@@ -1,0 +1,92 @@
+/**
+ * nnkit as a benchmark contender: the fast kernels (on a given number of threads) or the readable
+ * reference loops, and LeNet-5 training through the library's own Sequential model and train().
+ */
+import { Tensor } from "../src/tensor.js";
+import { configureKernels, fastKernels, matmul } from "../src/kernels/index.js";
+import { referenceOps, type Ops } from "../src/models/ops.js";
+import { layerFromSpec } from "../src/models/modules.js";
+import { Sequential } from "../src/models/sequential.js";
+import { lenet5 } from "../src/models/specs.js";
+import { train } from "../src/models/train.js";
+import { Rng } from "../src/random.js";
+import { medianSeconds } from "./timing.js";
+import { BATCH, convFlops, fakeMnist, noise, type Contender, type ConvCase, type Figure } from "./workloads.js";
+
+function f32(shape: number[], seed: number): Tensor {
+  return new Tensor(noise(shape.reduce((a, b) => a * b, 1), seed), shape);
+}
+
+function lenetWith(ops: Readonly<Ops>): Sequential {
+  const rng = new Rng(0);
+  return new Sequential(lenet5().layers.map((spec) => layerFromSpec(spec, { rng, dtype: "float32", ops })), { dtype: "float32" });
+}
+
+/** Images per second of `train()` on LeNet-5 with batch `batch`, over `steps` steps after one warm-up step. */
+function trainingRate(model: Sequential, batch: number, steps: number): number {
+  const { images, labels } = fakeMnist(batch * steps);
+  const x = new Tensor(images, [batch * steps, 1, 28, 28]);
+  train(model, { x, y: labels }, { epochs: 1, batchSize: batch, limit: batch, optimizer: "sgd", lr: 0.01 });
+  return train(model, { x, y: labels }, { epochs: 1, batchSize: batch, optimizer: "sgd", lr: 0.01 }).imagesPerSecond;
+}
+
+/** The fast kernels on `threads` threads. */
+export function nnkitFast(threads: number, budget: number, trainSteps: number): Contender {
+  const use = () => configureKernels({ engine: "wasm", threads });
+  return {
+    name: threads === 1 ? "nnkit 1 thread" : `nnkit ${threads} threads`,
+    async matmul(n: number): Promise<Figure> {
+      use();
+      const a = f32([n, n], 1), b = f32([n, n], 2);
+      return { value: (2 * n ** 3) / (await medianSeconds(() => matmul(a, b), budget)) / 1e9 };
+    },
+    async convForward(c: ConvCase): Promise<Figure> {
+      use();
+      const x = f32([BATCH, c.C, c.H, c.W], 3), w = f32([c.F, c.C, c.K, c.K], 4), b = f32([c.F], 5);
+      const s = await medianSeconds(() => fastKernels.conv2dForward(x, w, b, { stride: 1, pad: c.pad }), budget);
+      return { value: convFlops(c, BATCH) / s / 1e9 };
+    },
+    async convBackward(c: ConvCase): Promise<Figure> {
+      use();
+      const x = f32([BATCH, c.C, c.H, c.W], 3), w = f32([c.F, c.C, c.K, c.K], 4), b = f32([c.F], 5);
+      const [out, cache] = fastKernels.conv2dForward(x, w, b, { stride: 1, pad: c.pad });
+      const dout = f32(out.shape, 6);
+      const s = await medianSeconds(() => fastKernels.conv2dBackward(dout, cache), budget);
+      return { value: (2 * convFlops(c, BATCH)) / s / 1e9 };
+    },
+    async train(): Promise<Figure> {
+      use();
+      return { value: trainingRate(lenetWith({ ...referenceOps, ...fastKernels }), BATCH, trainSteps) };
+    },
+  };
+}
+
+/** The reference loops of src/layers (measured on a smaller batch where a batch of 64 would take seconds). */
+export function nnkitReference(budget: number, quick: boolean): Contender {
+  const ops = referenceOps;
+  const batch = 4;
+  return {
+    name: "nnkit reference",
+    async matmul(n: number): Promise<Figure> {
+      if (n > 512 || (quick && n > 128)) return { note: "skipped" };
+      const a = f32([n, n], 1), b = f32([n, n], 2), zero = new Tensor(new Float32Array(n), [n]);
+      return { value: (2 * n ** 3) / (await medianSeconds(() => ops.linearForward(a, b, zero), budget, 3, 1)) / 1e9 };
+    },
+    async convForward(c: ConvCase): Promise<Figure> {
+      const x = f32([batch, c.C, c.H, c.W], 3), w = f32([c.F, c.C, c.K, c.K], 4), b = f32([c.F], 5);
+      const s = await medianSeconds(() => ops.conv2dForward(x, w, b, { stride: 1, pad: c.pad }), budget, 3, 1);
+      return { value: convFlops(c, batch) / s / 1e9, batch };
+    },
+    async convBackward(c: ConvCase): Promise<Figure> {
+      const x = f32([batch, c.C, c.H, c.W], 3), w = f32([c.F, c.C, c.K, c.K], 4), b = f32([c.F], 5);
+      const [out, cache] = ops.conv2dForward(x, w, b, { stride: 1, pad: c.pad });
+      const dout = f32(out.shape, 6);
+      const s = await medianSeconds(() => ops.conv2dBackward(dout, cache), budget, 3, 1);
+      return { value: (2 * convFlops(c, batch)) / s / 1e9, batch };
+    },
+    async train(): Promise<Figure> {
+      if (quick) return { note: "skipped" };
+      return { value: trainingRate(lenetWith(referenceOps), batch, 2), batch };
+    },
+  };
+}
