@@ -212,6 +212,8 @@ async function toSubmission(unit: Unit, id: string, manifest: Manifest, limits: 
 /** Options for reading INPUT. */
 export interface IntakeOptions {
   zipLimits?: ZipLimits;
+  /** Treat INPUT as one student's submission whatever its layout (Gradescope's submission folder). */
+  single?: boolean;
 }
 
 /** All submissions in `input` (a zip or a folder), sorted by id; unreadable ones carry `error`. */
@@ -242,7 +244,7 @@ export async function findSubmissions(input: string, manifest: Manifest, opts: I
   } else {
     throw new InputError(`INPUT ${input} must be a .zip file or a folder`);
   }
-  if (looksLikeOneSubmission(files, manifest)) {
+  if (opts.single || looksLikeOneSubmission(files, manifest)) {
     const unit: Unit = { key: label, student: label.replace(/\.zip$/i, ""), name: "", source: label, pieces: files, notes };
     return { submissions: [await toSubmission(unit, safeId(unit.student), manifest, limits)], platform: "single" };
   }

@@ -1,0 +1,12 @@
+// Runs the public tests of Assignment 6: `npx vitest run --config assignments/a6/vitest.config.ts`
+// (what `nnkit check` does).
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    root: fileURLToPath(new URL(".", import.meta.url)),
+    include: ["tests/**/*.test.ts"],
+    testTimeout: 30_000,
+  },
+});

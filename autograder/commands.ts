@@ -1,0 +1,163 @@
+/**
+ * The assignment and grading commands of `nnkit`: release, check, submit, grade, gradescope.
+ * Exit codes: 0 ok, 1 failures found (tests fail, a submission could not be graded, files do not
+ * compile), 2 usage or input error. The grading modules are imported only when their command runs
+ * (they are absent from the student release).
+ */
+import type { Command } from "commander";
+import { EXIT, UsageError } from "../src/cli/errors.js";
+
+const EXIT_HELP = `
+Exit codes: 0 ok, 1 failures found, 2 usage or input error.`;
+
+// Shapes of the instructor-only modules (declared here so the student release type-checks without them).
+interface ReleaseModule {
+  buildRelease(o: { out: string; assignment: string }): Promise<{ folder: string; zip: string; files: string[]; regions: unknown[] }>;
+}
+interface GradeModule {
+  gradeClass(o: {
+    input: string;
+    out: string;
+    assignment: string;
+    jobs?: number;
+    timeoutSeconds?: number;
+    progress?: (done: number, total: number, last: { id: string; score: number; maxScore: number }) => void;
+  }): Promise<{ results: unknown[]; notGraded: number; seconds: number; isolation: string }>;
+}
+interface GradescopeModule {
+  buildGradescopePackage(o: { out: string; assignment: string }): Promise<string>;
+}
+
+/** Import an instructor-only module by path (computed, so the student release compiles without it). */
+async function instructorModule<T>(file: string): Promise<T> {
+  const url = new URL(file, import.meta.url);
+  try {
+    return (await import(url.href)) as T;
+  } catch (e) {
+    if ((e as { code?: string }).code === "ERR_MODULE_NOT_FOUND") {
+      throw new UsageError("this command is for instructors: the grading code is not part of the student release");
+    }
+    throw e;
+  }
+}
+
+function positiveInt(what: string): (v: string) => number {
+  return (v: string) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1) throw new UsageError(`${what} must be a whole number ≥ 1, got "${v}"`);
+    return n;
+  };
+}
+
+function positiveNumber(what: string): (v: string) => number {
+  return (v: string) => {
+    const n = Number(v);
+    if (!(n > 0) || !Number.isFinite(n)) throw new UsageError(`${what} must be a positive number of seconds, got "${v}"`);
+    return n;
+  };
+}
+
+/** Turn known input problems into UsageError (exit 2) with their message. */
+async function asUsage<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (e) {
+    const name = (e as Error).constructor?.name;
+    const msg = (e as Error).message ?? String(e);
+    if (name === "InputError" || /^unknown assignment|is not empty|does not exist|cannot find the nnkit kit/.test(msg)) throw new UsageError(msg);
+    throw e;
+  }
+}
+
+/** Register release, check, submit, grade and gradescope on `program`. */
+export function registerAssignmentCommands(program: Command): void {
+  program
+    .command("release")
+    .description("build the student release of an assignment: the kit with every solution region replaced by a 'not implemented yet' error, as DIR and DIR.zip")
+    .argument("<assignment>", "assignment name, e.g. a6")
+    .requiredOption("--out <dir>", "output folder (must be empty or new); the zip is written next to it as <dir>.zip")
+    .addHelpText("after", EXIT_HELP)
+    .action(async (assignment: string, o: { out: string }) => {
+      const { buildRelease } = await instructorModule<ReleaseModule>("./release.js");
+      const r = await asUsage(() => buildRelease({ out: o.out, assignment }));
+      process.stdout.write(`release ${assignment}: ${r.files.length} files, ${r.regions.length} solution regions stripped\n  folder ${r.folder}\n  zip    ${r.zip}\n`);
+      process.exitCode = EXIT.ok;
+    });
+
+  program
+    .command("check")
+    .description("run the public tests of the assignment on your code (compiles your files first)")
+    .option("--assignment <name>", "assignment name", "a6")
+    .option("--timeout <seconds>", "stop the tests after this long", positiveNumber("--timeout"), 120)
+    .option("--only <text>", "only test files whose name contains this text, e.g. linear")
+    .addHelpText("after", EXIT_HELP)
+    .action(async (o: { assignment: string; timeout: number; only?: string }) => {
+      const { runCheck } = await import("./check.js");
+      const r = await asUsage(() => runCheck({ assignment: o.assignment, timeoutSeconds: o.timeout, filter: o.only }));
+      process.exitCode = r.code;
+    });
+
+  program
+    .command("submit")
+    .description("write submission.zip with exactly the files to hand in (and metadata.json), after checking that they compile")
+    .option("--assignment <name>", "assignment name", "a6")
+    .option("--out <file>", "where to write the zip (default: submission.zip in the kit folder)")
+    .addHelpText("after", EXIT_HELP)
+    .action(async (o: { assignment: string; out?: string }) => {
+      const { buildSubmission, SubmitError } = await import("./submit.js");
+      try {
+        const r = await asUsage(() => buildSubmission({ assignment: o.assignment, out: o.out }));
+        process.stdout.write(`wrote ${r.path} (${r.files.length} files, ${r.bytes} bytes):\n${r.files.map((f) => `  ${f}`).join("\n")}\nUpload this zip to your course platform.\n`);
+        process.exitCode = EXIT.ok;
+      } catch (e) {
+        if (!(e instanceof SubmitError)) throw e;
+        process.stderr.write(`nnkit submit: ${e.message}\n`);
+        process.exitCode = EXIT.failures;
+      }
+    });
+
+  program
+    .command("grade")
+    .description("grade one submission (zip or folder), a folder of them, a Canvas submissions.zip or a Moodle download; writes gradebook.csv, feedback/, results/, summary.html into DIR")
+    .argument("<input>", "a submission zip or folder, a folder of submissions, or a platform's bulk download")
+    .requiredOption("--out <dir>", "output folder (created if needed; nothing is written elsewhere)")
+    .option("--assignment <name>", "assignment name", "a6")
+    .option("--jobs <n>", "submissions graded in parallel (default: number of cores)", positiveInt("--jobs"))
+    .option("--timeout <seconds>", "time limit per call into student code (default: the manifest's)", positiveNumber("--timeout"))
+    .addHelpText("after", `${EXIT_HELP} (1 = some submissions could not be graded; they still have a row with the reason)`)
+    .action(async (input: string, o: { out: string; assignment: string; jobs?: number; timeout?: number }) => {
+      const { gradeClass } = await instructorModule<GradeModule>("./grade.js");
+      const { progressLine } = await import("../src/cli/progress.js");
+      const line = progressLine();
+      const started = Date.now();
+      const r = await asUsage(() =>
+        gradeClass({
+          input,
+          out: o.out,
+          assignment: o.assignment,
+          jobs: o.jobs,
+          timeoutSeconds: o.timeout,
+          progress: (done, total, last) => {
+            const rate = (60 * done) / Math.max(0.001, (Date.now() - started) / 1000);
+            line.update(`grading ${done}/${total}  ${rate.toFixed(0)} submissions/min  last: ${last.id} ${last.score}/${last.maxScore}`);
+          },
+        }),
+      );
+      line.done(`graded ${r.results.length} submissions in ${r.seconds.toFixed(1)} s (${((60 * r.results.length) / r.seconds).toFixed(0)}/min); ${r.notGraded} not graded`);
+      process.stdout.write(`outputs in ${o.out}: gradebook.csv, summary.html, feedback/, results/\n${r.isolation}\n`);
+      process.exitCode = r.notGraded > 0 ? EXIT.failures : EXIT.ok;
+    });
+
+  program
+    .command("gradescope")
+    .description("build autograder.zip for Gradescope (setup.sh and run_autograder at its root)")
+    .argument("<assignment>", "assignment name, e.g. a6")
+    .requiredOption("--out <dir>", "output folder for autograder.zip")
+    .addHelpText("after", EXIT_HELP)
+    .action(async (assignment: string, o: { out: string }) => {
+      const { buildGradescopePackage } = await instructorModule<GradescopeModule>("./gradescope.js");
+      const path = await asUsage(() => buildGradescopePackage({ out: o.out, assignment }));
+      process.stdout.write(`wrote ${path}: upload it as the autograder of a "Programming Assignment" on Gradescope\n`);
+      process.exitCode = EXIT.ok;
+    });
+}

@@ -1,0 +1,88 @@
+/**
+ * `nnkit gradescope a6 --out DIR`: builds DIR/autograder.zip for Gradescope. At its root:
+ * setup.sh (installs Node 20 and esbuild on Gradescope's Ubuntu image), run_autograder, grader.mjs
+ * (the grader, hidden tests and reference bundled into one file), sandbox-base/ (the stripped kit
+ * the sandbox child runs, prebuilt), the manifest and a minimal package.json.
+ * run_autograder grades $NNKIT_AUTOGRADER_ROOT/submission (default /autograder) into
+ * results/results.json.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+import JSZip from "jszip";
+import { buildSandboxBase, listFiles } from "./sandbox/build.js";
+import { kitRoot, loadManifest } from "./manifest.js";
+import { OutDir } from "./outdir.js";
+
+const ZIP_DATE = new Date("2000-01-01T00:00:00Z");
+
+export const SETUP_SH = `#!/usr/bin/env bash
+# Gradescope setup: Node 20 from NodeSource, then esbuild (the only runtime dependency not bundled).
+set -euo pipefail
+export DEBIAN_FRONTEND=noninteractive
+apt-get update
+apt-get install -y ca-certificates curl gnupg util-linux
+curl -fsSL https://deb.nodesource.com/setup_20.x | bash -
+apt-get install -y nodejs
+cd /autograder/source
+npm install --omit=dev --no-audit --no-fund
+`;
+
+export const RUN_AUTOGRADER = `#!/usr/bin/env bash
+# Gradescope runs this from /autograder. NNKIT_AUTOGRADER_ROOT moves the whole layout
+# (submission/, results/, source/) elsewhere, e.g. for a local end-to-end test.
+set -euo pipefail
+ROOT="\${NNKIT_AUTOGRADER_ROOT:-/autograder}"
+export NNKIT_AUTOGRADER_ROOT="$ROOT"
+mkdir -p "$ROOT/results"
+cd "$ROOT"
+exec node "$ROOT/source/grader.mjs"
+`;
+
+function entryPoint(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  for (const name of ["gradescope-run.ts", "gradescope-run.js"]) if (existsSync(join(here, name))) return join(here, name);
+  throw new Error(`gradescope: gradescope-run.ts is missing next to ${here}`);
+}
+
+/** Build autograder.zip into `out`; returns its path. */
+export async function buildGradescopePackage(opts: { out: string; assignment?: string; root?: string }): Promise<string> {
+  const root = opts.root ?? kitRoot();
+  const manifest = loadManifest(root, opts.assignment ?? "a6");
+  const work = mkdtempSync(join(tmpdir(), "nnkit-gradescope-"));
+  try {
+    const bundle = join(work, "grader.mjs");
+    await build({
+      entryPoints: [entryPoint()],
+      bundle: true,
+      platform: "node",
+      format: "esm",
+      target: "node20",
+      outfile: bundle,
+      external: ["esbuild"],
+      banner: { js: "import { createRequire as __nnkitRequire } from 'node:module'; const require = __nnkitRequire(import.meta.url);" },
+      logLevel: "error",
+    });
+    const base = join(work, "sandbox-base");
+    buildSandboxBase(root, base);
+    const esbuildVersion = (JSON.parse(readFileSync(join(root, "node_modules", "esbuild", "package.json"), "utf8")) as { version: string }).version;
+    const zip = new JSZip();
+    const add = (name: string, content: string | Buffer, executable = false): void => {
+      zip.file(name, content, { date: ZIP_DATE, unixPermissions: executable ? 0o755 : 0o644 });
+    };
+    add("setup.sh", SETUP_SH, true);
+    add("run_autograder", RUN_AUTOGRADER, true);
+    add("grader.mjs", readFileSync(bundle));
+    add("package.json", `${JSON.stringify({ name: "nnkit-autograder", private: true, type: "module", dependencies: { esbuild: esbuildVersion } }, null, 2)}\n`);
+    add(`assignments/${manifest.assignment}/manifest.json`, readFileSync(join(root, "assignments", manifest.assignment, "manifest.json")));
+    for (const rel of listFiles(base)) add(`sandbox-base/${rel}`, readFileSync(join(base, rel)));
+    const bytes = await zip.generateAsync({ type: "nodebuffer", compression: "DEFLATE", platform: "UNIX" });
+    const out = new OutDir(opts.out);
+    out.write("autograder.zip", bytes);
+    return out.path("autograder.zip");
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
