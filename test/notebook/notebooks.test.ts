@@ -1,0 +1,19 @@
+// `npm test` runs every lecture notebook through the tslab kernel, as a reader would run it; a
+// notebook asserts its own key numbers, so a wrong slide number fails here with its cell.
+// Needs `npm run build` (notebooks import the built package as "nnkit").
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { formatFailure, runNotebook } from "../../src/notebook/runner.js";
+
+const dir = join(import.meta.dirname, "..", "..", "notebooks");
+const notebooks = readdirSync(dir).filter((f) => f.endsWith(".ipynb")).sort();
+
+describe.skipIf(notebooks.length === 0)("lecture notebooks", () => {
+  it.each(notebooks)("%s runs without a failing cell", async (name) => {
+    const { failures, timings } = await runNotebook(join(dir, name), { timeoutPerCell: 240_000 });
+    const seconds = (timings.totalMs / 1000).toFixed(1);
+    console.log(`${name}: ${timings.cells.length} cells in ${seconds} s (kernel start ${(timings.kernelStartMs / 1000).toFixed(1)} s)`);
+    expect(failures.map(formatFailure)).toEqual([]);
+  }, 600_000);
+});
