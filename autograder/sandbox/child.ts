@@ -195,6 +195,7 @@ function encodeOutput(v: unknown): unknown {
       const name = (v as object).constructor?.name ?? "object";
       return { $t: "other", desc: isArray(v) ? `an array of length ${v.length}` : `a ${name} that is not a Tensor` };
     }
+    if (typeof v === "string") return { $t: "other", desc: `the string ${JSON.stringify(v.slice(0, 120))}` };
     return { $t: "other", desc: v === undefined ? "undefined" : `a ${typeof v}` };
   } catch (e) {
     return { $t: "other", desc: `a value that cannot be read (${describeError(e)})` };

@@ -1,0 +1,44 @@
+/** Shared set-up of the autograder tests: temporary folders, a sandbox around one student module. */
+import { chmodSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll } from "vitest";
+import { buildSandboxBase, compileTs, createSandboxDir } from "../../autograder/sandbox/build.js";
+import { SandboxProcess, type SandboxLimits } from "../../autograder/sandbox/process.js";
+
+export const ROOT = join(import.meta.dirname, "..", "..");
+
+/** A temporary folder removed after the test file (world-traversable, like the grader's). */
+export function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), `nnkit-test-${prefix}-`));
+  chmodSync(dir, 0o711);
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+let base: string | undefined;
+/** One sandbox base (stripped kit + child) per test file. */
+export function sandboxBase(): string {
+  if (!base) {
+    const dir = tempDir("base");
+    base = join(dir, "base");
+    buildSandboxBase(ROOT, base);
+  }
+  return base;
+}
+
+export const FAST_LIMITS: SandboxLimits = { callTimeoutMs: 1500, memoryMb: 128, outputBytes: 64 << 10, responseBytes: 8 << 20 };
+
+/** A sandbox child holding `files` (manifest path → TypeScript source). */
+export function sandboxWith(files: Record<string, string>, limits: SandboxLimits = FAST_LIMITS): SandboxProcess {
+  const compiled = new Map<string, string>();
+  for (const [file, source] of Object.entries(files)) {
+    const c = compileTs(source, file);
+    if (!c.ok) throw new Error(c.error);
+    compiled.set(file, c.code);
+  }
+  const dir = createSandboxDir(sandboxBase(), tempDir("sb"), "s", compiled);
+  const sb = new SandboxProcess(dir, limits);
+  afterAll(() => sb.close());
+  return sb;
+}

@@ -1,0 +1,64 @@
+/**
+ * The sample submissions of data/submissions, graded by the real grader against the real reference
+ * (src/layers, src/losses): their scores and the diagnosed mistakes are asserted, and the cheating
+ * sample is shown to have gained nothing.
+ */
+import { createServer } from "node:net";
+import { describe, expect, it, afterAll } from "vitest";
+import { Grader } from "../../autograder/grade.js";
+import { loadSamples, sampleFiles } from "../../autograder/samples.js";
+import type { SubmissionResult } from "../../autograder/runner.js";
+import { ROOT } from "./helpers.js";
+
+const grader = new Grader({ root: ROOT, timeoutSeconds: 1.5 });
+afterAll(() => grader.close());
+const samples = loadSamples(ROOT);
+
+async function gradeSample(name: string): Promise<SubmissionResult> {
+  const sample = samples.find((s) => s.name === name)!;
+  const files = new Map([...sampleFiles(sample, grader.manifest, ROOT)].map(([k, v]) => [k, Buffer.from(v)]));
+  return grader.grade({ id: name, student: name, name: "", source: name, files, notes: [] });
+}
+
+function failureText(r: SubmissionResult, id: string): string {
+  const t = r.tests.find((x) => x.id === id)!;
+  return t.failures.map((f) => `${f.message} ${f.mistake ? `${f.mistake.name}: ${f.mistake.hint}` : ""}`).join("\n");
+}
+
+describe("sample submissions", () => {
+  for (const sample of samples) {
+    it(`${sample.name}: ${sample.expectedScore} / 100 with the expected failures`, async () => {
+      let hits = 0;
+      const server = sample.name === "cheat" ? createServer((s) => { hits++; s.destroy(); }).listen(47123, "127.0.0.1") : undefined;
+      const r = await gradeSample(sample.name);
+      server?.close();
+      expect(r.status).toBe("graded");
+      expect(r.score).toBe(sample.expectedScore);
+      for (const [id, text] of Object.entries(sample.expectedFailures ?? {})) {
+        expect(r.tests.find((t) => t.id === id)?.passed, id).toBe(false);
+        expect(failureText(r, id), id).toContain(text);
+      }
+      if (sample.name === "cheat") {
+        expect(r.printed).not.toMatch(/LEAK|BREACH/);
+        expect(r.printed).not.toContain("BEGIN SOLUTION");
+        expect(hits).toBe(0);
+      }
+    });
+  }
+
+  it("the feedback of the partly wrong sample names each mistake and the first wrong element", async () => {
+    const r = await gradeSample("partly-wrong");
+    expect(failureText(r, "linearBackward.dW")).toContain("dW has shape [3, 5], expected [5, 3].");
+    expect(failureText(r, "linearBackward.db")).toMatch(/first wrong element db\[0\]: expected [-\d.]+, got [-\d.]+/);
+    expect(failureText(r, "conv2dBackward.dx")).toContain("stride = 2");
+    expect(failureText(r, "softmaxCrossEntropy.ds")).toContain("N = 5 times too large");
+  });
+
+  it("the broken sample gets the reasons: syntax error with its location, import error, missing export", async () => {
+    const r = await gradeSample("broken");
+    expect(r.notes.join("\n")).toMatch(/src\/layers\/linear\.ts does not compile: src\/layers\/linear\.ts:\d+:\d+:/);
+    expect(failureText(r, "conv2dBackward.dx")).toContain("conv2d is not ready");
+    expect(failureText(r, "maxPool2dBackward.dx")).toContain("src/layers/maxpool2d.ts does not export a function maxPool2dBackward");
+    expect(r.tests.find((t) => t.id === "maxPool2dForward.out")?.passed).toBe(true);
+  });
+});
