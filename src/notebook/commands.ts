@@ -1,0 +1,36 @@
+/** `nnkit run NOTEBOOK…` and `nnkit site --out DIR`: the notebook commands of the CLI. */
+import { existsSync } from "node:fs";
+import type { Command } from "commander";
+import { EXIT, UsageError } from "../cli/errors.js";
+import { runNotebooksCommand } from "./runner.js";
+import { siteCommand } from "./site.js";
+
+export function registerNotebookCommands(program: Command): void {
+  program
+    .command("run")
+    .description("execute notebooks in the tslab kernel, cell by cell, and report the first failing cell")
+    .argument("<notebooks...>", ".ipynb files")
+    .option("--out <dir>", "write the executed notebooks into this folder")
+    .option("--in-place", "overwrite each notebook with its executed version (outputs, execution counts)")
+    .option("--timeout <seconds>", "per-cell limit; the kernel is interrupted, then killed", "300")
+    .option("--allow-errors", "go on after a failing cell")
+    .action(async (paths: string[], opts: { out?: string; inPlace?: boolean; timeout: string; allowErrors?: boolean }) => {
+      const timeout = Number(opts.timeout);
+      if (!(timeout > 0)) throw new UsageError(`run: --timeout must be a positive number of seconds, got "${opts.timeout}"`);
+      if (opts.out && opts.inPlace) throw new UsageError("run: give either --out DIR or --in-place, not both");
+      const missing = paths.filter((p) => !existsSync(p));
+      if (missing.length > 0) throw new UsageError(`run: no such notebook: ${missing.join(", ")}`);
+      const failed = await runNotebooksCommand(paths, { out: opts.out, inPlace: opts.inPlace, timeout, allowErrors: opts.allowErrors });
+      process.exitCode = failed > 0 ? EXIT.failures : EXIT.ok;
+    });
+  program
+    .command("site")
+    .description("render the notebooks (with their stored outputs) as a static course site")
+    .requiredOption("--out <dir>", "output folder (created; nothing is written outside it)")
+    .option("--notebooks <dir>", "folder of .ipynb files", "notebooks")
+    .option("--title <text>", "title of the index page", "Neural networks: the course notebooks")
+    .action((opts: { out: string; notebooks: string; title: string }) => {
+      if (!existsSync(opts.notebooks)) throw new UsageError(`site: notebooks folder ${opts.notebooks} does not exist`);
+      siteCommand({ out: opts.out, notebooks: opts.notebooks, title: opts.title });
+    });
+}
