@@ -1,7 +1,8 @@
 /**
  * Which engine the fast kernels run on. By default the WebAssembly SIMD engine on every core
  * (os.availableParallelism()); the plain TypeScript engine when WebAssembly SIMD is missing (one
- * line on stderr says so) or when asked for. Environment: NNKIT_KERNELS=js|wasm, NNKIT_THREADS=n.
+ * line on stderr says so) or when asked for. Environment: NNKIT_KERNELS=js|wasm, NNKIT_THREADS=n,
+ * NNKIT_FMA=0 (plain SIMD without fused multiply-add).
  */
 import { availableParallelism } from "node:os";
 import type { Engine } from "./engine.js";
@@ -60,7 +61,7 @@ export function configureKernels(opts: KernelOptions): { engine: string; threads
   return { engine: e.name, threads: e.threads };
 }
 
-/** The engine's name ("wasm-simd" or "js") and the number of threads it uses. */
+/** The engine's name ("wasm-simd-fma", "wasm-simd" or "js") and the number of threads it uses. */
 export function kernelInfo(): { engine: string; threads: number } {
   const e = kernelEngine();
   return { engine: e.name, threads: e.threads };

@@ -43,7 +43,7 @@ export type ParallelKernel = "gemm" | "convForwardRange" | "convBackwardRange";
 
 /** An engine: primitives plus memory management and (optionally) parallel execution. */
 export interface Engine extends Primitives {
-  /** "wasm-simd" or "js". */
+  /** "wasm-simd-fma", "wasm-simd" or "js". */
   readonly name: string;
   /** Threads a parallel() call may use (1 = the calling thread only). */
   readonly threads: number;

@@ -1,8 +1,10 @@
 /**
- * The WebAssembly SIMD engine: loads kernels.wasm (compiled from ./assembly by build-wasm.mjs),
- * gives it one shared linear memory, and runs kernels on worker threads when asked to.
+ * The WebAssembly SIMD engine: loads kernels.wasm (compiled from ./assembly by build-wasm.mjs), or
+ * kernels-fma.wasm where relaxed SIMD is available (its fused multiply-add makes the GEMM about a
+ * third faster), gives it one shared linear memory, and runs kernels on worker threads when asked to.
  */
 import { existsSync, readFileSync } from "node:fs";
+import { setFlagsFromString } from "node:v8";
 import { fileURLToPath } from "node:url";
 import { Arena, ArenaEngine, type Engine, type ParallelKernel, type Primitives } from "./engine.js";
 import { ThreadPool } from "./threads.js";
@@ -14,6 +16,24 @@ const MAX_PAGES = 16384; // 1 GiB of address space reserved; only what is used i
 // (module (func (result v128) (i32.const 0) (i8x16.splat) (i8x16.popcnt)))
 const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11]);
 
+// (module (func (result v128) (i32.const 0) (i8x16.splat) ×3 (f32x4.relaxed_madd)))
+const RELAXED_PROBE = new Uint8Array([
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 19, 1, 17, 0,
+  65, 0, 253, 15, 65, 0, 253, 15, 65, 0, 253, 15, 253, 133, 2, 11,
+]);
+
+/**
+ * Whether relaxed SIMD can be used: natively (Node ≥ 22), or on Node 20 once V8's
+ * --experimental-wasm-relaxed-simd is switched on (before any module using it is compiled).
+ * NNKIT_FMA=0 keeps to plain SIMD.
+ */
+function relaxedSimd(wa: WasmApi): boolean {
+  if (process.env.NNKIT_FMA === "0") return false;
+  if (wa.validate(RELAXED_PROBE)) return true;
+  setFlagsFromString("--experimental-wasm-relaxed-simd");
+  return wa.validate(RELAXED_PROBE);
+}
+
 /** Why the WebAssembly engine cannot run here, or null when it can. */
 export function wasmUnavailableReason(): string | null {
   if (webAssembly === undefined) return "WebAssembly is not available";
@@ -23,13 +43,13 @@ export function wasmUnavailableReason(): string | null {
   } catch {
     return "shared WebAssembly memory is not supported";
   }
-  if (wasmFile() === null) return "kernels.wasm was not built (run `npm run build:kernels`)";
+  if (wasmFile("kernels.wasm") === null) return "kernels.wasm was not built (run `npm run build:kernels`)";
   return null;
 }
 
-/** Path of the compiled kernels: next to this file in dist/, or in dist/ when running from src/. */
-function wasmFile(): string | null {
-  for (const rel of ["./kernels.wasm", "../../dist/src/kernels/kernels.wasm"]) {
+/** Path of a compiled kernel module: next to this file in dist/, or in dist/ when running from src/. */
+function wasmFile(name: string): string | null {
+  for (const rel of [`./${name}`, `../../dist/src/kernels/${name}`]) {
     const path = fileURLToPath(new URL(rel, import.meta.url));
     if (existsSync(path)) return path;
   }
@@ -39,7 +59,8 @@ function wasmFile(): string | null {
 const KERNELS: readonly ParallelKernel[] = ["gemm", "convForwardRange", "convBackwardRange"];
 
 export class WasmEngine extends ArenaEngine implements Engine {
-  readonly name = "wasm-simd";
+  /** "wasm-simd", or "wasm-simd-fma" with relaxed SIMD's fused multiply-add. */
+  readonly name: string;
   readonly threads: number;
   private readonly memory: WasmMemory;
   private readonly module: WasmModule;
@@ -51,9 +72,11 @@ export class WasmEngine extends ArenaEngine implements Engine {
   /** Load the module; `threads` ≥ 1 is the number of threads parallel() may use (workers start lazily). */
   constructor(threads: number) {
     super();
-    const file = wasmFile();
     const wa: WasmApi | undefined = webAssembly;
+    const fma = wa !== undefined && relaxedSimd(wa) ? wasmFile("kernels-fma.wasm") : null;
+    const file = fma ?? wasmFile("kernels.wasm");
     if (file === null || wa === undefined) throw new Error("WasmEngine: kernels.wasm not found; run `npm run build:kernels`");
+    this.name = fma ? "wasm-simd-fma" : "wasm-simd";
     this.module = new wa.Module(readFileSync(file));
     this.memory = new wa.Memory({ initial: 16, maximum: MAX_PAGES, shared: true });
     const instance = new wa.Instance(this.module, { env: { memory: this.memory } });

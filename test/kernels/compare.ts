@@ -9,7 +9,7 @@ import { Tensor } from "../../src/tensor.js";
 import { configureKernels, type KernelOptions } from "../../src/kernels/index.js";
 
 // The WebAssembly kernels are a build product (npm run build:kernels); build them if missing.
-if (!existsSync(fileURLToPath(new URL("../../dist/src/kernels/kernels.wasm", import.meta.url)))) {
+if (!["kernels.wasm", "kernels-fma.wasm"].every((f) => existsSync(fileURLToPath(new URL(`../../dist/src/kernels/${f}`, import.meta.url))))) {
   execFileSync(process.execPath, [fileURLToPath(new URL("../../src/kernels/build-wasm.mjs", import.meta.url))]);
 }
 
@@ -32,7 +32,10 @@ export function maxRelError(a: Tensor, b: Tensor): number {
   return diff / (scale + 1e-6);
 }
 
-/** The engine settings under test: WebAssembly on one and on two threads, and the TypeScript fallback. */
+/**
+ * The engine settings under test: WebAssembly on one and on two threads, and the TypeScript fallback.
+ * (Whether the WebAssembly engine uses fused multiply-add is fixed per process: NNKIT_FMA=0 for plain SIMD.)
+ */
 export const ENGINES: { label: string; options: KernelOptions }[] = [
   { label: "wasm, 1 thread", options: { engine: "wasm", threads: 1 } },
   { label: "wasm, 2 threads", options: { engine: "wasm", threads: 2 } },
@@ -43,5 +46,5 @@ export const ENGINES: { label: string; options: KernelOptions }[] = [
 export function useEngine(options: KernelOptions): void {
   const info = configureKernels(options);
   const want = options.engine === "js" ? "js" : "wasm-simd";
-  if (info.engine !== want) throw new Error(`asked for the ${want} engine, got ${info.engine} (is kernels.wasm built?)`);
+  if (!info.engine.startsWith(want)) throw new Error(`asked for the ${want} engine, got ${info.engine} (is kernels.wasm built?)`);
 }
