@@ -73,7 +73,7 @@ describe("layer objects", () => {
     const a = new Linear(400, 300, { seed: 1, dtype: "float64" });
     const b = new Linear(400, 300, { seed: 1, dtype: "float64" });
     expect(Array.from(a.W.value.data)).toEqual(Array.from(b.W.value.data));
-    const d = a.W.value.data;
+    const d = Array.from(a.W.value.data);
     const mean = d.reduce((s, v) => s + v, 0) / d.length;
     const std = Math.sqrt(d.reduce((s, v) => s + (v - mean) ** 2, 0) / d.length);
     expect(Math.abs(std / Math.sqrt(2 / 400) - 1)).toBeLessThan(0.01);
