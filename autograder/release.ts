@@ -85,8 +85,12 @@ export async function buildRelease(opts: { out: string; assignment?: string; roo
   const out = new OutDir(opts.out);
   const sources: string[] = [
     // compiled kernels (*.wasm) are build products of solution code: never shipped
-    ...listFiles(join(root, "src")).filter((f) => !f.endsWith(".wasm")).map((f) => `src/${f}`),
-    ...listFiles(join(root, "assignments", manifest.assignment)).map((f) => `assignments/${manifest.assignment}/${f}`),
+    ...listFiles(join(root, "src"))
+      .filter((f) => !f.endsWith(".wasm") && !f.split("/").some((seg) => seg === "node_modules"))
+      .map((f) => `src/${f}`),
+    ...listFiles(join(root, "assignments", manifest.assignment))
+      .filter((f) => !f.split("/").some((seg) => seg === "node_modules" || seg.startsWith(".")))
+      .map((f) => `assignments/${manifest.assignment}/${f}`),
     ...RELEASED_AUTOGRADER,
     ...TOP_FILES.filter((f) => existsSync(join(root, f))),
   ];

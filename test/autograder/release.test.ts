@@ -1,0 +1,92 @@
+/**
+ * The student release: no solution text in it, hidden tests and samples left out, and the hidden
+ * tests give 0 on the untouched release and full marks on the reference.
+ */
+import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import JSZip from "jszip";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildRelease, solutionFingerprints, type ReleaseResult } from "../../autograder/release.js";
+import { Grader } from "../../autograder/grade.js";
+import { findSubmissions } from "../../autograder/intake.js";
+import { listFiles } from "../../autograder/sandbox/build.js";
+import { stripSolutions } from "../../autograder/strip.js";
+import { ROOT, tempDir } from "./helpers.js";
+
+const dir = tempDir("release");
+let rel: ReleaseResult;
+const grader = new Grader({ root: ROOT, timeoutSeconds: 2 });
+afterAll(() => grader.close());
+
+beforeAll(async () => {
+  rel = await buildRelease({ out: join(dir, "a6-release"), assignment: "a6", root: ROOT });
+}, 60_000);
+
+describe("stripping solution regions", () => {
+  it("replaces each region by a throw naming the function, keeping indentation and the code around it", () => {
+    const src = ["export function f(x: number): number {", "  const y = x;", "  // BEGIN SOLUTION", "  return y * 2;", "  // END SOLUTION", "}", ""].join("\n");
+    const r = stripSolutions(src, "f.ts");
+    expect(r.text).toBe(["export function f(x: number): number {", "  const y = x;", '  throw new Error("f is not implemented yet — see assignments/a6/README.md");', "}", ""].join("\n"));
+    expect(r.regions).toEqual([{ fn: "f", startLine: 3, lines: ["  return y * 2;"] }]);
+  });
+
+  it("refuses unbalanced markers (a broken marker must never leak a solution)", () => {
+    expect(() => stripSolutions("// BEGIN SOLUTION\nx\n", "a.ts")).toThrow("a.ts:1: BEGIN SOLUTION is never closed");
+    expect(() => stripSolutions("x\n// END SOLUTION\n", "b.ts")).toThrow("b.ts:2: END SOLUTION without a matching BEGIN SOLUTION");
+  });
+});
+
+describe("release a6", () => {
+  it("strips every region of every file: no marker and no solution line anywhere in the folder or the zip", async () => {
+    expect(rel.regions.length).toBeGreaterThanOrEqual(26);
+    const fingerprints = solutionFingerprints(rel.regions);
+    expect(fingerprints.length).toBeGreaterThan(15);
+    const zip = await JSZip.loadAsync(readFileSync(rel.zip));
+    const zipped = Object.values(zip.files).filter((f) => !f.dir).map((f) => f.name).sort();
+    expect(zipped).toEqual([...rel.files].sort());
+    for (const f of listFiles(rel.folder)) {
+      const text = readFileSync(join(rel.folder, f), "utf8");
+      if (!f.startsWith("autograder/")) expect(text, f).not.toMatch(/\/\/\s*(BEGIN|END) SOLUTION/);
+      for (const line of fingerprints) expect(text.includes(line), `${f} contains ${line}`).toBe(false);
+      expect((await zip.file(f)!.async("string")) === text, f).toBe(true);
+    }
+    expect(readFileSync(join(rel.folder, "src/layers/linear.ts"), "utf8")).toContain('throw new Error("linearBackward is not implemented yet — see assignments/a6/README.md");');
+  });
+
+  it("no line of any region appears in the release unless the kit has that line outside every region too", () => {
+    const outside = new Set<string>();
+    for (const f of [...listFiles(join(ROOT, "src")).map((x) => `src/${x}`), ...listFiles(join(ROOT, "assignments", "a6", "tests")).map((x) => `assignments/a6/tests/${x}`)]) {
+      if (!/\.(ts|as|mjs)$/.test(f)) continue;
+      for (const l of stripSolutions(readFileSync(join(ROOT, f), "utf8"), f).text.split("\n")) outside.add(l.trim());
+    }
+    const specific = [...new Set(rel.regions.flatMap((r) => r.lines.map((l) => l.trim())))].filter((l) => l.length >= 12 && !outside.has(l));
+    expect(specific.length).toBeGreaterThan(100);
+    for (const f of listFiles(rel.folder)) {
+      const lines = new Set(readFileSync(join(rel.folder, f), "utf8").split("\n").map((l) => l.trim()));
+      for (const l of specific) expect(lines.has(l), `${f} contains ${l}`).toBe(false);
+    }
+  });
+
+  it("leaves out the hidden tests, the grading code and the sample submissions", () => {
+    expect(existsSync(join(rel.folder, "autograder", "hidden"))).toBe(false);
+    expect(existsSync(join(rel.folder, "autograder", "grade.ts"))).toBe(false);
+    expect(existsSync(join(rel.folder, "data"))).toBe(false);
+    expect(readdirSync(join(rel.folder, "assignments", "a6")).sort()).toEqual(["README.md", "manifest.json", "tests", "vitest.config.ts"]);
+    const pkg = JSON.parse(readFileSync(join(rel.folder, "package.json"), "utf8"));
+    expect(pkg.scripts).toMatchObject({ check: "tsx src/cli.ts check", submit: "tsx src/cli.ts submit" });
+  });
+
+  it("refuses to write into a folder that is not empty", async () => {
+    await expect(buildRelease({ out: rel.folder, root: ROOT })).rejects.toThrow(/is not empty/);
+  });
+
+  it("the hidden tests give 0 on the untouched release and full marks on the reference", async () => {
+    const released = await findSubmissions(rel.folder, grader.manifest);
+    const zero = await grader.grade(released.submissions[0]);
+    expect(zero.score).toBe(0);
+    expect(zero.tests.every((t) => t.failures.some((f) => /is not implemented yet — see assignments\/a6\/README\.md/.test(f.message)))).toBe(true);
+    const reference = await findSubmissions(ROOT, grader.manifest, { single: true });
+    const full = await grader.grade({ ...reference.submissions[0], id: "reference" });
+    expect(full.score).toBe(100);
+  }, 60_000);
+});
