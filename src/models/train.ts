@@ -31,7 +31,7 @@ export interface ProgressInfo {
   stepsPerEpoch: number;
   /** Loss of this step's mini-batch. */
   loss: number;
-  /** Training images per second since the start. */
+  /** Training images per second since the start (time spent on validation not counted). */
   imagesPerSecond: number;
   /** Seconds since the start. */
   elapsed: number;
@@ -76,7 +76,7 @@ export interface TrainHistory {
   valAcc: number[];
   /** Loss of every step, in order. */
   stepLoss: number[];
-  /** Wall time in seconds and training images per second. */
+  /** Wall time in seconds (with validation) and training images per second (without). */
   seconds: number;
   imagesPerSecond: number;
 }
@@ -122,6 +122,7 @@ export function train(model: Sequential, data: TrainData, opts: TrainOptions = {
   const history: TrainHistory = { loss: [], trainAcc: [], valAcc: [], stepLoss: [], seconds: 0, imagesPerSecond: 0 };
   const start = performance.now();
   let images = 0;
+  let evalSeconds = 0; // validation time, left out of images/s
   const params = model.params();
   const values = params.map((p) => p.value);
   const grads = params.map((p) => p.grad);
@@ -154,16 +155,19 @@ export function train(model: Sequential, data: TrainData, opts: TrainOptions = {
       correct += countCorrect(scores, yb);
       history.stepLoss.push(loss);
       const elapsed = (performance.now() - start) / 1000;
-      opts.onProgress?.({ epoch, epochs, step, stepsPerEpoch, loss, imagesPerSecond: images / Math.max(elapsed, 1e-9), elapsed });
+      const imagesPerSecond = images / Math.max(elapsed - evalSeconds, 1e-9);
+      opts.onProgress?.({ epoch, epochs, step, stepsPerEpoch, loss, imagesPerSecond, elapsed });
     }
     history.loss.push(lossSum / N);
     history.trainAcc.push(correct / N);
+    const evalStart = performance.now();
     const valAcc = data.xVal && data.yVal ? evaluate(model, data.xVal, data.yVal, opts.evalBatchSize ?? 256) : null;
+    evalSeconds += (performance.now() - evalStart) / 1000;
     if (valAcc !== null) history.valAcc.push(valAcc);
     opts.onEpoch?.({ epoch, loss: lossSum / N, trainAcc: correct / N, valAcc, elapsed: (performance.now() - start) / 1000 });
   }
   history.seconds = (performance.now() - start) / 1000;
-  history.imagesPerSecond = images / Math.max(history.seconds, 1e-9);
+  history.imagesPerSecond = images / Math.max(history.seconds - evalSeconds, 1e-9);
   return history;
 }
 

@@ -2,24 +2,8 @@ import { describe, expect, it } from "vitest";
 import { MulticlassPerceptron, Perceptron } from "../../src/models/perceptron.js";
 import { LinearRegression, SoftmaxRegression } from "../../src/models/regression.js";
 import { updateRule } from "../../src/models/update-rule.js";
-import { Rng } from "../../src/random.js";
-import { Tensor, tensor } from "../../src/tensor.js";
-
-/** 2-D points labelled ±1 by the side of the line x0 − 0.5·x1 + 0.2 = 0, keeping a margin of 0.1. */
-function separable(n: number, seed: number): { x: Tensor; y: number[] } {
-  const rng = new Rng(seed);
-  const pts: number[] = [];
-  const y: number[] = [];
-  while (y.length < n) {
-    const a = rng.uniform() * 2 - 1;
-    const b = rng.uniform() * 2 - 1;
-    const s = a - 0.5 * b + 0.2;
-    if (Math.abs(s) < 0.1) continue;
-    pts.push(a, b);
-    y.push(s > 0 ? 1 : -1);
-  }
-  return { x: tensor(pts, [n, 2]), y };
-}
+import { blobs2d, linearlySeparable2d, xor2d } from "../../src/data/toy.js";
+import { tensor } from "../../src/tensor.js";
 
 describe("updateRule: W ← W − α(h − t)xᵀ", () => {
   it("matches a hand-computed step and averages over the batch", () => {
@@ -51,7 +35,7 @@ describe("Perceptron", () => {
   });
 
   it("converges to zero mistakes on separable data and records the history", () => {
-    const { x, y } = separable(200, 1);
+    const { x, ySign: y } = linearlySeparable2d(200, { seed: 1, margin: 0.05 });
     const p = new Perceptron(2);
     const h = p.fit(x, y, { maxEpochs: 1000 });
     expect(h.converged).toBe(true);
@@ -60,7 +44,7 @@ describe("Perceptron", () => {
     expect(h.epochWeights.length).toBe(h.mistakes.length + 1);
     expect(h.updates.length).toBe(h.mistakes.reduce((a, b) => a + b, 0));
     expect(Array.from(h.updates.at(-1)!.weights)).toEqual(Array.from(p.w));
-    expect(Array.from(p.predict(x))).toEqual(y);
+    expect(Array.from(p.predict(x))).toEqual(Array.from(y));
     console.log(`perceptron: separable data, mistakes per epoch ${h.mistakes.join(", ")}`);
   });
 
@@ -70,6 +54,14 @@ describe("Perceptron", () => {
     expect(h.converged).toBe(false);
     expect(h.mistakes.length).toBe(50);
     expect(Math.min(...h.mistakes)).toBeGreaterThan(0);
+    const noisy = xor2d(200, { seed: 2 });
+    const p = new Perceptron(2);
+    const hn = p.fit(noisy.x, noisy.ySign, { maxEpochs: 30, seed: 0 });
+    expect(hn.converged).toBe(false);
+    // no line gets more than about 3/4 of XOR right
+    const wrong = Array.from(p.predict(noisy.x)).filter((v, i) => v !== noisy.ySign[i]).length;
+    console.log(`perceptron on XOR (200 points): mistakes per epoch ${hn.mistakes.join(", ")}; final boundary wrong on ${wrong}`);
+    expect(wrong).toBeGreaterThanOrEqual(45);
   });
 
   it("refuses 0/1 labels with a hint", () => {
@@ -87,19 +79,11 @@ describe("MulticlassPerceptron", () => {
   });
 
   it("separates three blobs", () => {
-    const rng = new Rng(5);
-    const centres = [[0, 3], [3, -2], [-3, -2]];
-    const pts: number[] = [];
-    const y: number[] = [];
-    for (let i = 0; i < 150; i++) {
-      const c = i % 3;
-      pts.push(centres[c][0] + 0.5 * rng.normal(), centres[c][1] + 0.5 * rng.normal());
-      y.push(c);
-    }
+    const { x, y } = blobs2d(150, 3, { seed: 5, std: 0.3 });
     const p = new MulticlassPerceptron(2, 3);
-    const h = p.fit(tensor(pts, [150, 2]), y, { maxEpochs: 100, seed: 1 });
+    const h = p.fit(x, y, { maxEpochs: 200, seed: 1 });
     expect(h.converged).toBe(true);
-    expect(Array.from(p.predict(tensor(pts, [150, 2])))).toEqual(y);
+    expect(Array.from(p.predict(x))).toEqual(Array.from(y));
   });
 });
 

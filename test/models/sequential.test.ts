@@ -141,6 +141,13 @@ describe("train", () => {
     expect(Array.from(predict(model, x)).filter((p, i) => p === y[i]).length / y.length).toBe(acc);
   });
 
+  it("trains with the multiclass SVM loss too, and honours limit", () => {
+    const { x, y } = spiral2d(40, 3, { seed: 0 });
+    const h = train(build(mlp([2, 32, 3]), { seed: 0 }), { x, y }, { epochs: 30, batchSize: 16, loss: "svm", lr: 1e-2, seed: 0, limit: 96 });
+    expect(h.stepLoss.length).toBe(30 * 6); // 96 examples / 16 per step
+    expect(h.loss.at(-1)!).toBeLessThan(h.loss[0] / 2);
+  });
+
   it("is reproducible: same seeds → same history", () => {
     const { x, y } = spiral2d(20, 3, { seed: 0 });
     const run = () => train(build(mlp([2, 8, 3]), { seed: 2 }), { x, y }, { epochs: 3, batchSize: 16, seed: 3 }).stepLoss;
