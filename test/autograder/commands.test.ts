@@ -1,0 +1,90 @@
+/**
+ * The commands as a user runs them: --help, exit codes (0 ok, 1 failures, 2 usage/input error),
+ * clear one-line errors; submit's zip; check on the reference and on the untouched release.
+ */
+import { spawnSync } from "node:child_process";
+import { cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import JSZip from "jszip";
+import { describe, expect, it } from "vitest";
+import { runCheck } from "../../autograder/check.js";
+import { loadManifest } from "../../autograder/manifest.js";
+import { buildRelease } from "../../autograder/release.js";
+import { loadSamples, writeSample } from "../../autograder/samples.js";
+import { buildSubmission, SubmitError } from "../../autograder/submit.js";
+import { ROOT, tempDir } from "./helpers.js";
+
+const dir = tempDir("cli");
+const manifest = loadManifest(ROOT);
+
+function nnkit(...args: string[]): { code: number; out: string; err: string } {
+  const r = spawnSync(process.execPath, ["--import", "tsx", join(import.meta.dirname, "fixtures", "cli.ts"), ...args], { cwd: ROOT, encoding: "utf8", timeout: 120_000 });
+  return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
+}
+
+describe("nnkit assignment commands", () => {
+  it("every command has --help with the exit codes", () => {
+    for (const cmd of ["release", "check", "submit", "grade", "gradescope"]) {
+      const r = nnkit(cmd, "--help");
+      expect(r.code, cmd).toBe(0);
+      expect(r.out, cmd).toContain("Exit codes: 0 ok, 1 failures found, 2 usage or input error.");
+    }
+  });
+
+  it("usage and input errors exit 2 with a one-line message", () => {
+    const missing = nnkit("grade", join(dir, "nothing-here"), "--out", join(dir, "o"));
+    expect(missing.code).toBe(2);
+    expect(missing.err).toBe(`nnkit: INPUT ${join(dir, "nothing-here")} does not exist\n`);
+    expect(nnkit("grade", ROOT).code).toBe(2); // --out missing
+    expect(nnkit("grade", ROOT, "--out", join(dir, "o"), "--jobs", "zero").err).toContain("--jobs must be a whole number ≥ 1");
+    const unknown = nnkit("release", "a9", "--out", join(dir, "r"));
+    expect(unknown.code).toBe(2);
+    expect(unknown.err).toMatch(/^nnkit: unknown assignment "a9"/);
+  });
+
+  it("grade exits 0 when every submission was graded and 1 when one could not be", () => {
+    const input = join(dir, "class");
+    writeSample(loadSamples(ROOT).find((s) => s.name === "correct")!, manifest, join(input, "ada"), ROOT);
+    const ok = nnkit("grade", input, "--out", join(dir, "g1"), "--jobs", "1");
+    expect(ok.code).toBe(0);
+    expect(ok.out).toContain("outputs in");
+    expect(ok.err).toMatch(/graded 1 submissions in [\d.]+ s/);
+    writeFileSync(join(input, "broken.zip"), "not a zip");
+    expect(nnkit("grade", input, "--out", join(dir, "g2")).code).toBe(1);
+  }, 120_000);
+
+  it("submit writes exactly the manifest's files plus metadata.json", async () => {
+    const r = nnkit("submit", "--out", join(dir, "sub", "submission.zip"));
+    expect(r.code).toBe(0);
+    const zip = await JSZip.loadAsync(readFileSync(join(dir, "sub", "submission.zip")));
+    const names = Object.values(zip.files).filter((f) => !f.dir).map((f) => f.name).sort();
+    expect(names).toEqual([...manifest.files, "metadata.json"].sort());
+    const meta = JSON.parse(await zip.file("metadata.json")!.async("string"));
+    expect(meta.assignment).toBe("a6");
+    expect(meta.files.map((f: { path: string }) => f.path)).toEqual(manifest.files);
+    expect(meta.files[0].sha256).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it("submit refuses files that do not compile, naming file, line and column", async () => {
+    const kit = join(dir, "kit");
+    mkdirSync(join(kit, "assignments", "a6"), { recursive: true });
+    cpSync(join(ROOT, "assignments", "a6", "manifest.json"), join(kit, "assignments", "a6", "manifest.json"));
+    writeFileSync(join(kit, "package.json"), "{}");
+    writeSample(loadSamples(ROOT).find((s) => s.name === "broken")!, manifest, kit, ROOT);
+    await expect(buildSubmission({ root: kit, out: join(kit, "s.zip") })).rejects.toThrow(SubmitError);
+    await expect(buildSubmission({ root: kit, out: join(kit, "s.zip") })).rejects.toThrow(/src\/layers\/linear\.ts:\d+:\d+: /);
+  });
+
+  it("check passes on the reference and fails on the untouched release with 'not implemented yet'", async () => {
+    const logs: string[] = [];
+    const ref = await runCheck({ root: ROOT, capture: true, log: (l) => logs.push(l) });
+    expect(ref.code, ref.output).toBe(0);
+    expect(logs.at(-1)).toMatch(/All public tests pass/);
+    const rel = await buildRelease({ out: join(dir, "release"), root: ROOT });
+    symlinkSync(join(ROOT, "node_modules"), join(rel.folder, "node_modules"));
+    const r = await runCheck({ root: rel.folder, capture: true, log: (l) => logs.push(l), filter: "linear" });
+    expect(r.code).toBe(1);
+    expect(r.output).toContain("linearForward is not implemented yet — see assignments/a6/README.md");
+    expect(logs.at(-1)).toMatch(/Some public tests fail/);
+  }, 120_000);
+});
