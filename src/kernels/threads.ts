@@ -17,7 +17,8 @@ const JOB = 0, KERNEL = 1, DONE = 2, COUNT = 3, FAILED = 4, ARGS = 8, SLOTS = 64
 const workerSource = `
 const { workerData } = require("node:worker_threads");
 const { module, memory, control, names } = workerData;
-const kernels = new WebAssembly.Instance(module, { env: { memory } }).exports;
+const abort = () => { throw new Error("nnkit kernels: a WebAssembly kernel aborted"); };
+const kernels = new WebAssembly.Instance(module, { env: { memory, abort } }).exports;
 const c = new Int32Array(control);
 let seen = 0;
 for (;;) {

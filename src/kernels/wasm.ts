@@ -56,6 +56,21 @@ function wasmFile(name: string): string | null {
   return null;
 }
 
+/**
+ * Imports of the kernel module: the shared memory, and `abort`, which AssemblyScript calls for a
+ * `throw` (e.g. a kernel body replaced by "not implemented" in the student release).
+ */
+export function kernelImports(memory: WasmMemory): object {
+  return {
+    env: {
+      memory,
+      abort: () => {
+        throw new Error("nnkit kernels: a WebAssembly kernel aborted (not implemented in this build?)");
+      },
+    },
+  };
+}
+
 const KERNELS: readonly ParallelKernel[] = ["gemm", "convForwardRange", "convBackwardRange"];
 
 export class WasmEngine extends ArenaEngine implements Engine {
@@ -79,7 +94,7 @@ export class WasmEngine extends ArenaEngine implements Engine {
     this.name = fma ? "wasm-simd-fma" : "wasm-simd";
     this.module = new wa.Module(readFileSync(file));
     this.memory = new wa.Memory({ initial: 16, maximum: MAX_PAGES, shared: true });
-    const instance = new wa.Instance(this.module, { env: { memory: this.memory } });
+    const instance = new wa.Instance(this.module, kernelImports(this.memory));
     this.exports = instance.exports as unknown as Primitives & { heapBase(): number };
     this.view = new Float32Array(this.memory.buffer);
     this.threads = Math.max(1, Math.floor(threads));
