@@ -4,7 +4,9 @@ import { relError, numericalGradient } from "../../src/gradcheck.js";
 import { softmaxCrossEntropy } from "../../src/losses.js";
 import { conv, fc, maxPool, mlp } from "../../src/models/specs.js";
 import { LayerSpec } from "../../src/models/layer-spec.js";
-import { Dropout, Linear, ReLU } from "../../src/models/modules.js";
+import { BatchNorm, Dropout, Linear, ReLU } from "../../src/models/modules.js";
+import { opsFor, referenceOps } from "../../src/models/ops.js";
+import { linearForward } from "../../src/layers/linear.js";
 import { Sequential, build } from "../../src/models/sequential.js";
 import { evaluate, predict, train } from "../../src/models/train.js";
 import { Tensor, randn, tensor } from "../../src/tensor.js";
@@ -108,6 +110,30 @@ describe("layer objects", () => {
       expect([0, 2 * x.data[i]]).toContain(out.data[i]);
       expect(dx.data[i]).toBe(out.data[i] === 0 ? 0 : 2);
     }
+  });
+
+  it("batch norm: training updates the running statistics, evaluation uses them", () => {
+    const bn = new BatchNorm(2, { dtype: "float64", momentum: 0.5 });
+    const x = tensor([[1, 10], [3, 30]]); // batch mean [2, 20], biased variance [1, 100]
+    const out = bn.forward(x, true);
+    expect(Array.from(out.data).map((v) => Math.round(v * 1e4) / 1e4)).toEqual([-1, -1, 1, 1]);
+    expect(Array.from(bn.runningMean.data)).toEqual([1, 10]); // 0.5·0 + 0.5·mean
+    expect(Array.from(bn.runningVar.data)).toEqual([1, 50.5]); // 0.5·1 + 0.5·var
+    const test = bn.forward(tensor([[1, 10]]), false); // (x − running mean) / √(running var + eps)
+    expect(test.data[0]).toBeCloseTo(0, 12);
+    expect(test.data[1]).toBeCloseTo(0, 12);
+  });
+
+  it("a layer calls its layer functions through its ops table (the fast-kernel switch)", () => {
+    const calls: string[] = [];
+    const ops = {
+      ...opsFor("float64"),
+      linearForward: (...a: Parameters<typeof linearForward>) => (calls.push("linearForward"), linearForward(...a)),
+    };
+    const layer = new Linear(2, 2, { dtype: "float64", ops });
+    layer.forward(tensor([[1, 2]]));
+    expect(calls).toEqual(["linearForward"]);
+    expect(opsFor("float64")).toBe(referenceOps);
   });
 
   it("float32 models take float64 input (converted) and keep float32", () => {
