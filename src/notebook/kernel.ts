@@ -87,8 +87,9 @@ export class Kernel {
   readonly log: string[] = [];
   kernelInfo: Record<string, unknown> = {};
 
-  private readonly shell = new Dealer({ linger: 0 });
-  private readonly control = new Dealer({ linger: 0 });
+  // A send that cannot be queued within 5 s fails instead of waiting forever for a dead peer.
+  private readonly shell = new Dealer({ linger: 0, sendTimeout: 5000 });
+  private readonly control = new Dealer({ linger: 0, sendTimeout: 5000 });
   private readonly iopub = new Subscriber({ linger: 0 });
   private readonly waiters = new Map<string, { reply?: (m: JupyterMessage) => void; iopub?: (m: JupyterMessage) => void }>();
   private readonly exitPromise: Promise<void>;
@@ -169,7 +170,7 @@ export class Kernel {
     void this.pump(this.iopub, "iopub");
     // Ask kernel_info until it answers and its status reaches us on iopub (the subscription is live).
     const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
+    for (let attempt = 1; Date.now() < deadline; attempt++) {
       if (this.exited) throw new Error(`Kernel.start: tslab exited during start-up (${this.describeExit()})`);
       const msg = createMessage("kernel_info_request", {}, this.session);
       let sawIopub = false;
@@ -180,8 +181,13 @@ export class Kernel {
           iopub: () => { sawIopub = true; if (reply) resolve(); },
         });
       });
-      await this.shell.send(encodeMessage(msg, this.connection.key));
-      await Promise.race([done, sleep(500), this.exitPromise]);
+      try {
+        await this.shell.send(encodeMessage(msg, this.connection.key));
+      } catch {
+        this.waiters.delete(msg.header.msg_id);
+        continue; // not connected yet; the loop retries until the deadline
+      }
+      await Promise.race([done, sleep(Math.min(2000, 250 * attempt)), this.exitPromise]);
       this.waiters.delete(msg.header.msg_id);
       if (reply && sawIopub) {
         this.kernelInfo = reply.content;
@@ -256,7 +262,11 @@ export class Kernel {
       },
     });
     try {
-      await this.shell.send(encodeMessage(msg, this.connection.key));
+      try {
+        await this.shell.send(encodeMessage(msg, this.connection.key));
+      } catch {
+        return { status: "died", killed: false, ms: elapsed() }; // the kernel does not take requests
+      }
       const first = await race(done, this.exitPromise, options.timeoutMs);
       if (first === "done") return { status: replyStatus(reply!), reply: reply!.content, killed: false, ms: elapsed() };
       if (first === "exit") return { status: "died", reply: reply?.content, killed: false, ms: elapsed() };

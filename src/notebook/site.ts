@@ -49,10 +49,10 @@ export function buildSite(options: SiteOptions): SitePage[] {
   const pages: SitePage[] = files.map((f) => ({
     notebook: f, file: f.replace(/\.ipynb$/, ".html"), title: f.replace(/\.ipynb$/, ""), headings: [],
   }));
+  const bodies = pages.map((page) => renderNotebook(join(nbDir, page.notebook), page)); // titles first, for the links
   pages.forEach((page, i) => {
-    const body = renderNotebook(join(nbDir, page.notebook), page);
     const nav = navigation(pages[i - 1], pages[i + 1]);
-    write(page.file, pageHtml(page.title, body, nav, body.includes('class="nnkit-plot"')));
+    write(page.file, pageHtml(page.title, bodies[i]!, nav, bodies[i]!.includes('class="nnkit-plot"')));
   });
   write("index.html", pageHtml(options.title ?? "Course notebooks", indexBody(options.title ?? "Course notebooks", pages), "", false));
   return pages;

@@ -45,6 +45,7 @@ describe("course site", () => {
     expect(readdirSync(out).sort()).toEqual(["01-perceptron.html", "02-empty.html", "assets", "index.html"]);
 
     const page = readFileSync(join(out, "01-perceptron.html"), "utf8");
+    expect(readFileSync(join(out, "02-empty.html"), "utf8")).toContain('<a href="01-perceptron.html">← The perceptron</a>');
     expect(page.match(/<span class="katex">/g)).toHaveLength(2); // inline and display; "$5 and $6" is text
     expect(page).toContain("costs $5 and $6.");
     expect(page).toContain('<span class="katex-display">');
