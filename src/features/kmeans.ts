@@ -6,8 +6,10 @@
  *   update   each centroid to the mean of its rows (an empty cluster takes the row farthest from its centroid)
  *   encode   zₖ = ‖x − cₖ‖,  fₖ(x) = max(0, mean(z) − zₖ)   (k-means "triangle")
  *
- * Distances are computed as ‖x‖² − 2·x·c + ‖c‖², in float64.
+ * Distances are computed as ‖x‖² − 2·x·c + ‖c‖²: in float64 loops, or with the fast float32
+ * matrix product when x is float32 (e.g. the features of many image patches).
  */
+import { matmul } from "../kernels/matmul.js";
 import { Rng } from "../random.js";
 import { Tensor, expectRank } from "../tensor.js";
 
@@ -28,37 +30,61 @@ function checkPair(fn: string, x: Tensor, c: Tensor): void {
   }
 }
 
+/** The dot products x·cₖ [N, K]: plain float64 loops, or the fast GEMM when x is float32. */
+function dotProducts(x: Tensor, c: Tensor): Float32Array | Float64Array {
+  const [N, D] = x.shape;
+  const K = c.shape[0];
+  if (x.dtype === "float32") {
+    const ct = new Float32Array(D * K);
+    for (let k = 0; k < K; k++) for (let d = 0; d < D; d++) ct[d * K + k] = c.data[k * D + d];
+    return matmul(x, new Tensor(ct, [D, K])).data;
+  }
+  const out = new Float64Array(N * K);
+  const xd = x.data, cd = c.data;
+  for (let n = 0; n < N; n++) {
+    for (let k = 0; k < K; k++) {
+      let dot = 0;
+      for (let d = 0; d < D; d++) dot += xd[n * D + d] * cd[k * D + d];
+      out[n * K + k] = dot;
+    }
+  }
+  return out;
+}
+
 /**
  * Squared distances of every row of x [N, D] to every centroid c [K, D] → [N, K] (float64),
- * clipped at 0 (rounding can make ‖x‖² − 2x·c + ‖c‖² slightly negative).
+ * clipped at 0 (rounding can make ‖x‖² − 2x·c + ‖c‖² slightly negative). A float32 x takes the
+ * fast matrix product (float32 precision); float64 is computed in plain loops.
  */
 export function squaredDistances(x: Tensor, c: Tensor): Tensor {
   checkPair("squaredDistances", x, c);
   const [N, D] = x.shape;
   const K = c.shape[0];
-  const cn = new Float64Array(K);
-  for (let k = 0; k < K; k++) {
-    let s = 0;
-    for (let d = 0; d < D; d++) s += c.data[k * D + d] * c.data[k * D + d];
-    cn[k] = s;
-  }
+  const cn = rowNorms(c.data, K, D);
+  const xn = rowNorms(x.data, N, D);
+  const dots = dotProducts(x, c);
   const out = new Float64Array(N * K);
-  const row = new Float64Array(D);
-  const cd = c.data;
   for (let n = 0; n < N; n++) {
-    let xn = 0;
-    for (let d = 0; d < D; d++) {
-      row[d] = x.data[n * D + d];
-      xn += row[d] * row[d];
-    }
+    const o = n * K;
+    const xv = xn[n];
     for (let k = 0; k < K; k++) {
-      let dot = 0;
-      const o = k * D;
-      for (let d = 0; d < D; d++) dot += row[d] * cd[o + d];
-      out[n * K + k] = Math.max(0, xn - 2 * dot + cn[k]);
+      const v = xv - 2 * dots[o + k] + cn[k];
+      out[o + k] = v > 0 ? v : 0;
     }
   }
   return new Tensor(out, [N, K]);
+}
+
+/** ‖row‖² of each of the `rows` rows of length D in data. */
+function rowNorms(data: Float32Array | Float64Array, rows: number, D: number): Float64Array {
+  const out = new Float64Array(rows);
+  for (let r = 0; r < rows; r++) {
+    let s = 0;
+    const o = r * D;
+    for (let d = 0; d < D; d++) s += data[o + d] * data[o + d];
+    out[r] = s;
+  }
+  return out;
 }
 
 /** Index of the nearest centroid c [K, D] for every row of x [N, D] → [N]. */
@@ -139,8 +165,8 @@ export function kmeans(x: Tensor, k: number, opts: { iterations?: number; seed?:
 
 /**
  * The k-means "triangle" features of Coates et al.: for every row x of x [N, D] and centroids
- * c [K, D], zₖ = ‖x − cₖ‖ and fₖ = max(0, mean(z) − zₖ) → [N, K] (float64). About half the
- * features are 0: only centroids closer than average respond.
+ * c [K, D], zₖ = ‖x − cₖ‖ and fₖ = max(0, mean(z) − zₖ) → [N, K] (float64). Only centroids
+ * closer than average respond; the others give 0.
  */
 export function triangleEncode(x: Tensor, c: Tensor): Tensor {
   checkPair("triangleEncode", x, c);
@@ -148,13 +174,18 @@ export function triangleEncode(x: Tensor, c: Tensor): Tensor {
   const [N, K] = dist.shape;
   const f = dist.data;
   for (let n = 0; n < N; n++) {
+    const o = n * K;
     let mean = 0;
     for (let k = 0; k < K; k++) {
-      f[n * K + k] = Math.sqrt(f[n * K + k]);
-      mean += f[n * K + k];
+      const z = Math.sqrt(f[o + k]);
+      f[o + k] = z;
+      mean += z;
     }
     mean /= K;
-    for (let k = 0; k < K; k++) f[n * K + k] = Math.max(0, mean - f[n * K + k]);
+    for (let k = 0; k < K; k++) {
+      const v = mean - f[o + k];
+      f[o + k] = v > 0 ? v : 0;
+    }
   }
   return dist;
 }

@@ -75,3 +75,17 @@ describe("triangleEncode", () => {
     expect(f.data[2]).toBe(0);
   });
 });
+
+describe("float32 fast path", () => {
+  it("squaredDistances and triangleEncode agree with the float64 loops", () => {
+    const rng = new Rng(11);
+    const x = new Tensor(Float64Array.from({ length: 300 * 36 }, () => rng.normal()), [300, 36]);
+    const c = new Tensor(Float64Array.from({ length: 20 * 36 }, () => rng.normal()), [20, 36]);
+    const exact = squaredDistances(x, c).data;
+    const fast = squaredDistances(x.astype("float32"), c).data;
+    // float32 products of 36 terms of size ~1 on distances of size ~72: 1e-4 relative is ample
+    for (let i = 0; i < exact.length; i++) expect(Math.abs(fast[i] - exact[i])).toBeLessThan(1e-4 * exact[i] + 1e-4);
+    const te = triangleEncode(x, c).data, tf = triangleEncode(x.astype("float32"), c).data;
+    for (let i = 0; i < te.length; i++) expect(Math.abs(tf[i] - te[i])).toBeLessThan(1e-4);
+  });
+});

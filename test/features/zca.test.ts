@@ -99,3 +99,13 @@ describe("zcaFit / zcaApply", () => {
     expect(() => zcaFit(tensor([[1, 2, 3]]))).toThrow(/at least 2 rows/);
   });
 });
+
+describe("zcaApply float32 fast path", () => {
+  it("agrees with the float64 loops", () => {
+    const x = correlated(400, 6);
+    const zca = zcaFit(x);
+    const exact = zcaApply(x, zca).data;
+    const fast = zcaApply(x.astype("float32"), zca).data;
+    for (let i = 0; i < exact.length; i++) expect(Math.abs(fast[i] - exact[i])).toBeLessThan(1e-4 * (1 + Math.abs(exact[i])));
+  });
+});
