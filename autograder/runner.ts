@@ -142,7 +142,7 @@ export async function gradeSubmission(sub: Submission, ctx: GradeContext): Promi
       await runPlan(plan, sandbox, fileProblem, results, ctx, started);
     }
   } finally {
-    sandbox.close();
+    await sandbox.close();
     rmSync(dir.root, { recursive: true, force: true });
   }
   for (const problem of fileProblem.values()) notes.push(problem);
@@ -201,7 +201,7 @@ async function runPlan(
       const mutated = outcome.notes.filter((n) => n.startsWith("mutated: ")).map((n) => n.slice("mutated: ".length));
       for (const n of outcome.notes) if (!n.startsWith("mutated: ")) notes.add(n);
       for (const t of plan.tests) {
-        const failure = checkOutput(t.output, c.expected[t.output], outcome.outputs[t.output], [
+        const failure = checkOutput(t.output, c.expected[t.output], outcome.outputs[t.output], () => [
           ...(c.candidates?.[t.output] ?? []),
           ...genericCandidates(t.output, c.expected[t.output], c.batch),
         ], ctx.manifest.tolerance);
@@ -228,7 +228,7 @@ function checkOutput(
   what: string,
   expected: Tensor,
   raw: unknown,
-  candidates: Candidate[],
+  candidates: () => Candidate[],
   tol: number,
 ): Omit<CaseFailure, "label"> | undefined {
   const out = readOutput(raw);
@@ -236,7 +236,7 @@ function checkOutput(
   if (out.kind === "number") return { message: `${what} is the number ${out.value}; expected a Tensor of shape ${shapeStr(expected.shape)}.` };
   const mismatch = compareTensor(what, expected, out.tensor, tol);
   if (!mismatch) return undefined;
-  const found = diagnose(out.tensor, candidates);
+  const found = diagnose(out.tensor, candidates());
   return {
     message: mismatch.message,
     mistake: found ? { name: found.mistake, hint: found.hint } : undefined,

@@ -5,7 +5,7 @@
  * Student TypeScript is compiled here, in the trusted process, with esbuild's transform (syntax
  * only, no type check: a type error alone never costs points).
  */
-import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, existsSync, linkSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { transformSync, type TransformFailure } from "esbuild";
@@ -72,6 +72,13 @@ export function buildSandboxBase(kitRoot: string, outDir: string): void {
   writeFileSync(join(outDir, "child.mjs"), compiled.code);
 }
 
+const listings = new Map<string, string[]>();
+function baseListing(base: string): string[] {
+  let l = listings.get(base);
+  if (!l) listings.set(base, (l = listFiles(base)));
+  return l;
+}
+
 /** Where one submission's sandbox lives: `root` (readable by the child) and `tmp` (writable). */
 export interface SandboxDir {
   root: string;
@@ -87,11 +94,18 @@ export const SANDBOX_UID = 65534;
  */
 export function createSandboxDir(base: string, parent: string, name: string, files: ReadonlyMap<string, string>): SandboxDir {
   const root = join(parent, name);
-  cpSync(base, root, { recursive: true });
+  // Hard links, not copies: the child can read but never write them (permission model), and a
+  // link costs far less than a copy for the ~100 files of the kit.
+  for (const rel of baseListing(base)) {
+    const target = join(root, rel);
+    mkdirSync(dirname(target), { recursive: true });
+    linkSync(join(base, rel), target);
+  }
   for (const [file, code] of files) {
     const target = join(root, file.replace(/\.ts$/, ".js"));
     if (relative(root, target).startsWith("..")) throw new Error(`sandbox: ${file} is outside the sandbox`);
     mkdirSync(dirname(target), { recursive: true });
+    rmSync(target, { force: true }); // replace the link to the base, never write through it
     writeFileSync(target, code);
   }
   const tmp = join(root, "tmp");

@@ -314,10 +314,23 @@ export class SandboxProcess {
     this.ready = undefined;
   }
 
-  /** Stop the child at the end of a submission. */
-  close(): void {
+  /**
+   * Stop the child at the end of a submission: close its input so it exits by itself (its CPU time
+   * is then accounted to the grader's children), and kill it if it has not within `graceMs`.
+   */
+  async close(graceMs = 500): Promise<void> {
     this.settle({ ok: false, kind: "crash", message: "the sandbox was closed", notes: [] });
-    this.kill();
+    const child = this.child;
+    if (!child) return;
+    this.child = undefined;
+    this.ready = undefined;
+    const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+    child.stdin?.end();
+    const timer = new Promise<"late">((resolve) => setTimeout(() => resolve("late"), graceMs).unref());
+    if ((await Promise.race([exited, timer])) === "late") {
+      this.child = child;
+      this.kill();
+    }
   }
 }
 

@@ -1,0 +1,95 @@
+/**
+ * Grading throughput: generates a class of submissions from the samples (correct ones, partly
+ * wrong ones with a random subset of the typical mistakes, broken ones) in a temporary folder,
+ * grades it exactly like `nnkit grade` (full isolation, one sandbox child per submission), and
+ * prints submissions per minute and the cost per submission.
+ *
+ *   npx tsx autograder/bench.ts [--count 200] [--jobs N]
+ */
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Rng } from "../src/random.js";
+import { gradeClass } from "./grade.js";
+import { kitRoot, loadManifest } from "./manifest.js";
+import { loadSamples, writeSample, type SampleSpec } from "./samples.js";
+
+function option(name: string, fallback: number): number {
+  const at = process.argv.indexOf(name);
+  const v = at >= 0 ? Number(process.argv[at + 1]) : fallback;
+  if (!Number.isInteger(v) || v < 1) {
+    process.stderr.write(`${name} must be a whole number ≥ 1\n`);
+    process.exit(2);
+  }
+  return v;
+}
+
+/** The class: about 50% correct, 35% partly wrong (random subsets of the typical mistakes), 15% broken. */
+export function benchClass(count: number, seed = 6): { name: string; sample: SampleSpec }[] {
+  const samples = loadSamples();
+  const pick = (n: string): SampleSpec => samples.find((s) => s.name === n)!;
+  const correct = pick("correct");
+  const wrong = pick("partly-wrong");
+  const broken = pick("broken");
+  const rng = new Rng(seed);
+  const out: { name: string; sample: SampleSpec }[] = [];
+  for (let k = 0; k < count; k++) {
+    const u = rng.uniform();
+    const name = `student${String(k).padStart(3, "0")}`;
+    if (u < 0.5) out.push({ name, sample: correct });
+    else if (u < 0.85) {
+      const edits = (wrong.edits ?? []).filter(() => rng.uniform() < 0.5);
+      out.push({ name, sample: { ...wrong, name: `${wrong.name}-${k}`, edits } });
+    } else out.push({ name, sample: broken });
+  }
+  return out;
+}
+
+/** CPU seconds used by the reaped children of this process (the sandboxes), from /proc (Linux only). */
+function childrenCpuSeconds(): number {
+  try {
+    const fields = readFileSync("/proc/self/stat", "utf8").split(") ")[1].split(" ");
+    return (Number(fields[13]) + Number(fields[14])) / 100; // cutime + cstime, in clock ticks of 1/100 s
+  } catch {
+    return NaN;
+  }
+}
+
+async function main(): Promise<void> {
+  const count = option("--count", 200);
+  const jobs = option("--jobs", availableParallelism());
+  const root = kitRoot();
+  const manifest = loadManifest(root);
+  const work = mkdtempSync(join(tmpdir(), "nnkit-bench-"));
+  try {
+    const input = join(work, "class");
+    const made = Date.now();
+    for (const { name, sample } of benchClass(count)) writeSample({ ...sample, name: sample.name.replace(/-\d+$/, "") }, manifest, join(input, name), root);
+    process.stdout.write(`generated ${count} submissions in ${((Date.now() - made) / 1000).toFixed(1)} s; grading with ${jobs} jobs…\n`);
+    const load = loadavg()[0];
+    const started = Date.now();
+    const cpu0 = process.cpuUsage();
+    const children0 = childrenCpuSeconds();
+    const r = await gradeClass({ input, out: join(work, "out"), jobs });
+    const seconds = (Date.now() - started) / 1000;
+    const cpu = process.cpuUsage(cpu0);
+    const parentMs = (cpu.user + cpu.system) / 1000 / r.results.length;
+    const childMs = (1000 * (childrenCpuSeconds() - children0)) / r.results.length;
+    const scores = r.results.map((x) => x.score);
+    process.stdout.write(
+      [
+        `graded ${r.results.length} submissions in ${seconds.toFixed(1)} s (setup, reference answers and reports included)`,
+        `throughput: ${((60 * r.results.length) / seconds).toFixed(0)} submissions/min on ${jobs} parallel sandboxes`,
+        `cost per submission: ${((1000 * seconds * jobs) / r.results.length).toFixed(0)} ms of one sandbox slot (wall); CPU ${parentMs.toFixed(0)} ms in the grader + ${childMs.toFixed(0)} ms in its sandbox`,
+        `machine load average when grading started: ${load.toFixed(1)} on ${availableParallelism()} cores (other work slows the wall-clock figures, not the CPU ones)`,
+        `mean score ${(scores.reduce((a, b) => a + b, 0) / scores.length).toFixed(1)}; not graded: ${r.notGraded}`,
+        r.isolation,
+      ].join("\n") + "\n",
+    );
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await main();
