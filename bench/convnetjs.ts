@@ -3,7 +3,7 @@
  * updates the weights every batch_size images). It has no matrix product of its own.
  */
 import { createRequire } from "node:module";
-import { onceSeconds } from "./timing.js";
+import { once, rate, type Timing } from "./timing.js";
 import { convFlops, fakeMnist, noise, type Contender, type ConvCase, type Figure } from "./workloads.js";
 
 // The parts of ConvNetJS's (untyped, CommonJS) API used here.
@@ -45,20 +45,21 @@ export function convnetJs(images: number): Contender {
       const l = layer(c);
       const inputs = Array.from({ length: images }, (_, i) => vol(c.W, c.H, c.C, i + 1));
       l.forward(inputs[0], true);
-      const s = await onceSeconds(() => inputs.forEach((v) => l.forward(v, true)));
-      return { value: convFlops(c, images) / s / 1e9, batch: images };
+      return rate(convFlops(c, images), await once(() => inputs.forEach((v) => l.forward(v, true))), 1e9, images);
     },
     async convBackward(c: ConvCase): Promise<Figure> {
       const l = layer(c);
       const inputs = Array.from({ length: images }, (_, i) => vol(c.W, c.H, c.C, i + 1));
       const g = noise(c.W * c.H * c.F, 9);
-      let s = 0;
+      const total: Timing = { wall: 0, cpu: 0 };
       for (const v of inputs) {
         l.forward(v, true);
         l.out_act.dw.set(g);
-        s += await onceSeconds(() => l.backward());
+        const t = await once(() => l.backward());
+        total.wall += t.wall;
+        total.cpu += t.cpu;
       }
-      return { value: (2 * convFlops(c, images)) / s / 1e9, batch: images };
+      return rate(2 * convFlops(c, images), total, 1e9, images);
     },
     async train(): Promise<Figure> {
       const net = new convnetjs.Net();
@@ -81,8 +82,7 @@ export function convnetJs(images: number): Contender {
         return v;
       });
       trainer.train(xs[0], labels[0]);
-      const s = await onceSeconds(() => xs.forEach((v, i) => trainer.train(v, labels[i])));
-      return { value: images / s };
+      return rate(images, await once(() => xs.forEach((v, i) => trainer.train(v, labels[i]))));
     },
   };
 }

@@ -10,7 +10,7 @@ import { Sequential } from "../src/models/sequential.js";
 import { lenet5 } from "../src/models/specs.js";
 import { train } from "../src/models/train.js";
 import { Rng } from "../src/random.js";
-import { medianSeconds } from "./timing.js";
+import { measure, once, rate, type Timing } from "./timing.js";
 import { BATCH, convFlops, fakeMnist, noise, type Contender, type ConvCase, type Figure } from "./workloads.js";
 
 function f32(shape: number[], seed: number): Tensor {
@@ -22,12 +22,12 @@ function lenetWith(ops: Readonly<Ops>): Sequential {
   return new Sequential(lenet5().layers.map((spec) => layerFromSpec(spec, { rng, dtype: "float32", ops })), { dtype: "float32" });
 }
 
-/** Images per second of `train()` on LeNet-5 with batch `batch`, over `steps` steps after one warm-up step. */
-function trainingRate(model: Sequential, batch: number, steps: number): number {
+/** Timing of `steps` steps of `train()` on LeNet-5 with batch `batch`, after one warm-up step. */
+async function trainingTime(model: Sequential, batch: number, steps: number): Promise<Timing> {
   const { images, labels } = fakeMnist(batch * steps);
   const x = new Tensor(images, [batch * steps, 1, 28, 28]);
   train(model, { x, y: labels }, { epochs: 1, batchSize: batch, limit: batch, optimizer: "sgd", lr: 0.01 });
-  return train(model, { x, y: labels }, { epochs: 1, batchSize: batch, optimizer: "sgd", lr: 0.01 }).imagesPerSecond;
+  return once(() => train(model, { x, y: labels }, { epochs: 1, batchSize: batch, optimizer: "sgd", lr: 0.01 }));
 }
 
 /** The fast kernels on `threads` threads. */
@@ -38,25 +38,23 @@ export function nnkitFast(threads: number, budget: number, trainSteps: number): 
     async matmul(n: number): Promise<Figure> {
       use();
       const a = f32([n, n], 1), b = f32([n, n], 2);
-      return { value: (2 * n ** 3) / (await medianSeconds(() => matmul(a, b), budget)) / 1e9 };
+      return rate(2 * n ** 3, await measure(() => matmul(a, b), budget), 1e9);
     },
     async convForward(c: ConvCase): Promise<Figure> {
       use();
       const x = f32([BATCH, c.C, c.H, c.W], 3), w = f32([c.F, c.C, c.K, c.K], 4), b = f32([c.F], 5);
-      const s = await medianSeconds(() => fastKernels.conv2dForward(x, w, b, { stride: 1, pad: c.pad }), budget);
-      return { value: convFlops(c, BATCH) / s / 1e9 };
+      return rate(convFlops(c, BATCH), await measure(() => fastKernels.conv2dForward(x, w, b, { stride: 1, pad: c.pad }), budget), 1e9);
     },
     async convBackward(c: ConvCase): Promise<Figure> {
       use();
       const x = f32([BATCH, c.C, c.H, c.W], 3), w = f32([c.F, c.C, c.K, c.K], 4), b = f32([c.F], 5);
       const [out, cache] = fastKernels.conv2dForward(x, w, b, { stride: 1, pad: c.pad });
       const dout = f32(out.shape, 6);
-      const s = await medianSeconds(() => fastKernels.conv2dBackward(dout, cache), budget);
-      return { value: (2 * convFlops(c, BATCH)) / s / 1e9 };
+      return rate(2 * convFlops(c, BATCH), await measure(() => fastKernels.conv2dBackward(dout, cache), budget), 1e9);
     },
     async train(): Promise<Figure> {
       use();
-      return { value: trainingRate(lenetWith({ ...referenceOps, ...fastKernels }), BATCH, trainSteps) };
+      return rate(BATCH * trainSteps, await trainingTime(lenetWith({ ...referenceOps, ...fastKernels }), BATCH, trainSteps));
     },
   };
 }
@@ -70,23 +68,21 @@ export function nnkitReference(budget: number, quick: boolean): Contender {
     async matmul(n: number): Promise<Figure> {
       if (n > 512 || (quick && n > 128)) return { note: "skipped" };
       const a = f32([n, n], 1), b = f32([n, n], 2), zero = new Tensor(new Float32Array(n), [n]);
-      return { value: (2 * n ** 3) / (await medianSeconds(() => ops.linearForward(a, b, zero), budget, 3, 1)) / 1e9 };
+      return rate(2 * n ** 3, await measure(() => ops.linearForward(a, b, zero), budget, 3, 1), 1e9);
     },
     async convForward(c: ConvCase): Promise<Figure> {
       const x = f32([batch, c.C, c.H, c.W], 3), w = f32([c.F, c.C, c.K, c.K], 4), b = f32([c.F], 5);
-      const s = await medianSeconds(() => ops.conv2dForward(x, w, b, { stride: 1, pad: c.pad }), budget, 3, 1);
-      return { value: convFlops(c, batch) / s / 1e9, batch };
+      return rate(convFlops(c, batch), await measure(() => ops.conv2dForward(x, w, b, { stride: 1, pad: c.pad }), budget, 3, 1), 1e9, batch);
     },
     async convBackward(c: ConvCase): Promise<Figure> {
       const x = f32([batch, c.C, c.H, c.W], 3), w = f32([c.F, c.C, c.K, c.K], 4), b = f32([c.F], 5);
       const [out, cache] = ops.conv2dForward(x, w, b, { stride: 1, pad: c.pad });
       const dout = f32(out.shape, 6);
-      const s = await medianSeconds(() => ops.conv2dBackward(dout, cache), budget, 3, 1);
-      return { value: (2 * convFlops(c, batch)) / s / 1e9, batch };
+      return rate(2 * convFlops(c, batch), await measure(() => ops.conv2dBackward(dout, cache), budget, 3, 1), 1e9, batch);
     },
     async train(): Promise<Figure> {
       if (quick) return { note: "skipped" };
-      return { value: trainingRate(lenetWith(referenceOps), batch, 2), batch };
+      return rate(batch * 2, await trainingTime(lenetWith(referenceOps), batch, 2), 1, batch);
     },
   };
 }

@@ -6,12 +6,12 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
-import { medianSeconds, onceSeconds } from "./timing.js";
+import { measure, once, rate } from "./timing.js";
 import { BATCH, convFlops, fakeMnist, noise, type Contender, type ConvCase, type Figure } from "./workloads.js";
 
 const require = createRequire(import.meta.url);
 
-function t(shape: number[], seed: number): tf.Tensor {
+function input(shape: number[], seed: number): tf.Tensor {
   return tf.tensor(noise(shape.reduce((a, b) => a * b, 1), seed), shape, "float32");
 }
 
@@ -49,30 +49,30 @@ export function tfjs(backend: "cpu" | "wasm", budget: number, quick: boolean): C
     },
     async matmul(n: number): Promise<Figure> {
       if (slow && quick && n > 512) return { note: "skipped" };
-      const a = t([n, n], 1), b = t([n, n], 2);
-      const s = await medianSeconds(() => run(() => tf.matMul(a, b)), budget, 200, slow && n > 512 ? 1 : 3);
+      const a = input([n, n], 1), b = input([n, n], 2);
+      const t = await measure(() => run(() => tf.matMul(a, b)), budget, 200, slow && n > 512 ? 1 : 3);
       tf.dispose([a, b]);
-      return { value: (2 * n ** 3) / s / 1e9 };
+      return rate(2 * n ** 3, t, 1e9);
     },
     async convForward(c: ConvCase): Promise<Figure> {
-      const x = t([BATCH, c.H, c.W, c.C], 3), w = t([c.K, c.K, c.C, c.F], 4), b = t([c.F], 5);
-      const s = await medianSeconds(() => run(() => tf.add(tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, c.pad === 2 ? "same" : "valid"), b)), budget);
+      const x = input([BATCH, c.H, c.W, c.C], 3), w = input([c.K, c.K, c.C, c.F], 4), b = input([c.F], 5);
+      const t = await measure(() => run(() => tf.add(tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, "same"), b)), budget);
       tf.dispose([x, w, b]);
-      return { value: convFlops(c, BATCH) / s / 1e9 };
+      return rate(convFlops(c, BATCH), t, 1e9);
     },
     async convBackward(c: ConvCase): Promise<Figure> {
       // dx and dw, through the backend's own gradient kernels; the cpu backend's filter gradient is
       // so slow (about 0.01 GFLOP/s) that it is measured on one image.
       const batch = slow ? 1 : BATCH;
-      const x = t([batch, c.H, c.W, c.C], 3), w = t([c.K, c.K, c.C, c.F], 4), dy = t([batch, c.H, c.W, c.F], 6);
+      const x = input([batch, c.H, c.W, c.C], 3), w = input([c.K, c.K, c.C, c.F], 4), dy = input([batch, c.H, c.W, c.F], 6);
       try {
         const step = () =>
           run(() => [
             tf.engine().runKernel("Conv2DBackpropInput", { dy, filter: w }, convAttrs("inputShape", x.shape)) as tf.Tensor,
             tf.engine().runKernel("Conv2DBackpropFilter", { x, dy }, convAttrs("filterShape", w.shape)) as tf.Tensor,
           ]);
-        const s = slow ? await onceSeconds(step) : await medianSeconds(step, budget);
-        return { value: (2 * convFlops(c, batch)) / s / 1e9, batch: batch === BATCH ? undefined : batch };
+        const t = slow ? await once(step) : await measure(step, budget);
+        return rate(2 * convFlops(c, batch), t, 1e9, batch === BATCH ? undefined : batch);
       } catch (e) {
         return { note: describeError(e) };
       } finally {
@@ -101,10 +101,10 @@ export function tfjs(backend: "cpu" | "wasm", budget: number, quick: boolean): C
       try {
         const steps = slow ? 1 : 4;
         if (!slow) await model.trainOnBatch(x, y);
-        const s = await onceSeconds(async () => {
+        const t = await once(async () => {
           for (let i = 0; i < steps; i++) await model.trainOnBatch(x, y);
         });
-        return { value: (steps * batch) / s, batch: batch === BATCH ? undefined : batch };
+        return rate(steps * batch, t, 1, batch === BATCH ? undefined : batch);
       } catch (e) {
         return { note: describeError(e) };
       } finally {

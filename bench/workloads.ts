@@ -30,7 +30,10 @@ export function convFlops(c: ConvCase, N: number): number {
 
 /** A measured figure in the row's unit, or why there is none; `batch` when measured at a smaller batch. */
 export interface Figure {
+  /** Per wall-clock second. */
   value?: number;
+  /** Per CPU second of the process (all its threads). */
+  cpuValue?: number;
   batch?: number;
   note?: string;
 }
