@@ -29,7 +29,7 @@ export interface CheckOptions {
   assignment?: string;
   /** Stop the tests after this many seconds (default 120). */
   timeoutSeconds?: number;
-  /** Only test files whose name contains this text (e.g. "linear"). */
+  /** Only tests whose name matches this text (a regular expression, e.g. "linearBackward"). */
   filter?: string;
   /** Where messages go (default: stderr); the vitest output itself is inherited. */
   log?: (line: string) => void;
@@ -54,14 +54,14 @@ export async function runCheck(opts: CheckOptions = {}): Promise<{ code: number;
     return { code: 2, output: "" };
   }
   const config = join("assignments", manifest.assignment, "vitest.config.ts");
-  const args = [vitest, "run", "--config", config, ...(opts.filter ? [opts.filter] : [])];
+  const args = [vitest, "run", "--config", config, ...(opts.filter ? ["--testNamePattern", opts.filter] : [])];
   const limit = opts.timeoutSeconds ?? 120;
   log(`Running the public tests of ${manifest.assignment} (time limit ${limit} s)…`);
   return new Promise((resolve) => {
     const child = spawn(process.execPath, args, {
       cwd: root,
       stdio: opts.capture ? ["ignore", "pipe", "pipe"] : "inherit",
-      env: { ...process.env, FORCE_COLOR: opts.capture ? "0" : process.env.FORCE_COLOR },
+      env: opts.capture ? { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" } : process.env,
       detached: true,
     });
     let output = "";

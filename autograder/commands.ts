@@ -89,7 +89,7 @@ export function registerAssignmentCommands(program: Command): void {
     .description("run the public tests of the assignment on your code (compiles your files first)")
     .option("--assignment <name>", "assignment name", "a6")
     .option("--timeout <seconds>", "stop the tests after this long", positiveNumber("--timeout"), 120)
-    .option("--only <text>", "only test files whose name contains this text, e.g. linear")
+    .option("--only <text>", "only the tests whose name matches this text, e.g. linearBackward or relu")
     .addHelpText("after", EXIT_HELP)
     .action(async (o: { assignment: string; timeout: number; only?: string }) => {
       const { runCheck } = await import("./check.js");

@@ -57,7 +57,8 @@ export function solutionFingerprints(regions: readonly SolutionRegion[]): string
 
 function releasePackageJson(text: string): string {
   const pkg = JSON.parse(text) as { scripts?: Record<string, string> };
-  pkg.scripts = { ...pkg.scripts, check: "tsx src/cli.ts check", submit: "tsx src/cli.ts submit" };
+  // dist/ is built by `npm install` (prepare); check and submit read the .ts sources themselves
+  pkg.scripts = { ...pkg.scripts, check: "node dist/src/cli.js check", submit: "node dist/src/cli.js submit" };
   return `${JSON.stringify(pkg, null, 2)}\n`;
 }
 

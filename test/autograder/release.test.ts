@@ -73,7 +73,7 @@ describe("release a6", () => {
     expect(existsSync(join(rel.folder, "data"))).toBe(false);
     expect(readdirSync(join(rel.folder, "assignments", "a6")).sort()).toEqual(["README.md", "manifest.json", "tests", "vitest.config.ts"]);
     const pkg = JSON.parse(readFileSync(join(rel.folder, "package.json"), "utf8"));
-    expect(pkg.scripts).toMatchObject({ check: "tsx src/cli.ts check", submit: "tsx src/cli.ts submit" });
+    expect(pkg.scripts).toMatchObject({ check: "node dist/src/cli.js check", submit: "node dist/src/cli.js submit" });
   });
 
   it("refuses to write into a folder that is not empty", async () => {

@@ -1,7 +1,7 @@
 import { describe, it } from "vitest";
 import { reluBackward, reluForward } from "../../../src/layers/relu.js";
 import { sigmoidBackward, sigmoidForward } from "../../../src/layers/sigmoid.js";
-import { tensor } from "../../../src/tensor.js";
+import { Tensor, tensor } from "../../../src/tensor.js";
 import { GRAD_TOLERANCE, expectClose, numericGrad, rnd } from "./helpers.js";
 
 describe("ReLU", () => {
@@ -13,7 +13,9 @@ describe("ReLU", () => {
   it("reluBackward: dx matches the numerical gradient", () => {
     const x = rnd([4, 6], 11), dout = rnd([4, 6], 12);
     const [, cache] = reluForward(x);
-    expectClose("reluBackward", "dx", reluBackward(dout, cache), numericGrad(() => reluForward(x)[0], x, dout), 4, GRAD_TOLERANCE);
+    const wrongSide = new Tensor(Float64Array.from(dout.data, (g, i) => (x.data[i] < 0 ? g : 0)), x.shape);
+    const mistakes = [{ mistake: "ReLU mask on the wrong side", hint: "the gradient flows where x > 0, not where x < 0.", value: wrongSide }];
+    expectClose("reluBackward", "dx", reluBackward(dout, cache), numericGrad(() => reluForward(x)[0], x, dout), 4, GRAD_TOLERANCE, mistakes);
   });
 });
 

@@ -6,7 +6,7 @@
 import { numericalGradient, numericalGradientArray } from "../../../src/gradcheck.js";
 import { Tensor, randn } from "../../../src/tensor.js";
 import { DEFAULT_TOLERANCE, compareTensor } from "../../../autograder/compare.js";
-import { diagnose, genericCandidates } from "../../../autograder/mistakes.js";
+import { diagnose, genericCandidates, type Candidate } from "../../../autograder/mistakes.js";
 
 /**
  * Threshold of the gradient checks (centred differences, h = 1e-5, float64). Looser than the
@@ -24,13 +24,21 @@ export function rnd(shape: number[], seed: number, std = 1): Tensor {
  * Throw unless `actual` matches `expected` within `tol`; `fn`/`what` name the function and output,
  * `batch` is N (for recognising a missing or extra 1/N).
  */
-export function expectClose(fn: string, what: string, actual: unknown, expected: Tensor, batch = 1, tol = DEFAULT_TOLERANCE): void {
+export function expectClose(
+  fn: string,
+  what: string,
+  actual: unknown,
+  expected: Tensor,
+  batch = 1,
+  tol = DEFAULT_TOLERANCE,
+  mistakes: Candidate[] = [],
+): void {
   if (!(actual instanceof Tensor)) {
     throw new Error(`${fn}: ${what} is not a Tensor (got ${actual === null ? "null" : typeof actual}); expected shape [${expected.shape.join(", ")}]`);
   }
   const mismatch = compareTensor(what, expected, actual, tol);
   if (!mismatch) return;
-  const mistake = diagnose(actual, genericCandidates(what, expected, batch));
+  const mistake = diagnose(actual, [...mistakes, ...genericCandidates(what, expected, batch)]);
   throw new Error(`${fn}: ${mismatch.message}${mistake ? `\nLikely mistake — ${mistake.mistake}: ${mistake.hint}` : ""}`);
 }
 
