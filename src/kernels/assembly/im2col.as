@@ -32,23 +32,50 @@ export function im2col(
         for (let oh = 0; oh < Ho; oh++) {
           const ih = oh * stride - pad + kh;
           if (ih < 0 || ih >= H) {
-            memory.fill(dst, 0, (<usize>Wo) << 2);
+            zero(dst, 0, Wo);
           } else {
-            if (lo > 0) memory.fill(dst, 0, (<usize>lo) << 2);
+            zero(dst, 0, lo);
             const src = plane + ((<usize>(ih * W + lo * stride - pad + kw)) << 2);
             if (stride === 1) {
-              memory.copy(dst + ((<usize>lo) << 2), src, (<usize>(hi - lo)) << 2);
+              copy(dst + ((<usize>lo) << 2), src, hi - lo);
             } else {
               for (let ow = lo; ow < hi; ow++) {
                 store<f32>(dst + ((<usize>ow) << 2), load<f32>(src + ((<usize>((ow - lo) * stride)) << 2)));
               }
             }
-            if (hi < Wo) memory.fill(dst + ((<usize>hi) << 2), 0, (<usize>(Wo - hi)) << 2);
+            zero(dst, hi, Wo);
           }
           dst += (<usize>Wo) << 2;
         }
       }
     }
+  }
+}
+
+// Rows of an image are short (tens of floats): plain loops beat memory.copy / memory.fill calls.
+
+/** Zero floats [from, to) of the row at p. */
+@inline function zero(p: usize, from: i32, to: i32): void {
+  for (let i = from; i < to; i++) store<f32>(p + ((<usize>i) << 2), 0);
+}
+
+/** Copy n floats from src to dst, four at a time while it can. */
+@inline function copy(dst: usize, src: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) v128.store(dst + ((<usize>i) << 2), v128.load(src + ((<usize>i) << 2)));
+  for (; i < n; i++) store<f32>(dst + ((<usize>i) << 2), load<f32>(src + ((<usize>i) << 2)));
+}
+
+/** dst[i] += src[i] for n floats, four at a time while it can. */
+@inline function addTo(dst: usize, src: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const d = dst + ((<usize>i) << 2);
+    v128.store(d, f32x4.add(v128.load(d), v128.load(src + ((<usize>i) << 2))));
+  }
+  for (; i < n; i++) {
+    const d = dst + ((<usize>i) << 2);
+    store<f32>(d, load<f32>(d) + load<f32>(src + ((<usize>i) << 2)));
   }
 }
 
@@ -69,9 +96,13 @@ export function col2im(
           const ih = oh * stride - pad + kh;
           if (ih >= 0 && ih < H) {
             const dst = plane + ((<usize>(ih * W + lo * stride - pad + kw)) << 2);
-            for (let ow = lo; ow < hi; ow++) {
-              const d = dst + ((<usize>((ow - lo) * stride)) << 2);
-              store<f32>(d, load<f32>(d) + load<f32>(src + ((<usize>ow) << 2)));
+            if (stride === 1) {
+              addTo(dst, src + ((<usize>lo) << 2), hi - lo);
+            } else {
+              for (let ow = lo; ow < hi; ow++) {
+                const d = dst + ((<usize>((ow - lo) * stride)) << 2);
+                store<f32>(d, load<f32>(d) + load<f32>(src + ((<usize>ow) << 2)));
+              }
             }
           }
           src += (<usize>Wo) << 2;
