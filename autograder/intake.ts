@@ -27,7 +27,7 @@ const SKIP_DIRS = new Set(["node_modules", ".git", "__MACOSX", "dist"]);
 /** How deep zips may nest below the input (a bulk zip holding a student's zip holding a zip). */
 const MAX_ZIP_NESTING = 3;
 
-const CANVAS = /^([a-z]+)(?:_(late))?_(\d+)_(\d+)_(.+)$/i;
+const CANVAS = /^([^_\s]+?)(?:_(late))?_(\d+)_(\d+)_(.+)$/i;
 const MOODLE = /^(.+?)_(\d+)_assignsubmission_[a-z]+_(.*)$/;
 
 function relevant(path: string, manifest: Manifest): boolean {

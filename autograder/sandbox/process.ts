@@ -16,7 +16,7 @@ import { SANDBOX_UID, type SandboxDir } from "./build.js";
 
 /** Limits for one child. */
 export interface SandboxLimits {
-  /** Time limit per call (including starting the child), milliseconds. */
+  /** Time limit per call, milliseconds (starting a child has its own, longer limit). */
   callTimeoutMs: number;
   /** V8 heap cap (--max-old-space-size) in MiB; resident memory is capped at twice this. */
   memoryMb: number;
@@ -80,6 +80,8 @@ interface Pending {
 }
 
 const KEEP_OUTPUT = 4096;
+/** Time allowed for a child to start and report ready (the child runner imports nothing of the student's). */
+const STARTUP_MS = 20_000;
 
 /** A reusable child for one submission; restarts itself after a kill. */
 export class SandboxProcess {
@@ -116,7 +118,6 @@ export class SandboxProcess {
   }
 
   private async request(body: Record<string, unknown>): Promise<CallOutcome> {
-    const started = Date.now();
     try {
       await this.start();
     } catch (e) {
@@ -125,11 +126,11 @@ export class SandboxProcess {
     const child = this.child;
     if (!child?.stdin) return { ok: false, kind: "crash", message: "the sandbox process is gone", notes: [] };
     const id = this.nextId++;
-    const remaining = Math.max(1, this.limits.callTimeoutMs - (Date.now() - started));
+    // The time limit covers the call only: starting a fresh child (slow on a busy machine) has its own.
     return new Promise<CallOutcome>((resolve) => {
       const timer = setTimeout(() => {
         this.fail("timeout", `timed out after ${formatSeconds(this.limits.callTimeoutMs)} (an infinite loop, or far too slow)`);
-      }, remaining);
+      }, this.limits.callTimeoutMs);
       this.pending = { id, resolve, timer };
       this.watchMemory();
       const payload = serialize({ ...body, id });
@@ -165,12 +166,13 @@ export class SandboxProcess {
     this.child = child;
     this.ready = new Promise<void>((resolve, reject) => {
       let isReady = false;
+      const startLimit = Math.max(STARTUP_MS, this.limits.callTimeoutMs);
       const startTimer = setTimeout(() => {
         if (!isReady) {
           this.kill();
-          reject(new Error(`no answer within ${formatSeconds(this.limits.callTimeoutMs * 2)}`));
+          reject(new Error(`no answer within ${formatSeconds(startLimit)}`));
         }
-      }, this.limits.callTimeoutMs * 2);
+      }, startLimit);
       const onFrame = (msg: unknown): void => {
         if (!isReady) {
           isReady = true;
