@@ -26,14 +26,36 @@ export function gemmWorkBytes(): i32 {
   return p + ((<usize>(row * rs + col * cs)) << 2);
 }
 
+/**
+ * Write the transpose of the 4×4 block whose columns are a, b, c, d (a = column 0, lanes = rows)
+ * as 4 rows of 4 floats at dst, dst + rowBytes, dst + 2·rowBytes, dst + 3·rowBytes.
+ */
+@inline function transpose4(a: v128, b: v128, c: v128, d: v128, dst: usize, rowBytes: usize): void {
+  const ab01 = v128.shuffle<f32>(a, b, 0, 4, 1, 5);
+  const cd01 = v128.shuffle<f32>(c, d, 0, 4, 1, 5);
+  const ab23 = v128.shuffle<f32>(a, b, 2, 6, 3, 7);
+  const cd23 = v128.shuffle<f32>(c, d, 2, 6, 3, 7);
+  v128.store(dst, v128.shuffle<f32>(ab01, cd01, 0, 1, 4, 5));
+  v128.store(dst + rowBytes, v128.shuffle<f32>(ab01, cd01, 2, 3, 6, 7));
+  v128.store(dst + 2 * rowBytes, v128.shuffle<f32>(ab23, cd23, 0, 1, 4, 5));
+  v128.store(dst + 3 * rowBytes, v128.shuffle<f32>(ab23, cd23, 2, 3, 6, 7));
+}
+
 /** Pack rows [i0, i0+mc) × cols [k0, k0+kc) of A into strips of MR rows: dst[strip][k][MR]. */
 function packA(pA: usize, rsA: i32, csA: i32, i0: i32, mc: i32, k0: i32, kc: i32, dst: usize): void {
   for (let ir = 0; ir < mc; ir += MR) {
     const m = min(MR, mc - ir);
     if (m === MR && csA === 1) {
+      // Rows of A are contiguous: read four floats of each of the 4 rows and transpose.
       const r0 = at(pA, i0 + ir, k0, rsA, 1);
       const step = (<usize>rsA) << 2;
-      for (let k = 0; k < kc; k++) {
+      let k = 0;
+      for (; k + 4 <= kc; k += 4) {
+        const s = r0 + ((<usize>k) << 2);
+        transpose4(v128.load(s), v128.load(s + step), v128.load(s + 2 * step), v128.load(s + 3 * step), dst, 16);
+        dst += 4 * (MR << 2);
+      }
+      for (; k < kc; k++) {
         const s = r0 + ((<usize>k) << 2);
         store<f32>(dst, load<f32>(s));
         store<f32>(dst, load<f32>(s + step), 4);
@@ -68,6 +90,24 @@ function packB(pB: usize, rsB: i32, csB: i32, k0: i32, kc: i32, j0: i32, nc: i32
         v128.store(dst, v128.load(s));
         v128.store(dst, v128.load(s, 16), 16);
         dst += NR << 2;
+      }
+    } else if (n === NR && rsB === 1) {
+      // B is a transposed view: its columns are contiguous. Read four floats of each of the 8
+      // columns and transpose them as two 4×4 blocks.
+      const c0 = at(pB, k0, j0 + jr, 1, csB);
+      const step = (<usize>csB) << 2;
+      let k = 0;
+      for (; k + 4 <= kc; k += 4) {
+        const s = c0 + ((<usize>k) << 2);
+        transpose4(v128.load(s), v128.load(s + step), v128.load(s + 2 * step), v128.load(s + 3 * step), dst, NR << 2);
+        transpose4(v128.load(s + 4 * step), v128.load(s + 5 * step), v128.load(s + 6 * step), v128.load(s + 7 * step), dst + 16, NR << 2);
+        dst += 4 * (NR << 2);
+      }
+      for (; k < kc; k++) {
+        for (let j = 0; j < NR; j++) {
+          store<f32>(dst, load<f32>(c0 + ((<usize>k) << 2) + (<usize>j) * step));
+          dst += 4;
+        }
       }
     } else {
       for (let k = 0; k < kc; k++) {
