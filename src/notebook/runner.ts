@@ -72,7 +72,8 @@ export async function runNotebook(path: string, options: RunOptions = {}): Promi
       if (stopped || joinSource(cell.source).trim() === "") continue;
       const executionCount = ++count;
       cell.execution_count = executionCount;
-      const alive = await kernel.heartbeat();
+      // tslab answers heartbeats on its JS thread: an idle kernel answers at once, so two misses mean it is gone.
+      const alive = (await kernel.heartbeat(3000)) || (await kernel.heartbeat(5000));
       const result: ExecuteResult = alive
         ? await kernel.execute(joinSource(cell.source), {
           timeoutMs: timeout,
