@@ -8,7 +8,7 @@
 import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { availableParallelism, tmpdir } from "node:os";
-import { join } from "node:path";
+import { isAbsolute, join, relative, resolve } from "node:path";
 import { HIDDEN_SPECS } from "./hidden/index.js";
 import type { FunctionSpec } from "./hidden/spec.js";
 import { InputError, findSubmissions } from "./intake.js";
@@ -119,6 +119,10 @@ export async function gradeClass(opts: GradeOptions): Promise<GradeSummary> {
   const startedAt = new Date(started).toISOString();
   const grader = new Grader({ root: opts.root, assignment: opts.assignment, timeoutSeconds: opts.timeoutSeconds, base: opts.base });
   try {
+    const inside = relative(resolve(opts.input), resolve(opts.out));
+    if (inside === "" || (!inside.startsWith("..") && !isAbsolute(inside))) {
+      throw new InputError(`--out ${opts.out} is inside INPUT ${opts.input}: choose an output folder outside the submissions`);
+    }
     const { submissions, platform } = await findSubmissions(opts.input, grader.manifest);
     if (submissions.length === 0) throw new InputError(`no submissions found in ${opts.input}`);
     const out = new OutDir(opts.out);

@@ -37,6 +37,10 @@ describe("nnkit assignment commands", () => {
     expect(missing.err).toBe(`nnkit: INPUT ${join(dir, "nothing-here")} does not exist\n`);
     expect(nnkit("grade", ROOT).code).toBe(2); // --out missing
     expect(nnkit("grade", ROOT, "--out", join(dir, "o"), "--jobs", "zero").err).toContain("--jobs must be a whole number ≥ 1");
+    mkdirSync(join(dir, "in"), { recursive: true });
+    const inside = nnkit("grade", join(dir, "in"), "--out", join(dir, "in", "out"));
+    expect(inside.code).toBe(2);
+    expect(inside.err).toContain("is inside INPUT");
     const unknown = nnkit("release", "a9", "--out", join(dir, "r"));
     expect(unknown.code).toBe(2);
     expect(unknown.err).toMatch(/^nnkit: unknown assignment "a9"/);

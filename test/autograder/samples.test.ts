@@ -6,18 +6,23 @@
 import { createServer } from "node:net";
 import { describe, expect, it, afterAll } from "vitest";
 import { Grader } from "../../autograder/grade.js";
-import { loadSamples, sampleFiles } from "../../autograder/samples.js";
+import { join } from "node:path";
+import { findSubmissions } from "../../autograder/intake.js";
+import { loadSamples, writeSample } from "../../autograder/samples.js";
 import type { SubmissionResult } from "../../autograder/runner.js";
-import { ROOT } from "./helpers.js";
+import { ROOT, tempDir } from "./helpers.js";
 
 const grader = new Grader({ root: ROOT, timeoutSeconds: 1.5 });
 afterAll(() => grader.close());
 const samples = loadSamples(ROOT);
+const work = tempDir("samples");
 
 async function gradeSample(name: string): Promise<SubmissionResult> {
   const sample = samples.find((s) => s.name === name)!;
-  const files = new Map([...sampleFiles(sample, grader.manifest, ROOT)].map(([k, v]) => [k, Buffer.from(v)]));
-  return grader.grade({ id: name, student: name, name: "", source: name, files, notes: [] });
+  const dir = join(work, name);
+  writeSample(sample, grader.manifest, dir, ROOT);
+  const { submissions } = await findSubmissions(dir, grader.manifest);
+  return grader.grade({ ...submissions[0], id: name });
 }
 
 function failureText(r: SubmissionResult, id: string): string {
@@ -42,6 +47,7 @@ describe("sample submissions", () => {
         expect(r.printed).not.toMatch(/LEAK|BREACH/);
         expect(r.printed).not.toContain("BEGIN SOLUTION");
         expect(hits).toBe(0);
+        expect(r.maxScore).toBe(100); // its own manifest and "hidden tests" were ignored
       }
     });
   }
