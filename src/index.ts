@@ -8,6 +8,7 @@
 export * from "./tensor.js";
 export * from "./random.js";
 export * from "./gradcheck.js";
+export { check } from "./check.js";
 export * from "./layers/index.js";
 export * from "./losses.js";
 export * from "./optim.js";
