@@ -39,7 +39,7 @@ export interface Primitives {
 }
 
 /** Names of the primitives that may run on several threads at once (each on its own range). */
-export type ParallelKernel = "gemm" | "convForwardRange" | "convBackwardRange";
+export type ParallelKernel = "gemm" | "convForwardRange" | "convBackwardRange" | "relu" | "reluGrad" | "maxPool";
 
 /** An engine: primitives plus memory management and (optionally) parallel execution. */
 export interface Engine extends Primitives {
@@ -139,6 +139,9 @@ export function takeInt32(e: Engine, p: number, n: number): Int32Array {
 export function take(e: Engine, p: number, n: number): Float32Array {
   return e.f32().slice(p >> 2, (p >> 2) + n);
 }
+
+/** Below this many elements an elementwise kernel runs on one thread (waking another costs more). */
+export const MIN_PARALLEL_ELEMENTS = 1 << 16;
 
 /** Split [0, n) into at most `parts` contiguous ranges whose bounds are multiples of `multiple`. */
 export function splitRange(n: number, parts: number, multiple = 1): [number, number][] {

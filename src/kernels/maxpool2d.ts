@@ -13,7 +13,7 @@ import {
 } from "../layers/maxpool2d.js";
 import { checkCache, checkInteger, checkRank, checkUpstream, slidingOutputSize } from "../layers/shapes.js";
 import { kernelEngine } from "./backend.js";
-import { put, take, takeInt32, withEngineMemory } from "./engine.js";
+import { MIN_PARALLEL_ELEMENTS, put, splitRange, take, takeInt32, withEngineMemory } from "./engine.js";
 
 /** The reference cache plus, for each output, the flat index in x of its window's first maximum. */
 export interface FastMaxPool2dCache extends MaxPool2dCache {
@@ -44,8 +44,16 @@ export function maxPool2dForward(x: Tensor, params: PoolParams): [Tensor, FastMa
     const pX = put(e, xs);
     const pOut = e.alloc(4 * n);
     const pArg = e.alloc(4 * n);
-    e.maxPool(pX, N * C, H, W, size, stride, Ho, Wo, pOut, pArg);
-    return [take(e, pOut, n), takeInt32(e, pArg, n)] as const;
+    // One range of planes per thread; argmax indices are relative to each range's first plane.
+    const ranges = splitRange(N * C, xs.length >= MIN_PARALLEL_ELEMENTS ? e.threads : 1);
+    e.parallel("maxPool", ranges.map(([p0, p1]) => [
+      pX + 4 * p0 * H * W, p1 - p0, H, W, size, stride, Ho, Wo, pOut + 4 * p0 * Ho * Wo, pArg + 4 * p0 * Ho * Wo,
+    ]));
+    const argmax = takeInt32(e, pArg, n);
+    for (const [p0, p1] of ranges.slice(1)) {
+      for (let o = p0 * Ho * Wo, offset = p0 * H * W; o < p1 * Ho * Wo; o++) argmax[o] += offset;
+    }
+    return [take(e, pOut, n), argmax] as const;
   });
   return [new Tensor(out, [N, C, Ho, Wo]), { x, size, stride, argmax }];
 }

@@ -7,7 +7,12 @@ import { Tensor } from "../tensor.js";
 import { reluBackward as referenceBackward, reluForward as referenceForward, type ReluCache } from "../layers/relu.js";
 import { checkCache, checkUpstream, expectTensor } from "../layers/shapes.js";
 import { kernelEngine } from "./backend.js";
-import { put, take, withEngineMemory } from "./engine.js";
+import { MIN_PARALLEL_ELEMENTS, put, splitRange, take, withEngineMemory, type Engine } from "./engine.js";
+
+/** [start, end) element ranges, one per thread for large arrays (multiples of 4 floats). */
+function elementRanges(e: Engine, n: number): [number, number][] {
+  return splitRange(n, n >= MIN_PARALLEL_ELEMENTS ? e.threads : 1, 4);
+}
 
 /** Forward pass of ReLU (fast path for float32). Input x of any shape; returns [max(0, x), cache]. */
 export function reluForward(x: Tensor): [Tensor, ReluCache] {
@@ -18,7 +23,7 @@ export function reluForward(x: Tensor): [Tensor, ReluCache] {
   const out = withEngineMemory(e, () => {
     const pX = put(e, xs);
     const pOut = e.alloc(4 * xs.length);
-    e.relu(pX, pOut, xs.length);
+    e.parallel("relu", elementRanges(e, xs.length).map(([i, j]) => [pX + 4 * i, pOut + 4 * i, j - i]));
     return take(e, pOut, xs.length);
   });
   return [new Tensor(out, x.shape), { x }];
@@ -37,7 +42,7 @@ export function reluBackward(dout: Tensor, cache: ReluCache): Tensor {
   const dx = withEngineMemory(e, () => {
     const pX = put(e, xs);
     const pDout = put(e, g);
-    e.reluGrad(pX, pDout, pDout, xs.length);
+    e.parallel("reluGrad", elementRanges(e, xs.length).map(([i, j]) => [pX + 4 * i, pDout + 4 * i, pDout + 4 * i, j - i]));
     return take(e, pDout, xs.length);
   });
   return new Tensor(dx, x.shape);

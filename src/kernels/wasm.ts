@@ -71,7 +71,7 @@ export function kernelImports(memory: WasmMemory): object {
   };
 }
 
-const KERNELS: readonly ParallelKernel[] = ["gemm", "convForwardRange", "convBackwardRange"];
+const KERNELS: readonly ParallelKernel[] = ["gemm", "convForwardRange", "convBackwardRange", "relu", "reluGrad", "maxPool"];
 
 export class WasmEngine extends ArenaEngine implements Engine {
   /** "wasm-simd", or "wasm-simd-fma" with relaxed SIMD's fused multiply-add. */

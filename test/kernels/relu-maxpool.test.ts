@@ -42,6 +42,19 @@ describe.each(ENGINES)("fast ReLU and max-pool ($label)", ({ options }) => {
     }
   });
 
+  it("matches the reference on LeNet-5's first pooling input (large enough to be split over threads)", () => {
+    const x = randn([64, 20, 28, 28], { seed: 12, dtype: "float32" });
+    const [out, cache] = fastKernels.maxPool2dForward(x, { size: 2 });
+    const [ref, refCache] = refPoolForward(x, { size: 2 });
+    expect(Array.from(out.data)).toEqual(Array.from(ref.data));
+    const dout = randn(ref.shape, { seed: 13, dtype: "float32" });
+    expect(maxRelError(fastKernels.maxPool2dBackward(dout, cache), refPoolBackward(dout, refCache))).toBe(0);
+    const [r, rc] = fastKernels.reluForward(x);
+    expect(Array.from(r.data)).toEqual(Array.from(refReluForward(x)[0].data));
+    const g = randn(x.shape, { seed: 14, dtype: "float32" });
+    expect(Array.from(fastKernels.reluBackward(g, rc).data)).toEqual(Array.from(refReluBackward(g, { x }).data));
+  });
+
   it("sends a tie's gradient to the first maximum, as the reference documents", () => {
     const x = tensor([[[[1, 3], [3, 0]]]], undefined, "float32");
     const [, cache] = fastKernels.maxPool2dForward(x, { size: 2 });
