@@ -49,6 +49,8 @@ export interface GradeSummary {
 export class Grader {
   readonly manifest: Manifest;
   readonly ctx: GradeContext;
+  /** Kit files left out of the sandbox base (could not be stripped or compiled). */
+  readonly baseProblems: string[];
   private readonly work: string;
 
   constructor(opts: { root?: string; assignment?: string; jobs?: number; timeoutSeconds?: number; base?: string; specs?: readonly FunctionSpec[] } = {}) {
@@ -59,7 +61,7 @@ export class Grader {
     this.work = mkdtempSync(join(tmpdir(), "nnkit-grade-"));
     chmodSync(this.work, 0o711);
     const base = opts.base ?? join(this.work, "base");
-    if (!opts.base) buildSandboxBase(root, base);
+    this.baseProblems = opts.base ? [] : buildSandboxBase(root, base);
     const limits: SandboxLimits = {
       ...DEFAULT_LIMITS,
       callTimeoutMs: 1000 * (opts.timeoutSeconds ?? this.manifest.limits.callTimeoutSeconds),
@@ -138,7 +140,7 @@ export async function gradeClass(opts: GradeOptions): Promise<GradeSummary> {
     const notGradedCount = results.filter((r) => r.status !== "graded").length;
     out.write(
       "run-info.json",
-      `${JSON.stringify({ startedAt, seconds, submissions: results.length, notGraded: notGradedCount, platform, jobs, node: process.version, isolation: grader.ctx.isolation.note, submissionsPerMinute: Number(((60 * results.length) / seconds).toFixed(1)) }, null, 2)}\n`,
+      `${JSON.stringify({ startedAt, seconds, submissions: results.length, notGraded: notGradedCount, platform, jobs, node: process.version, isolation: grader.ctx.isolation.note, kitFilesLeftOut: grader.baseProblems, submissionsPerMinute: Number(((60 * results.length) / seconds).toFixed(1)) }, null, 2)}\n`,
     );
     return { results, notGraded: notGradedCount, seconds, isolation: grader.ctx.isolation.note };
   } finally {

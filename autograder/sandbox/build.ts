@@ -53,14 +53,25 @@ function childSource(): { source: string; file: string } {
 /**
  * Build the sandbox base in `outDir` from `kitRoot/src`: every .ts file stripped of its solution
  * regions and compiled, plus package.json ({"type":"module"}) and child.mjs. Contains no solution.
+ * Returns the problems of files left out (unbalanced markers, syntax errors).
  */
-export function buildSandboxBase(kitRoot: string, outDir: string): void {
+export function buildSandboxBase(kitRoot: string, outDir: string): string[] {
   const src = join(kitRoot, "src");
+  const skipped: string[] = [];
   for (const rel of listFiles(src)) {
     if (!rel.endsWith(".ts") || rel.endsWith(".d.ts") || rel.endsWith(".test.ts")) continue;
-    const stripped = stripSolutions(readFileSync(join(src, rel), "utf8"), `src/${rel}`).text;
-    const compiled = compileTs(stripped, `src/${rel}`);
-    if (!compiled.ok) throw new Error(`sandbox base: ${compiled.error}`);
+    // A file that cannot be stripped or compiled is left out (never copied unstripped); importing
+    // it from a submission then fails with "cannot find module", which names it.
+    let compiled: Compiled;
+    try {
+      compiled = compileTs(stripSolutions(readFileSync(join(src, rel), "utf8"), `src/${rel}`).text, `src/${rel}`);
+    } catch (e) {
+      compiled = { ok: false, error: (e as Error).message };
+    }
+    if (!compiled.ok) {
+      skipped.push(compiled.error);
+      continue;
+    }
     const target = join(outDir, "src", rel.replace(/\.ts$/, ".js"));
     mkdirSync(dirname(target), { recursive: true });
     writeFileSync(target, compiled.code);
@@ -70,6 +81,7 @@ export function buildSandboxBase(kitRoot: string, outDir: string): void {
   const compiled = child.file.endsWith(".ts") ? compileTs(child.source, "child.ts") : { ok: true as const, code: child.source };
   if (!compiled.ok) throw new Error(`sandbox base: ${compiled.error}`);
   writeFileSync(join(outDir, "child.mjs"), compiled.code);
+  return skipped;
 }
 
 const listings = new Map<string, string[]>();

@@ -11,6 +11,7 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { serialize, deserialize } from "node:v8";
 import { SANDBOX_UID, type SandboxDir } from "./build.js";
 
@@ -102,9 +103,15 @@ export class SandboxProcess {
     private readonly isolation: Isolation = detectIsolation(),
   ) {}
 
-  /** The first few KiB the student's code printed (stdout and stderr interleaved). */
+  /** The first few KiB the student's code printed (stdout and stderr interleaved), paths scrubbed. */
   printed(): string {
-    return this.kept.join("");
+    return this.scrub(this.kept.join(""));
+  }
+
+  /** Replace the sandbox's temporary path by "<sandbox>" so feedback is the same on every run. */
+  private scrub(text: string): string {
+    const url = pathToFileURL(this.dir.root).href;
+    return text.split(url).join("file://<sandbox>").split(this.dir.root).join("<sandbox>");
   }
 
   /** Import one student file in the child; fails like a call (import error, timeout, ...). */
@@ -255,14 +262,14 @@ export class SandboxProcess {
     if (!p || msg === null || typeof msg !== "object") return;
     const m = msg as Record<string, unknown>;
     if (m.id !== p.id) return;
-    const notes = Array.isArray(m.notes) ? m.notes.filter((n): n is string => typeof n === "string").map((n) => n.slice(0, 500)) : [];
+    const notes = Array.isArray(m.notes) ? m.notes.filter((n): n is string => typeof n === "string").map((n) => this.scrub(n.slice(0, 500))) : [];
     this.settle(
       m.ok === true
         ? { ok: true, outputs: m.outputs !== null && typeof m.outputs === "object" ? (m.outputs as Record<string, unknown>) : {}, notes }
         : {
             ok: false,
             kind: m.phase === "import" || m.phase === "missing" ? m.phase : "call",
-            message: typeof m.error === "string" ? m.error.slice(0, 2000) : "the call failed",
+            message: typeof m.error === "string" ? this.scrub(m.error.slice(0, 2000)) : "the call failed",
             notes,
           },
     );

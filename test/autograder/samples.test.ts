@@ -48,6 +48,7 @@ describe("sample submissions", () => {
         expect(r.printed).not.toContain("BEGIN SOLUTION");
         expect(hits).toBe(0);
         expect(r.maxScore).toBe(100); // its own manifest and "hidden tests" were ignored
+        expect(r.printed).toContain('"NNKIT_SANDBOX_ROOT":"<sandbox>"'); // no temporary paths: same feedback on every run
       }
     });
   }
