@@ -36,7 +36,10 @@ export const DEFAULT_LIMITS: SandboxLimits = {
 
 /** How the child is isolated on this machine (decided once per process). */
 export interface Isolation {
+  /** Own network and pid namespaces, as user nobody (`unshare`, needs root). */
   namespaces: boolean;
+  /** Without namespaces but as root: still run the child as user nobody. */
+  dropUser?: boolean;
   note: string;
 }
 
@@ -56,7 +59,11 @@ export function detectIsolation(): Isolation {
   isolationCache =
     probe.status === 0
       ? { namespaces: true, note: "children run in their own network and pid namespaces as user nobody" }
-      : { namespaces: false, note: `unshare is not usable here (${probe.error?.message ?? `exit ${probe.status}`}): no network isolation` };
+      : {
+          namespaces: false,
+          dropUser: true,
+          note: `unshare is not usable here (${probe.error?.message ?? `exit ${probe.status}`}): no network isolation; children run as user nobody`,
+        };
   return isolationCache;
 }
 
@@ -169,6 +176,7 @@ export class SandboxProcess {
       env: { NNKIT_SANDBOX_ROOT: this.dir.root, TMPDIR: this.dir.tmp, HOME: this.dir.tmp, PATH: "/usr/sbin:/usr/bin:/sbin:/bin" },
       stdio: ["pipe", "pipe", "pipe", "pipe"],
       detached: true,
+      ...(!this.isolation.namespaces && this.isolation.dropUser ? { uid: SANDBOX_UID, gid: SANDBOX_UID } : {}),
     });
     this.child = child;
     this.ready = new Promise<void>((resolve, reject) => {

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll } from "vitest";
 import { buildSandboxBase, compileTs, createSandboxDir } from "../../autograder/sandbox/build.js";
-import { SandboxProcess, type SandboxLimits } from "../../autograder/sandbox/process.js";
+import { SandboxProcess, type Isolation, type SandboxLimits } from "../../autograder/sandbox/process.js";
 
 export const ROOT = join(import.meta.dirname, "..", "..");
 
@@ -30,7 +30,7 @@ export function sandboxBase(): string {
 export const FAST_LIMITS: SandboxLimits = { callTimeoutMs: 1500, memoryMb: 128, outputBytes: 64 << 10, responseBytes: 8 << 20 };
 
 /** A sandbox child holding `files` (manifest path → TypeScript source). */
-export function sandboxWith(files: Record<string, string>, limits: SandboxLimits = FAST_LIMITS): SandboxProcess {
+export function sandboxWith(files: Record<string, string>, limits: SandboxLimits = FAST_LIMITS, isolation?: Isolation): SandboxProcess {
   const compiled = new Map<string, string>();
   for (const [file, source] of Object.entries(files)) {
     const c = compileTs(source, file);
@@ -38,7 +38,7 @@ export function sandboxWith(files: Record<string, string>, limits: SandboxLimits
     compiled.set(file, c.code);
   }
   const dir = createSandboxDir(sandboxBase(), tempDir("sb"), "s", compiled);
-  const sb = new SandboxProcess(dir, limits);
+  const sb = new SandboxProcess(dir, limits, isolation);
   afterAll(() => sb.close());
   return sb;
 }

@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { detectIsolation } from "../../autograder/sandbox/process.js";
 import { readOutput, toWire } from "../../autograder/sandbox/wire.js";
 import { tensor } from "../../src/tensor.js";
-import { ROOT, sandboxBase, sandboxWith } from "./helpers.js";
+import { FAST_LIMITS, ROOT, sandboxBase, sandboxWith } from "./helpers.js";
 
 sandboxBase();
 
@@ -43,6 +43,7 @@ export function hog() { const keep: Float64Array[] = []; for (;;) keep.push(new 
 export function lying() { return { shape: [2, 2], data: new Float64Array(3) }; }
 export function proxy() { return new Proxy({}, { get: () => { throw new Error("gotcha"); } }); }
 export function mutate(x: { data: Float64Array }) { x.data[0] = 42; return x; }
+export function uid() { return process.getuid?.() ?? -1; }
 export function twice(x: { data: Float64Array; shape: number[] }) { return { shape: x.shape, data: x.data.map((v) => 2 * v) }; }
 `;
 
@@ -126,6 +127,15 @@ describe("sandbox child", () => {
     const r = await sb.call(call("mutate", [tensor([1, 2])]), { v: [] });
     expect(r.ok && r.notes).toEqual(["mutated: mutate changed its input argument 1"]);
     expect(await sb.call(call("nope"), { v: [] })).toMatchObject({ ok: false, kind: "missing", message: `${F} does not export a function nope` });
+  });
+});
+
+describe("sandbox child without namespaces (e.g. in a container without CAP_SYS_ADMIN)", () => {
+  it.runIf(process.getuid?.() === 0)("still runs as user nobody when the grader is root", async () => {
+    const sb = sandboxWith({ [F]: ATTACKS }, FAST_LIMITS, { namespaces: false, dropUser: true, note: "test" });
+    const r = await sb.call(call("uid"), { v: [] });
+    expect(r.ok && r.outputs.v).toBe(65534);
+    expect(JSON.stringify(await sb.call(call("readOutside"), { v: [] }))).toContain("ERR_ACCESS_DENIED");
   });
 });
 
