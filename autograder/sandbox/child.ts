@@ -28,6 +28,14 @@ type Request =
   | { type: "call"; id: number; call: CallSpec; outputs: Record<string, (string | number)[]> };
 
 const root = process.env.NNKIT_SANDBOX_ROOT ?? process.cwd();
+
+// No signals to other processes: the permission model does not cover process.kill, and without
+// uid separation (grader not root) student code could otherwise kill the grader. process.binding
+// is already closed by the permission model, so the originals cannot be fetched again.
+const noKill = (): never => {
+  throw new Error("process.kill is not available in the grading sandbox");
+};
+for (const name of ["kill", "_kill"]) Object.defineProperty(process, name, { value: noKill, writable: false, configurable: false });
 // Builtins captured before any student code runs (student code may patch the globals).
 const F64 = Float64Array;
 const F32 = Float32Array;

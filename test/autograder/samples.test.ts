@@ -6,6 +6,7 @@
 import { createServer } from "node:net";
 import { describe, expect, it, afterAll } from "vitest";
 import { Grader } from "../../autograder/grade.js";
+import { detectIsolation } from "../../autograder/sandbox/process.js";
 import { join } from "node:path";
 import { findSubmissions } from "../../autograder/intake.js";
 import { loadSamples, writeSample } from "../../autograder/samples.js";
@@ -44,9 +45,12 @@ describe("sample submissions", () => {
         expect(failureText(r, id), id).toContain(text);
       }
       if (sample.name === "cheat") {
-        expect(r.printed).not.toMatch(/LEAK|BREACH/);
+        expect(r.printed).not.toMatch(/LEAK|BREACH (child|wrote)/);
         expect(r.printed).not.toContain("BEGIN SOLUTION");
-        expect(hits).toBe(0);
+        if (detectIsolation().namespaces) {
+          expect(r.printed).not.toContain("BREACH network");
+          expect(hits).toBe(0);
+        }
         expect(r.maxScore).toBe(100); // its own manifest and "hidden tests" were ignored
         expect(r.printed).toContain('"NNKIT_SANDBOX_ROOT":"<sandbox>"'); // no temporary paths: same feedback on every run
       }
