@@ -60,6 +60,22 @@ describe.each(ENGINES)("fast conv2d ($label)", ({ options }) => {
     expect(maxRelError(got.dx, want.dx)).toBeLessThan(FLOAT32_TOLERANCE);
     expect(maxRelError(got.dw, want.dw)).toBeLessThan(FLOAT32_TOLERANCE);
   });
+  it("matches the reference on 7 images of 20×28×28 with 5×5 filters", () => {
+    useEngine(options);
+    const rng = new Rng(21);
+    const x = randn([7, 20, 28, 28], { rng, dtype: "float32" });
+    const w = randn([8, 20, 5, 5], { rng, dtype: "float32", std: 0.1 });
+    const b = randn([8], { rng, dtype: "float32" });
+    const [out, cache] = fastKernels.conv2dForward(x, w, b, { stride: 1, pad: 2 });
+    const [ref, refCache] = refForward(x, w, b, { stride: 1, pad: 2 });
+    expect(maxRelError(out, ref)).toBeLessThan(FLOAT32_TOLERANCE);
+    const dout = randn(ref.shape, { rng, dtype: "float32" });
+    const got = fastKernels.conv2dBackward(dout, cache);
+    const want = refBackward(dout, refCache);
+    expect(maxRelError(got.dx, want.dx)).toBeLessThan(FLOAT32_TOLERANCE);
+    expect(maxRelError(got.dw, want.dw)).toBeLessThan(FLOAT32_TOLERANCE);
+    expect(maxRelError(got.db, want.db)).toBeLessThan(FLOAT32_TOLERANCE);
+  });
 });
 
 describe("fast conv2d contract", () => {
