@@ -86,6 +86,8 @@ export class Kernel {
   /** Last lines the kernel process wrote to its own stdout/stderr (outside cells), for diagnostics. */
   readonly log: string[] = [];
   kernelInfo: Record<string, unknown> = {};
+  /** iopub messages of no request still waiting, e.g. a live display updated by a timer after its cell ended. */
+  onLateOutput?: (msg: JupyterMessage) => void;
 
   // A send that cannot be queued within 5 s fails instead of waiting forever for a dead peer.
   private readonly shell = new Dealer({ linger: 0, sendTimeout: 5000 });
@@ -208,7 +210,8 @@ export class Kernel {
         }
         const w = this.waiters.get(msg.parent_header.msg_id ?? "");
         if (kind === "reply") w?.reply?.(msg);
-        else w?.iopub?.(msg);
+        else if (w?.iopub) w.iopub(msg);
+        else this.onLateOutput?.(msg);
       }
     } catch {
       // socket closed

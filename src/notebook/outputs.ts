@@ -29,16 +29,9 @@ export class OutputCollector {
         if (id) this.displays.set(id, [...(this.displays.get(id) ?? []), out]);
         return;
       }
-      case "update_display_data": {
-        const id = displayId(msg);
-        for (const out of (id && this.displays.get(id)) || []) {
-          if (out.output_type === "display_data" || out.output_type === "execute_result") {
-            out.data = storeBundle(bundle(c.data));
-            out.metadata = object(c.metadata);
-          }
-        }
+      case "update_display_data":
+        this.update(msg);
         return;
-      }
       case "error":
         cell.outputs.push({
           output_type: "error",
@@ -52,6 +45,18 @@ export class OutputCollector {
         return;
       default:
         return; // status, execute_input and comm messages leave no output
+    }
+  }
+
+  /** Apply an update_display_data to every output showing its display_id (in any cell); other messages are ignored. */
+  update(msg: JupyterMessage): void {
+    if (msg.header.msg_type !== "update_display_data") return;
+    const id = displayId(msg);
+    for (const out of (id && this.displays.get(id)) || []) {
+      if (out.output_type === "display_data" || out.output_type === "execute_result") {
+        out.data = storeBundle(bundle(msg.content.data));
+        out.metadata = object(msg.content.metadata);
+      }
     }
   }
 }

@@ -8,6 +8,9 @@ import {
   joinSource, readNotebook, serializeNotebook, TSLAB_KERNELSPEC, type CodeCell, type Notebook,
 } from "./nbformat.js";
 
+/** How long the runner listens for late display updates after the last cell (see liveDisplay's minIntervalMs). */
+const LATE_OUTPUT_MS = 300;
+
 export interface RunOptions {
   /** Per-cell limit in ms (default 120 000): then the kernel is interrupted, and killed if that fails. */
   timeoutPerCell?: number;
@@ -63,6 +66,7 @@ export async function runNotebook(path: string, options: RunOptions = {}): Promi
     nb.metadata.kernelspec = TSLAB_KERNELSPEC;
     if (kernel.kernelInfo.language_info) nb.metadata.language_info = kernel.kernelInfo.language_info;
     const collector = new OutputCollector();
+    kernel.onLateOutput = (msg) => collector.update(msg);
     let count = 0;
     let stopped = false;
     for (const [i, cell] of nb.cells.entries()) {
@@ -88,6 +92,11 @@ export async function runNotebook(path: string, options: RunOptions = {}): Promi
         error: failure,
       });
       if (failure && (!options.allowErrors || kernel.exited)) stopped = true;
+    }
+    // A live display may send its last held-back update up to its interval (200 ms) after its cell ended.
+    if (!kernel.exited) {
+      await new Promise((resolve) => setTimeout(resolve, LATE_OUTPUT_MS));
+      await kernel.heartbeat(1000);
     }
   } finally {
     await kernel.shutdown();

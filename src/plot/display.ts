@@ -75,27 +75,61 @@ export function showSvg(svg: string, text = "[SVG drawing]"): void {
 }
 
 export interface LiveDisplay {
-  /** Replace what this display shows with a figure or a line of text (pre-formatted). */
+  /**
+   * Replace what this display shows with a figure or a line of text (pre-formatted). At most one
+   * message per `minIntervalMs`: a newer update waits and replaces a held-back one, which is sent
+   * when the interval is over or, inside a synchronous loop, as soon as the loop ends.
+   */
   update(content: Figure | string): void;
+  /** Send a held-back update now. */
+  flush(): void;
   readonly displayId: string;
 }
 
+export interface LiveDisplayOptions {
+  /** Least time between two messages (default 200 ms). tslab's output channel stalls when one cell sends many hundreds of messages quickly. */
+  minIntervalMs?: number;
+}
+
 /** A display that each update() overwrites in place, also from later cells and inside synchronous loops. */
-export function liveDisplay(initial?: Figure | string): LiveDisplay {
+export function liveDisplay(initial: Figure | string = "", options: LiveDisplayOptions = {}): LiveDisplay {
   const displayId = randomBytes(8).toString("hex");
+  const minInterval = options.minIntervalMs ?? 200;
   let shown = false;
+  let lastSent = -Infinity;
+  let pending: Figure | string | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const send = (content: Figure | string) => {
+    const emit = emitter();
+    if (typeof content !== "string") ensurePlotly(emit);
+    const data: MimeData = typeof content === "string"
+      ? { "text/plain": content, "text/html": `<pre>${escapeHtml(content)}</pre>` }
+      : { ...figureBundle(content) };
+    emit(data, displayId, shown);
+    shown = true;
+    lastSent = performance.now();
+  };
   const handle: LiveDisplay = {
     displayId,
     update(content) {
-      const emit = emitter();
-      if (typeof content !== "string") ensurePlotly(emit);
-      const data: MimeData = typeof content === "string"
-        ? { "text/plain": content, "text/html": `<pre>${escapeHtml(content)}</pre>` }
-        : { ...figureBundle(content) };
-      emit(data, displayId, shown);
-      shown = true;
+      const wait = lastSent + minInterval - performance.now();
+      if (wait <= 0) {
+        pending = undefined;
+        send(content);
+        return;
+      }
+      pending = content;
+      timer ??= setTimeout(() => handle.flush(), wait);
+    },
+    flush() {
+      if (timer !== undefined) clearTimeout(timer);
+      timer = undefined;
+      if (pending === undefined) return;
+      const content = pending;
+      pending = undefined;
+      send(content);
     },
   };
-  handle.update(initial ?? "");
+  send(initial);
   return handle;
 }

@@ -40,11 +40,18 @@ describe("figure bundle", () => {
     console.log = (s: string) => lines.push(s);
     try {
       show(histogram([1, 2, 2, 3], { title: "h" }));
-      liveDisplay("epoch 1").update("epoch 2");
+      liveDisplay("epoch 1", { minIntervalMs: 0 }).update("epoch 2");
+      const held = liveDisplay("a", { minIntervalMs: 60_000 });
+      held.update("b");
+      held.update("c");
+      lines.push("--");
+      held.flush();
+      held.flush();
     } finally {
       console.log = log;
     }
-    expect(lines).toEqual(['Figure "h": 1 trace (histogram)', "epoch 1", "epoch 2"]);
+    // a throttled display keeps only the newest held-back update and sends it on flush, once
+    expect(lines).toEqual(['Figure "h": 1 trace (histogram)', "epoch 1", "epoch 2", "a", "--", "c"]);
   });
 });
 

@@ -82,6 +82,12 @@ describe("runNotebook through tslab", () => {
     expect(live).toHaveLength(1);
     expect(live[0]).toMatchObject({ data: { "text/plain": ['Figure "live loss": 1 trace (scatter)'] } });
     expect(code(nb, 4).outputs).toHaveLength(1);
+    // 3000 updates in a synchronous loop: throttled, the last one arrives after the loop, the kernel goes on
+    expect(code(nb, 5).outputs).toEqual([
+      { output_type: "display_data", data: { "text/plain": ["step 2999"], "text/html": ["<pre>step 2999</pre>"] }, metadata: {} },
+    ]);
+    expect(text(nb, 6)).toBe("stdout:kernel still responsive\n");
+    expect(code(nb, 7).outputs).toMatchObject([{ data: { "application/vnd.plotly.v1+json": { data: [{ y: [2999, 3000] }] } } }]);
     expect(validateNotebook(nb)).toEqual([]);
   }, 60_000);
 
