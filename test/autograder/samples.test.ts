@@ -7,6 +7,7 @@ import { createServer } from "node:net";
 import { describe, expect, it, afterAll } from "vitest";
 import { Grader } from "../../autograder/grade.js";
 import { detectIsolation } from "../../autograder/sandbox/process.js";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { findSubmissions } from "../../autograder/intake.js";
 import { loadSamples, writeSample } from "../../autograder/samples.js";
@@ -71,5 +72,28 @@ describe("sample submissions", () => {
     expect(failureText(r, "conv2dBackward.dx")).toContain("conv2d is not ready");
     expect(failureText(r, "maxPool2dBackward.dx")).toContain("src/layers/maxpool2d.ts does not export a function maxPool2dBackward");
     expect(r.tests.find((t) => t.id === "maxPool2dForward.out")?.passed).toBe(true);
+  });
+
+  it("a backward pass is still graded when its forward pass throws: the reference cache stands in, with a note", async () => {
+    const correct = samples.find((x) => x.name === "correct")!;
+    const dir = join(work, "forward-throws");
+    writeSample(correct, grader.manifest, dir, ROOT);
+    const relu = [
+      'import { Tensor, allocate } from "../tensor.js";',
+      'export function reluForward(): never { throw new Error("not yet"); }',
+      "export function reluBackward(dout: Tensor, cache: { x: Tensor }): Tensor {",
+      "  const dx = new Tensor(allocate(dout.size, dout.dtype), dout.shape);",
+      "  for (let i = 0; i < dx.size; i++) dx.data[i] = cache.x.data[i] > 0 ? dout.data[i] : 0;",
+      "  return dx;",
+      "}",
+    ].join("\n");
+    writeFileSync(join(dir, "src", "layers", "relu.ts"), relu);
+    const { submissions } = await findSubmissions(dir, grader.manifest);
+    const r = await grader.grade({ ...submissions[0], id: "forward-throws" });
+    expect(r.score).toBe(98);
+    const backward = r.tests.find((t) => t.id === "reluBackward.dx")!;
+    expect(backward.passed).toBe(true);
+    expect(backward.notes[0]).toBe("reluForward failed, so the reference reluForward's cache was used: reluForward threw Error: not yet");
+    expect(failureText(r, "reluForward.out")).toContain("reluForward threw Error: not yet");
   });
 });
