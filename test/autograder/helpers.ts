@@ -8,11 +8,20 @@ import { SandboxProcess, type Isolation, type SandboxLimits } from "../../autogr
 
 export const ROOT = join(import.meta.dirname, "..", "..");
 
+const created: string[] = [];
+const sandboxes: SandboxProcess[] = [];
+// One file-level hook (registered when a test file imports this module): also covers folders and
+// sandboxes made inside a test body, where hooks cannot be registered.
+afterAll(async () => {
+  for (const sb of sandboxes) await sb.close();
+  for (const dir of created) rmSync(dir, { recursive: true, force: true });
+});
+
 /** A temporary folder removed after the test file (world-traversable, like the grader's). */
 export function tempDir(prefix: string): string {
   const dir = mkdtempSync(join(tmpdir(), `nnkit-test-${prefix}-`));
   chmodSync(dir, 0o711);
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  created.push(dir);
   return dir;
 }
 
@@ -39,6 +48,6 @@ export function sandboxWith(files: Record<string, string>, limits: SandboxLimits
   }
   const dir = createSandboxDir(sandboxBase(), tempDir("sb"), "s", compiled);
   const sb = new SandboxProcess(dir, limits, isolation);
-  afterAll(() => sb.close());
+  sandboxes.push(sb);
   return sb;
 }
