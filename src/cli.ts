@@ -19,7 +19,9 @@ interface CommandModule {
 /** Load `register` from an optional module next to the build (absent in a student release). */
 async function optionalCommands(relative: string, exportName: string): Promise<CommandModule | null> {
   const url = new URL(relative, import.meta.url);
-  if (!existsSync(fileURLToPath(url))) return null;
+  const path = fileURLToPath(url);
+  // Built: the .js file; run from source (tsx src/cli.ts): the .ts file beside it.
+  if (!existsSync(path) && !existsSync(path.replace(/\.js$/, ".ts"))) return null;
   const mod = (await import(url.href)) as Record<string, unknown>;
   const register = mod[exportName];
   return typeof register === "function" ? { register: register as (p: Command) => void } : null;
