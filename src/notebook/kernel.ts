@@ -54,6 +54,8 @@ export interface ExecuteOptions {
 
 /** tslab drops (status "abort") execute requests arriving within 200 ms after a failed one. */
 const ABORT_WINDOW_MS = 250;
+/** After execute_reply, a cell whose idle status never comes ends after this long without output. */
+const IDLE_GRACE_MS = 2000;
 
 const live = new Set<ChildProcess>();
 let exitHookInstalled = false;
@@ -92,7 +94,8 @@ export class Kernel {
   // A send that cannot be queued within 5 s fails instead of waiting forever for a dead peer.
   private readonly shell = new Dealer({ linger: 0, sendTimeout: 5000 });
   private readonly control = new Dealer({ linger: 0, sendTimeout: 5000 });
-  private readonly iopub = new Subscriber({ linger: 0 });
+  // No receive limit: a kernel printing faster than we read would otherwise lose messages at 1000.
+  private readonly iopub = new Subscriber({ linger: 0, receiveHighWaterMark: 0 });
   private readonly waiters = new Map<string, { reply?: (m: JupyterMessage) => void; iopub?: (m: JupyterMessage) => void }>();
   private readonly exitPromise: Promise<void>;
   private closed = false;
@@ -254,13 +257,26 @@ export class Kernel {
     let idle = false;
     let finish: () => void = () => {};
     const done = new Promise<void>((resolve) => { finish = resolve; });
+    // The cell is done at reply + idle. Under a flood of outputs iopub may drop messages (idle too),
+    // so after the reply, a quiet iopub for IDLE_GRACE_MS also ends it (as nbclient's iopub_timeout).
+    let quiet: NodeJS.Timeout | undefined;
+    const waitQuiet = () => {
+      clearTimeout(quiet);
+      if (reply && !idle) quiet = setTimeout(finish, IDLE_GRACE_MS);
+    };
     this.waiters.set(msg.header.msg_id, {
-      reply: (m) => { if (m.header.msg_type === "execute_reply") { reply = m; if (idle) finish(); } },
+      reply: (m) => {
+        if (m.header.msg_type !== "execute_reply") return;
+        reply = m;
+        if (idle) finish();
+        else waitQuiet();
+      },
       iopub: (m) => {
         if (m.header.msg_type === "status") {
-          if (m.content.execution_state === "idle") { idle = true; if (reply) finish(); }
+          if (m.content.execution_state === "idle") { idle = true; clearTimeout(quiet); if (reply) finish(); }
           return;
         }
+        waitQuiet();
         options.onOutput?.(m);
       },
     });
@@ -282,6 +298,7 @@ export class Kernel {
       await this.exitPromise;
       return { status: "timeout", reply: reply?.content, killed: true, ms: elapsed() };
     } finally {
+      clearTimeout(quiet);
       this.waiters.delete(msg.header.msg_id);
       if (reply?.content.status !== "ok") this.lastErrorAt = performance.now();
     }

@@ -6,6 +6,10 @@ import { createRequire } from "node:module";
 import { escapeHtml } from "../notebook/highlight.js";
 import { figureBundle, plotlyLoaderHtml } from "./bundle.js";
 import type { Figure } from "./figure.js";
+import { installOutputQueue } from "./outputQueue.js";
+
+// A notebook that imports the kit gets outputs that cannot stall the kernel (see outputQueue.ts).
+installOutputQueue();
 
 type MimeData = Record<string, unknown>;
 /** Sends one display (update=false) or overwrites the display with that id (update=true). */

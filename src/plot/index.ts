@@ -4,3 +4,4 @@ export * from "./charts.js";
 export * from "./imageGrid.js";
 export * from "./bundle.js";
 export * from "./display.js";
+export * from "./outputQueue.js";
