@@ -80,6 +80,7 @@ export function tslabBin(): string {
   return join(dirname(req.resolve("tslab/package.json")), "bin", "tslab");
 }
 
+/** A tslab kernel process and the client connected to its channels; always end it with shutdown(). */
 export class Kernel {
   readonly session = randomUUID();
   readonly pid: number;
@@ -362,11 +363,14 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+/** SIGKILL every kernel this process started that is still running. */
+export function killAllKernels(): void {
+  for (const p of live) p.kill("SIGKILL");
+}
+
 /** Kernels still running when this process exits are killed, so none outlives its runner. */
 function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
-  process.once("exit", () => {
-    for (const p of live) p.kill("SIGKILL");
-  });
+  process.once("exit", killAllKernels);
 }

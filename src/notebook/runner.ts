@@ -1,7 +1,7 @@
 // Running a notebook the way Jupyter does: one tslab kernel, code cells in order, outputs written
 // back into the notebook; the first failing cell stops the run and is reported.
 import { basename, dirname, join, resolve } from "node:path";
-import { Kernel, type ExecuteResult } from "./kernel.js";
+import { Kernel, killAllKernels, type ExecuteResult } from "./kernel.js";
 import { writeFileAtomic } from "./files.js";
 import { errorFromCell, OutputCollector, type ErrorInfo } from "./outputs.js";
 import {
@@ -150,6 +150,24 @@ export interface RunCommandOptions {
 export async function runNotebooksCommand(paths: string[], options: RunCommandOptions = {}): Promise<number> {
   const log = options.log ?? ((line: string) => process.stdout.write(line + "\n"));
   if (options.out && options.inPlace) throw new Error("nnkit run: give either --out DIR or --in-place, not both");
+  // Ctrl-C or a kill of the command must not leave a kernel behind (they share the process group).
+  const onSignal = (signal: NodeJS.Signals) => {
+    killAllKernels();
+    process.removeListener("SIGINT", onSignal);
+    process.removeListener("SIGTERM", onSignal);
+    process.kill(process.pid, signal);
+  };
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+  try {
+    return await runEach(paths, options, log);
+  } finally {
+    process.removeListener("SIGINT", onSignal);
+    process.removeListener("SIGTERM", onSignal);
+  }
+}
+
+async function runEach(paths: string[], options: RunCommandOptions, log: (line: string) => void): Promise<number> {
   let failed = 0;
   for (const path of paths) {
     log(`${path}: starting kernel`);
