@@ -12,7 +12,7 @@ import {
 } from "../layers/conv2d.js";
 import { checkCache, checkRank, checkShape, checkUpstream, slidingOutputSize } from "../layers/shapes.js";
 import { kernelEngine } from "./backend.js";
-import { put, splitRange, take, withEngineMemory } from "./engine.js";
+import { put, take, withEngineMemory, workItems } from "./engine.js";
 
 /** Output shape [N, F, Ho, Wo] after the same checks as the reference. */
 function outputShape(fn: string, x: Tensor, w: Tensor, b: Tensor, stride: number, pad: number): number[] {
@@ -46,7 +46,7 @@ export function conv2dForward(x: Tensor, w: Tensor, b: Tensor, params: ConvParam
     const pW = put(e, w.data as Float32Array);
     const pB = put(e, b.data as Float32Array);
     const pOut = e.alloc(4 * N * F * Ho * Wo);
-    const argLists = splitRange(N, e.threads).map(([n0, n1]) => [
+    const argLists = workItems(e, N, 4).map(([n0, n1]) => [
       n0, n1, pX, pW, pB, pOut, C, H, W, F, KH, KW, stride, pad, Ho, Wo, e.alloc(colBytes), e.alloc(e.gemmWorkBytes()),
     ]);
     e.parallel("convForwardRange", argLists);
@@ -86,8 +86,8 @@ export function conv2dBackward(dout: Tensor, cache: Conv2dCache): { dx: Tensor; 
     const pW = put(e, w.data as Float32Array);
     const pDout = put(e, g as Float32Array);
     const pDx = e.alloc(4 * x.size);
-    const ranges = splitRange(N, e.threads);
-    const partials = ranges.map(() => e.alloc(4 * F * K)); // one dw accumulator per thread
+    const ranges = workItems(e, N, 4);
+    const partials = ranges.map(() => e.alloc(4 * F * K)); // one dw accumulator per work item
     const heap = e.f32();
     for (const p of partials) heap.fill(0, p >> 2, (p >> 2) + F * K);
     const argLists = ranges.map(([n0, n1], t) => [

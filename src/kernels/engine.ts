@@ -55,7 +55,10 @@ export interface Engine extends Primitives {
   mark(): number;
   /** Free everything allocated after `mark`. */
   release(mark: number): void;
-  /** Call `kernel` once per argument list, in parallel when threads > 1; returns when all are done. */
+  /**
+   * Call `kernel` once per argument list (work items, each with its own scratch), shared out over
+   * the threads when threads > 1; returns when all are done.
+   */
   parallel(kernel: ParallelKernel, argLists: number[][]): void;
 }
 
@@ -142,6 +145,14 @@ export function take(e: Engine, p: number, n: number): Float32Array {
 
 /** Below this many elements an elementwise kernel runs on one thread (waking another costs more). */
 export const MIN_PARALLEL_ELEMENTS = 1 << 16;
+
+/**
+ * [start, end) ranges of [0, n) to hand out as work items: several per thread so that a thread that
+ * starts late (or a busy core) does not hold the others up; one when there is one thread.
+ */
+export function workItems(e: Engine, n: number, perThread: number, multiple = 1): [number, number][] {
+  return splitRange(n, e.threads > 1 ? e.threads * perThread : 1, multiple);
+}
 
 /** Split [0, n) into at most `parts` contiguous ranges whose bounds are multiples of `multiple`. */
 export function splitRange(n: number, parts: number, multiple = 1): [number, number][] {

@@ -12,7 +12,7 @@ const MIN_PARALLEL_FLOPS = 4e6;
 
 /**
  * C[M×N] = A[M×K]·B[K×N] (C += … when accumulate) on engine memory, strides in floats (see engine.ts).
- * Splits the larger of M and N over the engine's threads, each with its own GEMM scratch.
+ * Splits the larger of M and N into work items for the engine's threads, each with its own GEMM scratch.
  */
 export function gemmOnThreads(
   e: Engine,
@@ -21,15 +21,16 @@ export function gemmOnThreads(
   pB: number, rsB: number, csB: number,
   pC: number, ldc: number, accumulate: boolean,
 ): void {
-  const threads = 2 * M * N * K >= MIN_PARALLEL_FLOPS ? e.threads : 1;
+  // Two items per thread: each item packs the whole of the other operand again, so not more.
+  const items = 2 * M * N * K >= MIN_PARALLEL_FLOPS && e.threads > 1 ? 2 * e.threads : 1;
   const acc = accumulate ? 1 : 0;
   const workBytes = e.gemmWorkBytes();
   const argLists =
     N >= M
-      ? splitRange(N, threads, 8).map(([j0, j1]) => [
+      ? splitRange(N, items, 8).map(([j0, j1]) => [
           M, j1 - j0, K, pA, rsA, csA, pB + 4 * j0 * csB, rsB, csB, pC + 4 * j0, ldc, acc, e.alloc(workBytes),
         ])
-      : splitRange(M, threads, 4).map(([i0, i1]) => [
+      : splitRange(M, items, 4).map(([i0, i1]) => [
           i1 - i0, N, K, pA + 4 * i0 * rsA, rsA, csA, pB, rsB, csB, pC + 4 * i0 * ldc, ldc, acc, e.alloc(workBytes),
         ]);
   e.parallel("gemm", argLists);

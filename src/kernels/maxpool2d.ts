@@ -13,7 +13,7 @@ import {
 } from "../layers/maxpool2d.js";
 import { checkCache, checkInteger, checkRank, checkUpstream, slidingOutputSize } from "../layers/shapes.js";
 import { kernelEngine } from "./backend.js";
-import { MIN_PARALLEL_ELEMENTS, put, splitRange, take, takeInt32, withEngineMemory } from "./engine.js";
+import { MIN_PARALLEL_ELEMENTS, put, take, takeInt32, withEngineMemory, workItems } from "./engine.js";
 
 /** The reference cache plus, for each output, the flat index in x of its window's first maximum. */
 export interface FastMaxPool2dCache extends MaxPool2dCache {
@@ -44,8 +44,8 @@ export function maxPool2dForward(x: Tensor, params: PoolParams): [Tensor, FastMa
     const pX = put(e, xs);
     const pOut = e.alloc(4 * n);
     const pArg = e.alloc(4 * n);
-    // One range of planes per thread; argmax indices are relative to each range's first plane.
-    const ranges = splitRange(N * C, xs.length >= MIN_PARALLEL_ELEMENTS ? e.threads : 1);
+    // Ranges of planes as work items; argmax indices are relative to each range's first plane.
+    const ranges: [number, number][] = xs.length >= MIN_PARALLEL_ELEMENTS ? workItems(e, N * C, 2) : [[0, N * C]];
     e.parallel("maxPool", ranges.map(([p0, p1]) => [
       pX + 4 * p0 * H * W, p1 - p0, H, W, size, stride, Ho, Wo, pOut + 4 * p0 * Ho * Wo, pArg + 4 * p0 * Ho * Wo,
     ]));

@@ -7,11 +7,11 @@ import { Tensor } from "../tensor.js";
 import { reluBackward as referenceBackward, reluForward as referenceForward, type ReluCache } from "../layers/relu.js";
 import { checkCache, checkUpstream, expectTensor } from "../layers/shapes.js";
 import { kernelEngine } from "./backend.js";
-import { MIN_PARALLEL_ELEMENTS, put, splitRange, take, withEngineMemory, type Engine } from "./engine.js";
+import { MIN_PARALLEL_ELEMENTS, put, take, withEngineMemory, workItems, type Engine } from "./engine.js";
 
-/** [start, end) element ranges, one per thread for large arrays (multiples of 4 floats). */
+/** [start, end) element ranges as work items: several per thread for large arrays (multiples of 4 floats). */
 function elementRanges(e: Engine, n: number): [number, number][] {
-  return splitRange(n, n >= MIN_PARALLEL_ELEMENTS ? e.threads : 1, 4);
+  return n >= MIN_PARALLEL_ELEMENTS ? workItems(e, n, 2, 4) : [[0, n]];
 }
 
 /** Forward pass of ReLU (fast path for float32). Input x of any shape; returns [max(0, x), cache]. */

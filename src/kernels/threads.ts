@@ -1,102 +1,111 @@
 /**
  * Worker threads that run WebAssembly kernels on the same shared linear memory as the main thread.
  *
- * Each worker instantiates the kernel module on the shared WebAssembly.Memory and waits (Atomics.wait)
- * on a small shared control block for a job: a kernel name and its integer arguments. The main thread
- * posts one job per worker, runs its own share, then waits until every worker reports done, so the
- * kernels stay synchronous functions for their callers.
+ * A parallel call is a list of work items (argument lists for one kernel). The main thread posts the
+ * list, then works through it itself, item after item, claiming each with an atomic counter; each
+ * worker that wakes up in time claims items from the same counter. When the list is exhausted the
+ * main thread withdraws the offer from workers that have not started (so a worker that the
+ * operating system wakes late costs nothing) and waits only for those still finishing an item.
+ * The kernels therefore stay synchronous functions for their callers, and a busy machine, where a
+ * second thread is not always given a core at once, degrades to one thread rather than stalling.
  */
 import { Worker } from "node:worker_threads";
 import type { WasmMemory, WasmModule } from "./webassembly.js";
 
-// Control block (Int32 slots): 0 job number, 1 kernel index (-1 = exit), 2 finished job number,
-// 3 argument count, 4 error flag, ARGS.. arguments.
-const JOB = 0, KERNEL = 1, DONE = 2, COUNT = 3, FAILED = 4, ARGS = 8, SLOTS = 64;
+// Control block (Int32 slots): the job, then one state slot per worker, then the argument lists.
+const KERNEL = 0, COUNT = 1, NEXT = 2, NARGS = 3, FAILED = 4, STATE = 8, MAX_WORKERS = 8, ARGS = 16;
+const SLOTS = 4096;
+// A worker's state: nothing to do, a job offered, the job taken, the job finished.
+const IDLE = 0, POSTED = 1, TAKEN = 2, FINISHED = 3;
 
 // Runs inside each worker (plain JavaScript, evaluated as a CommonJS script).
 const workerSource = `
 const { workerData } = require("node:worker_threads");
-const { module, memory, control, names } = workerData;
+const { module, memory, control, names, index } = workerData;
 const abort = () => { throw new Error("nnkit kernels: a WebAssembly kernel aborted"); };
 const kernels = new WebAssembly.Instance(module, { env: { memory, abort } }).exports;
 const c = new Int32Array(control);
-let seen = 0;
+const state = ${STATE} + index;
 for (;;) {
-  Atomics.wait(c, ${JOB}, seen);
-  seen = Atomics.load(c, ${JOB});
+  const s = Atomics.load(c, state);
+  if (s !== ${POSTED}) { Atomics.wait(c, state, s); continue; }
+  if (Atomics.compareExchange(c, state, ${POSTED}, ${TAKEN}) !== ${POSTED}) continue;
   const k = c[${KERNEL}];
   if (k < 0) break;
+  const f = kernels[names[k]];
+  const n = c[${NARGS}];
   try {
-    kernels[names[k]](...Array.from(c.subarray(${ARGS}, ${ARGS} + c[${COUNT}])));
+    for (let i = Atomics.add(c, ${NEXT}, 1); i < c[${COUNT}]; i = Atomics.add(c, ${NEXT}, 1)) {
+      f(...Array.from(c.subarray(${ARGS} + i * n, ${ARGS} + (i + 1) * n)));
+    }
   } catch (e) {
     c[${FAILED}] = 1;
   }
-  Atomics.store(c, ${DONE}, seen);
-  Atomics.notify(c, ${DONE});
+  Atomics.store(c, state, ${FINISHED});
+  Atomics.notify(c, state);
 }
 `;
 
-interface Slot {
-  worker: Worker;
-  control: Int32Array;
-}
-
 export class ThreadPool {
-  private readonly slots: Slot[] = [];
+  private readonly workers: Worker[] = [];
+  private readonly c: Int32Array;
 
   /** Start `count` workers on `module` with the shared `memory`; `names` are the kernels they may run. */
   constructor(module: WasmModule, memory: WasmMemory, count: number, private readonly names: readonly string[]) {
-    for (let i = 0; i < count; i++) {
-      const control = new SharedArrayBuffer(SLOTS * 4);
-      const worker = new Worker(workerSource, { eval: true, workerData: { module, memory, control, names } });
+    const control = new SharedArrayBuffer(SLOTS * 4);
+    this.c = new Int32Array(control);
+    for (let index = 0; index < Math.min(count, MAX_WORKERS); index++) {
+      const worker = new Worker(workerSource, { eval: true, workerData: { module, memory, control, names, index } });
       worker.unref();
-      this.slots.push({ worker, control: new Int32Array(control) });
+      this.workers.push(worker);
     }
   }
 
   /** Number of worker threads (the calling thread comes on top). */
   get size(): number {
-    return this.slots.length;
+    return this.workers.length;
   }
 
   /**
-   * Run `kernel` with argLists[0] on the calling thread and argLists[1..] on the workers, and return
-   * when all are finished. `run` calls the kernel on this thread.
+   * Run `kernel` once per argument list, on this thread (through `run`) and on the workers that
+   * wake up in time; returns when every list has been run.
    */
   parallel(kernel: string, argLists: number[][], run: (args: number[]) => void): void {
+    const c = this.c;
     const index = this.names.indexOf(kernel);
     if (index < 0) throw new Error(`ThreadPool: unknown kernel ${kernel}`);
-    if (argLists.length - 1 > this.slots.length) {
-      throw new Error(`ThreadPool: ${argLists.length} argument lists for ${this.slots.length + 1} threads`);
+    const n = argLists[0]?.length ?? 0;
+    if (ARGS + argLists.length * n > SLOTS) throw new Error(`ThreadPool: ${argLists.length} argument lists of ${n} do not fit`);
+    argLists.forEach((args, i) => c.set(args, ARGS + i * n));
+    c[KERNEL] = index;
+    c[COUNT] = argLists.length;
+    c[NARGS] = n;
+    c[FAILED] = 0;
+    Atomics.store(c, NEXT, 0);
+    for (let w = 0; w < this.workers.length; w++) {
+      Atomics.store(c, STATE + w, POSTED);
+      Atomics.notify(c, STATE + w);
     }
-    const posted: { c: Int32Array; job: number }[] = [];
-    for (let t = 1; t < argLists.length; t++) {
-      const c = this.slots[t - 1].control;
-      const args = argLists[t];
-      if (args.length > SLOTS - ARGS) throw new Error(`ThreadPool: too many arguments for ${kernel}`);
-      c.set(args, ARGS);
-      c[COUNT] = args.length;
-      c[KERNEL] = index;
-      c[FAILED] = 0;
-      const job = Atomics.add(c, JOB, 1) + 1;
-      Atomics.notify(c, JOB);
-      posted.push({ c, job });
+    try {
+      for (let i = Atomics.add(c, NEXT, 1); i < argLists.length; i = Atomics.add(c, NEXT, 1)) run(argLists[i]);
+    } finally {
+      for (let w = 0; w < this.workers.length; w++) {
+        if (Atomics.compareExchange(c, STATE + w, POSTED, IDLE) === POSTED) continue; // never started
+        for (let s = Atomics.load(c, STATE + w); s !== FINISHED; s = Atomics.load(c, STATE + w)) Atomics.wait(c, STATE + w, s);
+        Atomics.store(c, STATE + w, IDLE);
+      }
     }
-    if (argLists.length > 0) run(argLists[0]);
-    for (const { c, job } of posted) {
-      for (let done = Atomics.load(c, DONE); done !== job; done = Atomics.load(c, DONE)) Atomics.wait(c, DONE, done);
-      if (c[FAILED] !== 0) throw new Error(`ThreadPool: kernel ${kernel} failed in a worker thread`);
-    }
+    if (c[FAILED] !== 0) throw new Error(`ThreadPool: kernel ${kernel} failed in a worker thread`);
   }
 
   /** Stop the workers. */
   close(): void {
-    for (const { worker, control } of this.slots) {
-      control[KERNEL] = -1;
-      Atomics.add(control, JOB, 1);
-      Atomics.notify(control, JOB);
-      void worker.terminate();
+    this.c[KERNEL] = -1;
+    for (let w = 0; w < this.workers.length; w++) {
+      Atomics.store(this.c, STATE + w, POSTED);
+      Atomics.notify(this.c, STATE + w);
+      void this.workers[w].terminate();
     }
-    this.slots.length = 0;
+    this.workers.length = 0;
   }
 }

@@ -123,9 +123,7 @@ export class WasmEngine extends ArenaEngine implements Engine {
       return;
     }
     this.pool ??= new ThreadPool(this.module, this.memory, this.threads - 1, KERNELS);
-    for (let i = 0; i < argLists.length; i += this.threads) {
-      this.pool.parallel(kernel, argLists.slice(i, i + this.threads), (args) => f(...args));
-    }
+    this.pool.parallel(kernel, argLists, (args) => f(...args));
   }
 
   /** Stop the worker threads (they are started again on demand). */
