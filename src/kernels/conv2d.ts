@@ -12,7 +12,7 @@ import {
 } from "../layers/conv2d.js";
 import { checkCache, checkRank, checkShape, checkUpstream, slidingOutputSize } from "../layers/shapes.js";
 import { kernelEngine } from "./backend.js";
-import { put, take, withEngineMemory, workItems } from "./engine.js";
+import { counter, perThread, put, take, withEngineMemory } from "./engine.js";
 
 /** Output shape [N, F, Ho, Wo] after the same checks as the reference. */
 function outputShape(fn: string, x: Tensor, w: Tensor, b: Tensor, stride: number, pad: number): number[] {
@@ -46,8 +46,9 @@ export function conv2dForward(x: Tensor, w: Tensor, b: Tensor, params: ConvParam
     const pW = put(e, w.data as Float32Array);
     const pB = put(e, b.data as Float32Array);
     const pOut = e.alloc(4 * N * F * Ho * Wo);
-    const argLists = workItems(e, N, 4).map(([n0, n1]) => [
-      n0, n1, pX, pW, pB, pOut, C, H, W, F, KH, KW, stride, pad, Ho, Wo, e.alloc(colBytes), e.alloc(e.gemmWorkBytes()),
+    const next = counter(e);
+    const argLists = perThread(e, N, () => [
+      next, N, pX, pW, pB, pOut, C, H, W, F, KH, KW, stride, pad, Ho, Wo, e.alloc(colBytes), e.alloc(e.gemmWorkBytes()),
     ]);
     e.parallel("convForwardRange", argLists);
     return take(e, pOut, N * F * Ho * Wo);
@@ -86,12 +87,12 @@ export function conv2dBackward(dout: Tensor, cache: Conv2dCache): { dx: Tensor; 
     const pW = put(e, w.data as Float32Array);
     const pDout = put(e, g as Float32Array);
     const pDx = e.alloc(4 * x.size);
-    const ranges = workItems(e, N, 4);
-    const partials = ranges.map(() => e.alloc(4 * F * K)); // one dw accumulator per work item
+    const next = counter(e);
+    const partials = perThread(e, N, () => [e.alloc(4 * F * K)]).map(([p]) => p); // one dw accumulator per thread
     const heap = e.f32();
     for (const p of partials) heap.fill(0, p >> 2, (p >> 2) + F * K);
-    const argLists = ranges.map(([n0, n1], t) => [
-      n0, n1, pX, pW, pDout, pDx, partials[t], C, H, W, F, KH, KW, stride, pad, Ho, Wo,
+    const argLists = partials.map((dwPartial) => [
+      next, N, pX, pW, pDout, pDx, dwPartial, C, H, W, F, KH, KW, stride, pad, Ho, Wo,
       e.alloc(4 * K * P), e.alloc(4 * K * P), e.alloc(e.gemmWorkBytes()), 1,
     ]);
     e.parallel("convBackwardRange", argLists);

@@ -32,9 +32,12 @@ export interface Primitives {
    * index of each window's first maximum (row-major).
    */
   maxPool(pX: number, planes: number, H: number, W: number, size: number, stride: number, Ho: number, Wo: number, pOut: number, pArg: number): void;
-  /** out[n] = w·im2col(x[n]) + b for n in [n0, n1) (see assembly/conv2d.as for the argument list). */
+  /**
+   * out[n] = w·im2col(x[n]) + b for the images n < N claimed from the int32 counter at pNext
+   * (see assembly/conv2d.as for the argument list).
+   */
   convForwardRange(...args: number[]): void;
-  /** dw += dout[n]·im2col(x[n])ᵀ and dx[n] = col2im(wᵀ·dout[n]) for n in [n0, n1). */
+  /** dw += dout[n]·im2col(x[n])ᵀ and dx[n] = col2im(wᵀ·dout[n]) for the images n < N claimed at pNext. */
   convBackwardRange(...args: number[]): void;
 }
 
@@ -124,6 +127,18 @@ export function put(e: Engine, data: Float32Array): number {
   const p = e.alloc(data.length * 4);
   e.f32().set(data, p >> 2);
   return p;
+}
+
+/** A zeroed int32 counter in engine memory, shared by the threads of one parallel call to claim work. */
+export function counter(e: Engine): number {
+  const p = e.alloc(4);
+  new Int32Array(e.f32().buffer, p, 1)[0] = 0;
+  return p;
+}
+
+/** One argument list per thread (at most n), each built by `args` with its own scratch, for kernels that claim work from a counter. */
+export function perThread(e: Engine, n: number, args: () => number[]): number[][] {
+  return Array.from({ length: Math.min(n, e.threads) }, () => args());
 }
 
 /** Copy `data` (int32) into engine memory; returns its pointer. */

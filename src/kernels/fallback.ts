@@ -134,14 +134,19 @@ export class JsEngine extends ArenaEngine implements Engine {
     }
   }
 
+  /** Claims the next image index from the int32 counter at pNext (one thread here: all of them in turn). */
+  private claim(pNext: number): number {
+    return new Int32Array(this.heap.buffer)[pNext >> 2]++;
+  }
+
   convForwardRange(
-    n0: number, n1: number, pX: number, pW: number, pB: number, pOut: number,
+    pNext: number, N: number, pX: number, pW: number, pB: number, pOut: number,
     C: number, H: number, W: number, F: number, KH: number, KW: number, stride: number, pad: number, Ho: number, Wo: number,
     pCol: number, work: number,
   ): void {
     const K = C * KH * KW;
     const P = Ho * Wo;
-    for (let n = n0; n < n1; n++) {
+    for (let n = this.claim(pNext); n < N; n = this.claim(pNext)) {
       const out = pOut + n * F * P * 4;
       this.im2col(pX + n * C * H * W * 4, C, H, W, KH, KW, stride, pad, Ho, Wo, pCol);
       for (let f = 0; f < F; f++) this.heap.fill(this.heap[(pB >> 2) + f], (out >> 2) + f * P, (out >> 2) + (f + 1) * P);
@@ -151,14 +156,14 @@ export class JsEngine extends ArenaEngine implements Engine {
   }
 
   convBackwardRange(
-    n0: number, n1: number, pX: number, pW: number, pDout: number, pDx: number, pDw: number,
+    pNext: number, N: number, pX: number, pW: number, pDout: number, pDx: number, pDw: number,
     C: number, H: number, W: number, F: number, KH: number, KW: number, stride: number, pad: number, Ho: number, Wo: number,
     pCol: number, pDcol: number, work: number, needDx: number,
   ): void {
     // BEGIN SOLUTION
     const K = C * KH * KW;
     const P = Ho * Wo;
-    for (let n = n0; n < n1; n++) {
+    for (let n = this.claim(pNext); n < N; n = this.claim(pNext)) {
       const dout = pDout + n * F * P * 4;
       this.im2col(pX + n * C * H * W * 4, C, H, W, KH, KW, stride, pad, Ho, Wo, pCol);
       this.gemm(F, K, P, dout, P, 1, pCol, 1, P, pDw, K, 1);

@@ -1,19 +1,20 @@
-// Convolution over a range of images [n0, n1) of a batch, as im2col + GEMM per image.
-// Each thread calls these on its own range with its own scratch (col, dcol, GEMM work).
+// Convolution of a batch as im2col + GEMM per image. Every thread that takes part calls these with
+// its own scratch (col, dcol, GEMM work) and the same counter at pNext: each image goes to whichever
+// thread claims it first (atomic increment), so a thread that starts late simply claims fewer.
 //
 // Shapes (float32, row-major): x [N, C, H, W], w [F, C, KH, KW], b [F], out/dout [N, F, Ho, Wo].
 import { gemm } from "./gemm";
 import { im2col, col2im } from "./im2col";
 
-/** out[n] = w · im2col(x[n]) + b for n in [n0, n1); pCol holds C·KH·KW·Ho·Wo floats of scratch. */
+/** out[n] = w · im2col(x[n]) + b for the images n < N claimed at pNext; pCol holds C·KH·KW·Ho·Wo floats of scratch. */
 export function convForwardRange(
-  n0: i32, n1: i32, pX: usize, pW: usize, pB: usize, pOut: usize,
+  pNext: usize, N: i32, pX: usize, pW: usize, pB: usize, pOut: usize,
   C: i32, H: i32, W: i32, F: i32, KH: i32, KW: i32, stride: i32, pad: i32, Ho: i32, Wo: i32,
   pCol: usize, work: usize,
 ): void {
   const K = C * KH * KW;
   const P = Ho * Wo;
-  for (let n = n0; n < n1; n++) {
+  for (let n = atomic.add<i32>(pNext, 1); n < N; n = atomic.add<i32>(pNext, 1)) {
     const x = pX + ((<usize>(n * C * H * W)) << 2);
     const out = pOut + ((<usize>(n * F * P)) << 2);
     im2col(x, C, H, W, KH, KW, stride, pad, Ho, Wo, pCol);
@@ -27,18 +28,19 @@ export function convForwardRange(
 }
 
 /**
- * For n in [n0, n1): dw [F, C·KH·KW] += dout[n] · im2col(x[n])ᵀ and, when needDx ≠ 0,
- * dx[n] = col2im(wᵀ · dout[n]). pCol and pDcol hold C·KH·KW·Ho·Wo floats of scratch each.
+ * For the images n < N claimed at pNext: dw [F, C·KH·KW] += dout[n] · im2col(x[n])ᵀ (dw is this
+ * thread's own accumulator) and, when needDx ≠ 0, dx[n] = col2im(wᵀ · dout[n]).
+ * pCol and pDcol hold C·KH·KW·Ho·Wo floats of scratch each.
  */
 export function convBackwardRange(
-  n0: i32, n1: i32, pX: usize, pW: usize, pDout: usize, pDx: usize, pDw: usize,
+  pNext: usize, N: i32, pX: usize, pW: usize, pDout: usize, pDx: usize, pDw: usize,
   C: i32, H: i32, W: i32, F: i32, KH: i32, KW: i32, stride: i32, pad: i32, Ho: i32, Wo: i32,
   pCol: usize, pDcol: usize, work: usize, needDx: i32,
 ): void {
   // BEGIN SOLUTION
   const K = C * KH * KW;
   const P = Ho * Wo;
-  for (let n = n0; n < n1; n++) {
+  for (let n = atomic.add<i32>(pNext, 1); n < N; n = atomic.add<i32>(pNext, 1)) {
     const x = pX + ((<usize>(n * C * H * W)) << 2);
     const dout = pDout + ((<usize>(n * F * P)) << 2);
     im2col(x, C, H, W, KH, KW, stride, pad, Ho, Wo, pCol);
