@@ -97,8 +97,10 @@ export class JsEngine extends ArenaEngine implements Engine {
   }
 
   relu(pX: number, pOut: number, n: number): void {
+    // BEGIN SOLUTION
     const h = this.heap;
     for (let i = pX >> 2, o = pOut >> 2, end = i + n; i < end; i++, o++) h[o] = h[i] > 0 ? h[i] : 0;
+    // END SOLUTION
   }
 
   reluGrad(pX: number, pDout: number, pDx: number, n: number): void {
@@ -109,6 +111,7 @@ export class JsEngine extends ArenaEngine implements Engine {
   }
 
   maxPool(pX: number, planes: number, H: number, W: number, size: number, stride: number, Ho: number, Wo: number, pOut: number, pArg: number): void {
+    // BEGIN SOLUTION
     const h = this.heap;
     const args = new Int32Array(h.buffer);
     const x = pX >> 2;
@@ -132,6 +135,7 @@ export class JsEngine extends ArenaEngine implements Engine {
         }
       }
     }
+    // END SOLUTION
   }
 
   /** Claims the next image index from the int32 counter at pNext (one thread here: all of them in turn). */
@@ -144,6 +148,7 @@ export class JsEngine extends ArenaEngine implements Engine {
     C: number, H: number, W: number, F: number, KH: number, KW: number, stride: number, pad: number, Ho: number, Wo: number,
     pCol: number, work: number,
   ): void {
+    // BEGIN SOLUTION
     const K = C * KH * KW;
     const P = Ho * Wo;
     for (let n = this.claim(pNext); n < N; n = this.claim(pNext)) {
@@ -152,6 +157,7 @@ export class JsEngine extends ArenaEngine implements Engine {
       for (let f = 0; f < F; f++) this.heap.fill(this.heap[(pB >> 2) + f], (out >> 2) + f * P, (out >> 2) + (f + 1) * P);
       this.gemm(F, P, K, pW, K, 1, pCol, P, 1, out, P, 1);
     }
+    // END SOLUTION
     void work;
   }
 

@@ -22,6 +22,7 @@ export function linearForward(x: Tensor, W: Tensor, b: Tensor): [Tensor, LinearC
   if (!(x.data instanceof Float32Array && W.data instanceof Float32Array && b.data instanceof Float32Array)) {
     return referenceForward(x, W, b);
   }
+  // BEGIN SOLUTION
   const [N, D] = x.shape;
   const M = W.shape[1];
   const xd = x.data, Wd = W.data, bd = b.data;
@@ -34,6 +35,7 @@ export function linearForward(x: Tensor, W: Tensor, b: Tensor): [Tensor, LinearC
     return take(e, pOut, N * M);
   });
   return [new Tensor(out, [N, M]), { x, W, b }];
+  // END SOLUTION
 }
 
 /**

@@ -37,6 +37,7 @@ export function maxPool2dForward(x: Tensor, params: PoolParams): [Tensor, FastMa
   const [N, C, Ho, Wo] = outputShape("maxPool2dForward", x, size, stride);
   const xs = x.data;
   if (!(xs instanceof Float32Array)) return referenceForward(x, params);
+  // BEGIN SOLUTION
   const [, , H, W] = x.shape;
   const n = N * C * Ho * Wo;
   const e = kernelEngine();
@@ -56,6 +57,7 @@ export function maxPool2dForward(x: Tensor, params: PoolParams): [Tensor, FastMa
     return [take(e, pOut, n), argmax] as const;
   });
   return [new Tensor(out, [N, C, Ho, Wo]), { x, size, stride, argmax }];
+  // END SOLUTION
 }
 
 /**

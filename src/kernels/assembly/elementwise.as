@@ -3,6 +3,7 @@
 
 /** out[i] = max(0, x[i]) for n floats (NaN → 0, as x > 0 ? x : 0). */
 export function relu(pX: usize, pOut: usize, n: i32): void {
+  // BEGIN SOLUTION
   const zero = f32x4.splat(0);
   const vecEnd = pX + ((<usize>(n & ~3)) << 2);
   let x = pX, o = pOut;
@@ -11,6 +12,7 @@ export function relu(pX: usize, pOut: usize, n: i32): void {
     const v = load<f32>(x);
     store<f32>(o, select<f32>(v, 0, v > 0));
   }
+  // END SOLUTION
 }
 
 /** dx[i] = dout[i] where x[i] > 0, else 0, for n floats. */
@@ -33,6 +35,7 @@ export function reluGrad(pX: usize, pDout: usize, pDx: usize, n: i32): void {
 export function maxPool(
   pX: usize, planes: i32, H: i32, W: i32, size: i32, stride: i32, Ho: i32, Wo: i32, pOut: usize, pArg: usize,
 ): void {
+  // BEGIN SOLUTION
   let o: usize = 0;
   for (let plane = 0; plane < planes; plane++) {
     const base = plane * H * W;
@@ -56,4 +59,5 @@ export function maxPool(
       }
     }
   }
+  // END SOLUTION
 }
