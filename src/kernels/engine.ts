@@ -28,10 +28,10 @@ export interface Primitives {
   /** dx = dout where x > 0, else 0, for n floats. */
   reluGrad(pX: number, pDout: number, pDx: number, n: number): void;
   /**
-   * Max-pool `planes` planes [H, W] at pX: out [planes, Ho, Wo] at pOut and, as int32 at pArg, the flat
-   * index of each window's first maximum (row-major).
+   * Max-pool planes [p0, p1) of x (planes [H, W] at pX): out [planes, Ho, Wo] at pOut and, as int32 at
+   * pArg, the flat index in x of each window's first maximum (row-major).
    */
-  maxPool(pX: number, planes: number, H: number, W: number, size: number, stride: number, Ho: number, Wo: number, pOut: number, pArg: number): void;
+  maxPool(pX: number, p0: number, p1: number, H: number, W: number, size: number, stride: number, Ho: number, Wo: number, pOut: number, pArg: number): void;
   /**
    * out[n] = w·im2col(x[n]) + b for the images n < N claimed from the int32 counter at pNext
    * (see assembly/conv2d.as for the argument list).

@@ -110,13 +110,13 @@ export class JsEngine extends ArenaEngine implements Engine {
     // END SOLUTION
   }
 
-  maxPool(pX: number, planes: number, H: number, W: number, size: number, stride: number, Ho: number, Wo: number, pOut: number, pArg: number): void {
+  maxPool(pX: number, p0: number, p1: number, H: number, W: number, size: number, stride: number, Ho: number, Wo: number, pOut: number, pArg: number): void {
     // BEGIN SOLUTION
     const h = this.heap;
     const args = new Int32Array(h.buffer);
     const x = pX >> 2;
-    let o = 0;
-    for (let base = 0; base < planes * H * W; base += H * W) {
+    let o = p0 * Ho * Wo;
+    for (let base = p0 * H * W; base < p1 * H * W; base += H * W) {
       for (let i = 0; i < Ho; i++) {
         for (let j = 0; j < Wo; j++, o++) {
           const corner = base + i * stride * W + j * stride;

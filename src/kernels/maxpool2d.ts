@@ -45,15 +45,9 @@ export function maxPool2dForward(x: Tensor, params: PoolParams): [Tensor, FastMa
     const pX = put(e, xs);
     const pOut = e.alloc(4 * n);
     const pArg = e.alloc(4 * n);
-    // Ranges of planes as work items; argmax indices are relative to each range's first plane.
     const ranges: [number, number][] = xs.length >= MIN_PARALLEL_ELEMENTS ? workItems(e, N * C, 2) : [[0, N * C]];
-    e.parallel("maxPool", ranges.map(([p0, p1]) => [
-      pX + 4 * p0 * H * W, p1 - p0, H, W, size, stride, Ho, Wo, pOut + 4 * p0 * Ho * Wo, pArg + 4 * p0 * Ho * Wo,
-    ]));
+    e.parallel("maxPool", ranges.map(([p0, p1]) => [pX, p0, p1, H, W, size, stride, Ho, Wo, pOut, pArg]));
     const argmax = takeInt32(e, pArg, n);
-    for (const [p0, p1] of ranges.slice(1)) {
-      for (let o = p0 * Ho * Wo, offset = p0 * H * W; o < p1 * Ho * Wo; o++) argmax[o] += offset;
-    }
     return [take(e, pOut, n), argmax] as const;
   });
   return [new Tensor(out, [N, C, Ho, Wo]), { x, size, stride, argmax }];

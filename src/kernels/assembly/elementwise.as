@@ -29,15 +29,16 @@ export function reluGrad(pX: usize, pDout: usize, pDx: usize, n: i32): void {
 }
 
 /**
- * Max-pooling of `planes` planes [H, W] at pX with size×size windows `stride` apart: out [planes, Ho, Wo]
- * at pOut, and at pArg (i32) the flat index in x of each window's first maximum in row-major order.
+ * Max-pooling of planes [p0, p1) of x (planes [H, W], at pX) with size×size windows `stride` apart:
+ * out [planes, Ho, Wo] at pOut, and at pArg (i32) the flat index in x of each window's first maximum
+ * in row-major order.
  */
 export function maxPool(
-  pX: usize, planes: i32, H: i32, W: i32, size: i32, stride: i32, Ho: i32, Wo: i32, pOut: usize, pArg: usize,
+  pX: usize, p0: i32, p1: i32, H: i32, W: i32, size: i32, stride: i32, Ho: i32, Wo: i32, pOut: usize, pArg: usize,
 ): void {
   // BEGIN SOLUTION
-  let o: usize = 0;
-  for (let plane = 0; plane < planes; plane++) {
+  let o = <usize>(p0 * Ho * Wo);
+  for (let plane = p0; plane < p1; plane++) {
     const base = plane * H * W;
     for (let i = 0; i < Ho; i++) {
       for (let j = 0; j < Wo; j++) {
