@@ -18,3 +18,4 @@ export * from "./models/index.js";
 export * from "./summary.js";
 export * from "./data/index.js";
 export * from "./plot/index.js";
+export { configureKernels, kernelInfo, matmul, fastKernels, type KernelOptions } from "./kernels/index.js";
