@@ -2,9 +2,12 @@
  * Solution regions, as nbgrader marks them: the lines between `// BEGIN SOLUTION` and
  * `// END SOLUTION` (markers included) are replaced by one line that throws
  * "<function> is not implemented yet — see assignments/a6/README.md", indented like the marker.
+ * A marker may name its own replacement instead: `// BEGIN SOLUTION release: <one line of code>`
+ * (used where the release must keep working code, e.g. float32 models calling the student's layers
+ * instead of the stripped fast kernels).
  */
 
-export const BEGIN_MARKER = /^(\s*)\/\/\s*BEGIN SOLUTION\b.*$/;
+export const BEGIN_MARKER = /^(\s*)\/\/\s*BEGIN SOLUTION\b(?:\s+release:\s*(.*\S))?.*$/;
 export const END_MARKER = /^\s*\/\/\s*END SOLUTION\b.*$/;
 
 /** One stripped region: the enclosing function's name and the removed lines (markers excluded). */
@@ -51,19 +54,19 @@ export function stripSolutions(source: string, file: string, handout = "assignme
   const lines = source.split(/\r?\n/);
   const out: string[] = [];
   const regions: SolutionRegion[] = [];
-  let open: { indent: string; at: number; body: string[] } | undefined;
+  let open: { indent: string; at: number; body: string[]; replacement?: string } | undefined;
   lines.forEach((line, i) => {
     const begin = BEGIN_MARKER.exec(line);
     if (begin) {
       if (open) throw new Error(`${file}:${i + 1}: BEGIN SOLUTION inside another solution region (opened at line ${open.at + 1})`);
-      open = { indent: begin[1], at: i, body: [] };
+      open = { indent: begin[1], at: i, body: [], replacement: begin[2] };
       return;
     }
     if (END_MARKER.test(line)) {
       if (!open) throw new Error(`${file}:${i + 1}: END SOLUTION without a matching BEGIN SOLUTION`);
       const fn = enclosingFunction(lines, open.at);
       regions.push({ fn, startLine: open.at + 1, lines: open.body });
-      out.push(notImplementedLine(open.indent, fn, handout));
+      out.push(open.replacement !== undefined ? `${open.indent}${open.replacement}` : notImplementedLine(open.indent, fn, handout));
       open = undefined;
       return;
     }

@@ -54,7 +54,10 @@ export const referenceOps: Readonly<Ops> = Object.freeze({
  * What float32 layers use: the fast kernels of src/kernels/ (WebAssembly SIMD on every core, or
  * their TypeScript fallback) for conv2d, linear, ReLU and max-pool; the reference loops for the rest.
  */
+// In the student release the fast kernels are stripped, so float32 models run the student's layers.
+// BEGIN SOLUTION release: const float32Ops: Readonly<Ops> = referenceOps;
 const float32Ops: Readonly<Ops> = Object.freeze({ ...referenceOps, ...fastKernels });
+// END SOLUTION
 
 /** The table a layer of the given dtype uses by default: float64 → reference loops, float32 → float32Ops. */
 export function opsFor(dtype: DType): Readonly<Ops> {

@@ -30,6 +30,13 @@ describe("stripping solution regions", () => {
     expect(r.regions).toEqual([{ fn: "f", startLine: 3, lines: ["  return y * 2;"] }]);
   });
 
+  it("uses the replacement a marker names instead of the throw", () => {
+    const src = ["// BEGIN SOLUTION release: const ops = reference;", "const ops = fast;", "// END SOLUTION", ""].join("\n");
+    const r = stripSolutions(src, "ops.ts");
+    expect(r.text).toBe(["const ops = reference;", ""].join("\n"));
+    expect(r.regions.map((g) => g.lines)).toEqual([["const ops = fast;"]]);
+  });
+
   it("refuses unbalanced markers (a broken marker must never leak a solution)", () => {
     expect(() => stripSolutions("// BEGIN SOLUTION\nx\n", "a.ts")).toThrow("a.ts:1: BEGIN SOLUTION is never closed");
     expect(() => stripSolutions("x\n// END SOLUTION\n", "b.ts")).toThrow("b.ts:2: END SOLUTION without a matching BEGIN SOLUTION");
@@ -65,6 +72,12 @@ describe("release a6", () => {
       const lines = new Set(readFileSync(join(rel.folder, f), "utf8").split("\n").map((l) => l.trim()));
       for (const l of specific) expect(lines.has(l), `${f} contains ${l}`).toBe(false);
     }
+  });
+
+  it("float32 models in the release run the student's layers, not the stripped fast kernels", () => {
+    const ops = readFileSync(join(rel.folder, "src/models/ops.ts"), "utf8");
+    expect(ops).toMatch(/^const float32Ops: Readonly<Ops> = referenceOps;$/m);
+    expect(ops).not.toContain("...fastKernels");
   });
 
   it("leaves out the hidden tests, the grading code and the sample submissions", () => {
