@@ -17,5 +17,6 @@ export { drawGraph, type DrawOptions } from "./graph/draw.js";
 export * from "./models/index.js";
 export * from "./summary.js";
 export * from "./data/index.js";
+export * from "./features/index.js";
 export * from "./plot/index.js";
 export { configureKernels, kernelInfo, matmul, fastKernels, type KernelOptions } from "./kernels/index.js";
