@@ -9,7 +9,11 @@ import { formatFailure, runNotebook } from "../../src/notebook/runner.js";
 const dir = join(import.meta.dirname, "..", "..", "notebooks");
 const notebooks = readdirSync(dir).filter((f) => f.endsWith(".ipynb")).sort();
 
-describe.skipIf(notebooks.length === 0)("lecture notebooks", () => {
+describe("lecture notebooks", () => {
+  it("are all there: one per part of the lecture, numbered in order", () => {
+    expect(notebooks.map((n) => n.slice(0, 2))).toEqual(["01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11"]);
+  });
+
   it.each(notebooks)("%s runs without a failing cell", async (name) => {
     const { failures, timings } = await runNotebook(join(dir, name), { timeoutPerCell: 240_000 });
     const seconds = (timings.totalMs / 1000).toFixed(1);
