@@ -44,6 +44,8 @@ export class Sequential {
   /** The per-example input shape, when built from a spec (used by `summary`). */
   readonly inputShape?: number[];
   readonly name?: string;
+  /** The input and each layer's output of the last forward pass (for finding where NaN came from). */
+  private lastOutputs: Tensor[] = [];
 
   constructor(layers: Layer[], opts: { dtype?: DType; inputShape?: number[]; name?: string } = {}) {
     if (layers.length === 0) throw new Error("Sequential: needs at least one layer");
@@ -55,19 +57,34 @@ export class Sequential {
 
   /**
    * x [N, ...] → scores [N, ...] through every layer (x converted to the model's dtype).
-   * `training` = true uses batch statistics / dropout. Throws NonFiniteError naming the first layer
-   * whose output holds NaN or Infinity.
+   * `training` = true uses batch statistics / dropout. When the scores hold NaN or Infinity, throws
+   * NonFiniteError naming the first layer whose output holds one (or the input). Only the scores are
+   * checked on every call; the layers' outputs are searched only then (see `findNonFinite`).
    */
   forward(x: Tensor, training = false): Tensor {
     let out = x.dtype === this.dtype ? x : x.astype(this.dtype);
-    const bad = firstNonFinite(out);
-    if (bad) throw new NonFiniteError(0, "input", bad);
-    this.layers.forEach((layer, i) => {
+    const outputs = this.lastOutputs;
+    outputs.length = 0;
+    outputs.push(out);
+    for (const layer of this.layers) {
       out = layer.forward(out, training);
-      const what = firstNonFinite(out);
-      if (what) throw new NonFiniteError(i + 1, layer.name, what);
-    });
+      outputs.push(out);
+    }
+    if (firstNonFinite(out)) throw this.findNonFinite()!;
     return out;
+  }
+
+  /**
+   * The NonFiniteError for the first of the last forward pass's input and layer outputs that holds
+   * NaN or Infinity (e.g. once the loss came out non-finite), or null when they are all finite.
+   */
+  findNonFinite(): NonFiniteError | null {
+    const outputs = this.lastOutputs;
+    for (let i = 0; i < outputs.length; i++) {
+      const what = firstNonFinite(outputs[i]);
+      if (what) return new NonFiniteError(i, i === 0 ? "input" : this.layers[i - 1].name, what);
+    }
+    return null;
   }
 
   /** dscores (gradient of the loss w.r.t. the last output) → dx; parameter gradients are added into `grad`. */

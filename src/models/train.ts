@@ -138,14 +138,14 @@ export function train(model: Sequential, data: TrainData, opts: TrainOptions = {
       try {
         scores = model.forward(gatherRows(data.x, idx), true);
       } catch (e) {
-        if (e instanceof NonFiniteError && e.layerIndex === 0) {
-          throw new Error(`train: the training batch at epoch ${epoch} step ${step} contains ${e.what}; check the data (x)`);
-        }
-        if (e instanceof NonFiniteError) throw diverged(epoch, step, e.message);
+        if (e instanceof NonFiniteError) throw nonFinite(epoch, step, e);
         throw e;
       }
       const { loss, ds } = lossFn(scores, yb);
-      if (!Number.isFinite(loss)) throw diverged(epoch, step, `the loss is ${loss}`);
+      if (!Number.isFinite(loss)) {
+        const e = model.findNonFinite(); // which layer's output went bad first, if any
+        throw e ? nonFinite(epoch, step, e) : diverged(epoch, step, `the loss is ${loss}`);
+      }
       model.zeroGrad();
       model.backward(ds);
       optimizer.step(values, grads);
@@ -169,6 +169,12 @@ export function train(model: Sequential, data: TrainData, opts: TrainOptions = {
   history.seconds = (performance.now() - start) / 1000;
   history.imagesPerSecond = images / Math.max(history.seconds - evalSeconds, 1e-9);
   return history;
+}
+
+/** The error for a NaN/Infinity found in the input (bad data) or in a layer's output (divergence). */
+function nonFinite(epoch: number, step: number, e: NonFiniteError): Error {
+  if (e.layerIndex === 0) return new Error(`train: the training batch at epoch ${epoch} step ${step} contains ${e.what}; check the data (x)`);
+  return diverged(epoch, step, e.message);
 }
 
 function diverged(epoch: number, step: number, what: string): Error {
