@@ -55,11 +55,33 @@ export function solutionFingerprints(regions: readonly SolutionRegion[]): string
   return [...lines];
 }
 
-function releasePackageJson(text: string): string {
+/**
+ * The release's package.json: `prepare` only builds (the self-link is for the notebooks, which are not
+ * shipped), `npm test` runs the public tests, and every script that runs a file the release does not
+ * ship (the benchmarks, the grading code) is dropped, so that `npm install` works from the release alone.
+ */
+export function releasePackageJson(text: string, shipped: ReadonlySet<string>): string {
   const pkg = JSON.parse(text) as { scripts?: Record<string, string> };
-  // dist/ is built by `npm install` (prepare); check and submit read the .ts sources themselves
-  pkg.scripts = { ...pkg.scripts, check: "node dist/src/cli.js check", submit: "node dist/src/cli.js submit" };
+  const scripts: Record<string, string> = {
+    ...pkg.scripts,
+    prepare: "npm run build",
+    test: "node dist/src/cli.js check",
+    check: "node dist/src/cli.js check",
+    submit: "node dist/src/cli.js submit",
+  };
+  delete scripts.pretest;
+  for (const [name, command] of Object.entries(scripts)) {
+    const missing = scriptFiles(command).some((f) => !shipped.has(f));
+    if (missing) delete scripts[name];
+  }
+  pkg.scripts = scripts;
   return `${JSON.stringify(pkg, null, 2)}\n`;
+}
+
+/** Project files a script command runs or reads ("node dist/bench/index.js" → bench/index.ts). */
+export function scriptFiles(command: string): string[] {
+  const paths = command.match(/(?<=^|[\s=])(?:\.\/)?[\w.-]+(?:\/[\w.-]+)*\.(?:m?js|ts|json)\b/g) ?? [];
+  return paths.map((p) => p.replace(/^\.\//, "")).map((p) => (p.startsWith("dist/") ? p.slice(5).replace(/\.js$/, ".ts") : p));
 }
 
 function studentReadme(title: string, handout: string): string {
@@ -112,7 +134,7 @@ export async function buildRelease(opts: { out: string; assignment?: string; roo
         regions.push(...stripped.regions);
         text = stripped.text;
       }
-      if (rel === "package.json") text = releasePackageJson(text);
+      if (rel === "package.json") text = releasePackageJson(text, new Set(sources));
       content = text;
     }
     put(rel, content);

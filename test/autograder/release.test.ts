@@ -6,7 +6,7 @@ import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import JSZip from "jszip";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildRelease, solutionFingerprints, type ReleaseResult } from "../../autograder/release.js";
+import { buildRelease, releasePackageJson, scriptFiles, solutionFingerprints, type ReleaseResult } from "../../autograder/release.js";
 import { Grader } from "../../autograder/grade.js";
 import { findSubmissions } from "../../autograder/intake.js";
 import { listFiles } from "../../autograder/sandbox/build.js";
@@ -87,6 +87,27 @@ describe("release a6", () => {
     expect(readdirSync(join(rel.folder, "assignments", "a6")).sort()).toEqual(["README.md", "manifest.json", "tests", "vitest.config.ts"]);
     const pkg = JSON.parse(readFileSync(join(rel.folder, "package.json"), "utf8"));
     expect(pkg.scripts).toMatchObject({ check: "node dist/src/cli.js check", submit: "node dist/src/cli.js submit" });
+  });
+
+  it("package.json runs only files the release ships, so npm install (prepare → build) works from the release alone", () => {
+    const pkg = JSON.parse(readFileSync(join(rel.folder, "package.json"), "utf8")) as { scripts: Record<string, string> };
+    expect(pkg.scripts.prepare).toBe("npm run build");
+    expect(pkg.scripts.test).toBe("node dist/src/cli.js check");
+    expect(pkg.scripts.build).toBeDefined();
+    for (const name of ["bench", "bench:quick", "bench:grade", "pretest"]) expect(pkg.scripts[name], name).toBeUndefined();
+    for (const [name, command] of Object.entries(pkg.scripts)) {
+      for (const f of scriptFiles(command)) expect(existsSync(join(rel.folder, f)), `script ${name} needs ${f}`).toBe(true);
+    }
+  });
+
+  it("scriptFiles maps built paths to their sources; releasePackageJson drops scripts that need unshipped files", () => {
+    expect(scriptFiles("node scripts/link-self.mjs && npm run build")).toEqual(["scripts/link-self.mjs"]);
+    expect(scriptFiles("node dist/bench/index.js --quick")).toEqual(["bench/index.ts"]);
+    expect(scriptFiles("tsc -p tsconfig.build.json && npm run build:kernels")).toEqual(["tsconfig.build.json"]);
+    expect(scriptFiles("vitest run")).toEqual([]);
+    const text = JSON.stringify({ scripts: { prepare: "node scripts/link-self.mjs", bench: "node dist/bench/index.js", start: "node dist/src/cli.js demo" } });
+    const out = JSON.parse(releasePackageJson(text, new Set(["src/cli.ts"]))) as { scripts: Record<string, string> };
+    expect(out.scripts).toEqual({ prepare: "npm run build", start: "node dist/src/cli.js demo", test: "node dist/src/cli.js check", check: "node dist/src/cli.js check", submit: "node dist/src/cli.js submit" });
   });
 
   it("refuses to write into a folder that is not empty", async () => {
