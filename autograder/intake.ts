@@ -111,6 +111,7 @@ function groupUnits(files: VFile[]): { units: Unit[]; platform: string } {
     let student = key;
     let name = "";
     let submissionId = 0;
+    let late: string[] = [];
     let piecesHere = pieces;
     if (platform === "canvas" && CANVAS.test(top)) {
       const m = CANVAS.exec(top)!;
@@ -118,6 +119,7 @@ function groupUnits(files: VFile[]): { units: Unit[]; platform: string } {
       name = m[1];
       key = `canvas:${m[3]}`;
       submissionId = Number(m[4]);
+      if (m[2]) late = ["submitted late (the platform marked the file _late)"];
       const original = m[5];
       piecesHere = pieces.map((p) => ({ path: p.path === top ? original : p.path, data: p.data }));
     } else if (platform === "moodle" && MOODLE.test(top)) {
@@ -130,7 +132,7 @@ function groupUnits(files: VFile[]): { units: Unit[]; platform: string } {
     const unit = units.get(key);
     if (!unit || submissionId > unit.submissionId) {
       const dropped = unit ? [`an older submission (${unit.submissionId}) was ignored`] : [];
-      units.set(key, { key, student, name, source: top, pieces: piecesHere, notes: dropped, submissionId });
+      units.set(key, { key, student, name, source: top, pieces: piecesHere, notes: [...late, ...dropped], submissionId });
     } else if (submissionId === unit.submissionId) {
       unit.pieces.push(...piecesHere);
       unit.source = `${unit.source}, ${top}`;

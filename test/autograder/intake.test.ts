@@ -79,6 +79,8 @@ describe("course platforms", () => {
     expect(jane.files.get("src/layers/relu.ts")?.toString()).toContain("jane relu");
     expect(john.files.get("src/losses.ts")?.toString()).toContain("john new");
     expect(john.notes.join(" ")).toContain("older submission (4000) was ignored");
+    expect(jane.notes).toContain("submitted late (the platform marked the file _late)");
+    expect(john.notes.join(" ")).not.toContain("late");
   });
 
   it("Moodle download-all, flat files and per-student folders", async () => {
