@@ -31,7 +31,8 @@ export async function main(argv: string[]): Promise<number> {
   const program = new Command("nnkit")
     .description("nnkit: the neural-networks lecture kit (library, notebooks, Assignment 6, autograder)")
     .exitOverride()
-    .showHelpAfterError("(run with --help for usage)");
+    .showHelpAfterError("(run with --help for usage)")
+    .addHelpText("after", `\nEvery command has --help. Exit codes: ${EXIT.ok} ok, ${EXIT.failures} the work ran but found failures, ${EXIT.usage} bad usage or input.`);
   registerSummary(program);
   registerTrain(program);
   registerDemo(program);

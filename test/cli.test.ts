@@ -1,5 +1,7 @@
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 
@@ -49,6 +51,51 @@ describe("nnkit CLI (built)", () => {
     const help = nnkit("train", "--help");
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/--optimizer <name>/);
+  });
+
+  it("refuses malformed sizes, shapes that do not fit, sizes for fixed models and untrainable models before any work", () => {
+    const cases: [string[], RegExp][] = [
+      [["summary", "mlp", "3,x,2"], /^nnkit: layer sizes must be at least 2 positive integers separated by commas, like 3,4,2 \(got "3,x,2"\)\n$/],
+      [["summary", "lenet5", "--input", "3,x"], /^nnkit: --input must be one or more positive integers/],
+      [["summary", "lenet5", "--input", "1,2,2"], /^nnkit: --input 1,2,2 does not fit LeNet-5: layer 6 of 10: MaxPool2d/],
+      [["summary", "lenet5", "3,4"], /^nnkit: layer sizes \("3,4"\) are only for mlp/],
+      [["demo", "--model", "vgg16"], /^nnkit: cannot train "vgg16" on MNIST; choose mlp or lenet5\n$/],
+      [["train", "lenet5", "--hidden", "64"], /^nnkit: --hidden is only for mlp/],
+      [["train", "mlp", "--hidden", "64,,32"], /^nnkit: --hidden must be one or more positive integers/],
+    ];
+    for (const [args, message] of cases) {
+      const r = nnkit(...args);
+      expect(r.code, args.join(" ")).toBe(2);
+      expect(r.stderr, args.join(" ")).toMatch(message);
+      expect(r.stdout, args.join(" ")).toBe("");
+    }
+    expect(nnkit("summary", "vgg16", "--input", "3x224x224").code).toBe(0);
+    expect(nnkit("--help").stdout).toContain("Exit codes: 0 ok, 1 the work ran but found failures, 2 bad usage or input.");
+  });
+
+  it("run and site refuse folders and files that are not notebooks with exit code 2, before any kernel starts", () => {
+    const dir = mkdtempSync(join(tmpdir(), "nnkit-cli-"));
+    try {
+      writeFileSync(join(dir, "notes.txt"), "hello\nworld\n");
+      mkdirSync(join(dir, "empty"));
+      writeFileSync(join(dir, "old.ipynb"), JSON.stringify({ cells: [] }));
+      const cases: [string[], string][] = [
+        [["run", dir], `nnkit: run: ${dir} is a folder; give the notebooks in it, e.g. ${dir}/*.ipynb\n`],
+        [["run", join(dir, "notes.txt")], `nnkit: run: ${join(dir, "notes.txt")}: not valid JSON`],
+        [["run", join(dir, "old.ipynb")], `nnkit: run: ${join(dir, "old.ipynb")}: not an nbformat 4 notebook`],
+        [["site", "--notebooks", join(dir, "empty"), "--out", join(dir, "site")], `nnkit: site: no .ipynb files in ${join(dir, "empty")}\n`],
+        [["site", "--notebooks", join(dir, "notes.txt"), "--out", join(dir, "site")], `nnkit: site: --notebooks ${join(dir, "notes.txt")} is a file`],
+      ];
+      for (const [args, message] of cases) {
+        const r = nnkit(...args);
+        expect(r.code, args.join(" ")).toBe(2);
+        expect(r.stderr.startsWith(message), r.stderr).toBe(true);
+        expect(r.stderr.trim().split("\n"), args.join(" ")).toHaveLength(1);
+        expect(r.stdout).not.toContain("starting kernel");
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("trains an MLP on a slice of MNIST and reports a test accuracy well above chance (10%)", () => {

@@ -1,6 +1,8 @@
 /** `nnkit summary MODEL [SIZES]`: the per-layer table (output shape, weights, parameters, multiply-adds). */
 import { Command } from "commander";
-import { formatSummary, summary } from "../summary.js";
+import type { ModelSpec } from "../models/layer-spec.js";
+import { formatSummary, summary, type SummaryResult } from "../summary.js";
+import { UsageError } from "./errors.js";
 import { MODEL_NAMES, parseSizes, specByName } from "./models.js";
 
 export function registerSummary(program: Command): void {
@@ -13,12 +15,18 @@ export function registerSummary(program: Command): void {
     .option("--json", "print the table as JSON")
     .action((model: string, sizes: string | undefined, opts: { input?: string; json?: boolean }) => {
       const spec = specByName(model, sizes);
-      const input = opts.input !== undefined ? parseSizesOrOne(opts.input) : spec.inputShape;
-      const result = summary(spec, input);
+      const input = opts.input !== undefined ? parseSizes(opts.input, "--input", 1) : spec.inputShape;
+      const result = summaryFor(spec, input, opts.input !== undefined);
       process.stdout.write(opts.json ? `${JSON.stringify(result, null, 2)}\n` : `${formatSummary(result)}\n`);
     });
 }
 
-function parseSizesOrOne(text: string): number[] {
-  return /^\d+$/.test(text.trim()) ? [Number(text)] : parseSizes(text);
+/** summary(spec, input); an input shape the user chose that does not fit the model is a usage error. */
+function summaryFor(spec: ModelSpec, input: number[], chosen: boolean): SummaryResult {
+  try {
+    return summary(spec, input);
+  } catch (e) {
+    if (!chosen) throw e;
+    throw new UsageError(`--input ${input.join(",")} does not fit ${spec.name}: ${(e as Error).message}`);
+  }
 }

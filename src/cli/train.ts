@@ -9,7 +9,7 @@ import { build } from "../models/sequential.js";
 import { evaluate, train } from "../models/train.js";
 import { progressLine } from "./progress.js";
 import { UsageError } from "./errors.js";
-import { specByName } from "./models.js";
+import { parseSizes, specByName } from "./models.js";
 
 export interface TrainCommandOptions {
   /** Default: 3 for mlp, 2 for lenet5. */
@@ -40,9 +40,8 @@ export interface TrainReport {
  * Writes progress to stderr and a result line to stdout.
  */
 export function trainOnMnist(name: string, o: TrainCommandOptions, out: NodeJS.WriteStream = process.stdout): TrainReport {
-  const isMlp = name.toLowerCase() === "mlp";
-  if (!isMlp && !/^lenet-?5?$/i.test(name)) throw new UsageError(`cannot train "${name}" on MNIST; choose mlp or lenet5`);
-  const spec = specByName(name, o.hidden !== undefined ? `784,${o.hidden},10` : undefined);
+  const isMlp = checkTrainable(name, o.hidden);
+  const spec = specByName(name, isMlp && o.hidden !== undefined ? `784,${parseSizes(o.hidden, "--hidden", 1, "256,128").join(",")},10` : undefined);
   const trainSet = loadMnist({ split: "train", limit: o.limit, flatten: isMlp });
   const testSet = loadMnist({ split: "test", flatten: isMlp });
   const model = build(spec, { seed: o.seed });
@@ -81,6 +80,18 @@ export function trainOnMnist(name: string, o: TrainCommandOptions, out: NodeJS.W
   return report;
 }
 
+/**
+ * Check a model name (and --hidden) before any work: true for mlp, false for lenet5; anything else
+ * is a UsageError.
+ */
+export function checkTrainable(name: string, hidden?: string): boolean {
+  const isMlp = name.toLowerCase() === "mlp";
+  if (!isMlp && !/^lenet-?5?$/i.test(name)) throw new UsageError(`cannot train "${name}" on MNIST; choose mlp or lenet5`);
+  if (!isMlp && hidden !== undefined) throw new UsageError(`--hidden is only for mlp; ${name} has the lecture's fixed layout`);
+  if (hidden !== undefined) parseSizes(hidden, "--hidden", 1, "256,128");
+  return isMlp;
+}
+
 function positiveInt(what: string): (v: string) => number {
   return (v: string) => {
     const n = Number(v);
@@ -98,9 +109,9 @@ function positiveNumber(what: string): (v: string) => number {
 }
 
 /** The training options shared by `train` and `demo`. */
-export function addTrainOptions(cmd: Command): Command {
+export function addTrainOptions(cmd: Command, epochsDefault = "3 for mlp, 2 for lenet5"): Command {
   return cmd
-    .option("--epochs <n>", "passes over the training set (default 3 for mlp, 2 for lenet5)", positiveInt("--epochs"))
+    .option("--epochs <n>", `passes over the training set (default ${epochsDefault})`, positiveInt("--epochs"))
     .option("--limit <n>", "train on the first n training images (default all 60,000)", positiveInt("--limit"))
     .option("--batch <n>", "mini-batch size", positiveInt("--batch"), 64)
     .addOption(new Option("--optimizer <name>", "optimizer").choices([...OPTIMIZER_NAMES]).default("adam"))

@@ -1,7 +1,8 @@
 /** `nnkit run NOTEBOOK…` and `nnkit site --out DIR`: the notebook commands of the CLI. */
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import type { Command } from "commander";
 import { EXIT, UsageError } from "../cli/errors.js";
+import { readNotebook } from "./nbformat.js";
 import { runNotebooksCommand } from "./runner.js";
 import { siteCommand } from "./site.js";
 
@@ -20,6 +21,7 @@ export function registerNotebookCommands(program: Command): void {
       if (opts.out && opts.inPlace) throw new UsageError("run: give either --out DIR or --in-place, not both");
       const missing = paths.filter((p) => !existsSync(p));
       if (missing.length > 0) throw new UsageError(`run: no such notebook: ${missing.join(", ")}`);
+      for (const p of paths) checkNotebookFile(p);
       const failed = await runNotebooksCommand(paths, { out: opts.out, inPlace: opts.inPlace, timeout, allowErrors: opts.allowErrors });
       process.exitCode = failed > 0 ? EXIT.failures : EXIT.ok;
     });
@@ -31,6 +33,18 @@ export function registerNotebookCommands(program: Command): void {
     .option("--title <text>", "title of the index page", "Neural networks: the course notebooks")
     .action((opts: { out: string; notebooks: string; title: string }) => {
       if (!existsSync(opts.notebooks)) throw new UsageError(`site: notebooks folder ${opts.notebooks} does not exist`);
+      if (!statSync(opts.notebooks).isDirectory()) throw new UsageError(`site: --notebooks ${opts.notebooks} is a file; give the folder that holds the .ipynb files`);
+      if (!readdirSync(opts.notebooks).some((f) => f.endsWith(".ipynb"))) throw new UsageError(`site: no .ipynb files in ${opts.notebooks}`);
       siteCommand({ out: opts.out, notebooks: opts.notebooks, title: opts.title });
     });
+}
+
+/** A path given to `nnkit run` must be a readable nbformat-4 notebook; otherwise a UsageError (exit 2) before any kernel starts. */
+function checkNotebookFile(path: string): void {
+  if (statSync(path).isDirectory()) throw new UsageError(`run: ${path} is a folder; give the notebooks in it, e.g. ${path.replace(/\/$/, "")}/*.ipynb`);
+  try {
+    readNotebook(path);
+  } catch (e) {
+    throw new UsageError(`run: ${(e as Error).message.replace(/\s+/g, " ")}`);
+  }
 }
