@@ -22,7 +22,7 @@ interface GradeModule {
     jobs?: number;
     timeoutSeconds?: number;
     progress?: (done: number, total: number, last: { id: string; score: number; maxScore: number }) => void;
-  }): Promise<{ results: unknown[]; notGraded: number; seconds: number; isolation: string }>;
+  }): Promise<{ results: { id: string; status: string; reason?: string }[]; notGraded: number; seconds: number; isolation: string }>;
 }
 interface GradescopeModule {
   buildGradescopePackage(o: { out: string; assignment: string }): Promise<string>;
@@ -64,7 +64,7 @@ async function asUsage<T>(work: () => Promise<T>): Promise<T> {
   } catch (e) {
     const name = (e as Error).constructor?.name;
     const msg = (e as Error).message ?? String(e);
-    if (name === "InputError" || /^unknown assignment|is not empty|does not exist|cannot find the nnkit kit/.test(msg)) throw new UsageError(msg);
+    if (name === "InputError" || /^unknown assignment|is not empty|is a file, not a folder|does not exist|cannot find the nnkit kit/.test(msg)) throw new UsageError(msg);
     throw e;
   }
 }
@@ -145,6 +145,9 @@ export function registerAssignmentCommands(program: Command): void {
       );
       line.done(`graded ${r.results.length} submissions in ${r.seconds.toFixed(1)} s (${((60 * r.results.length) / r.seconds).toFixed(0)}/min); ${r.notGraded} not graded`);
       process.stdout.write(`outputs in ${o.out}: gradebook.csv, summary.html, feedback/, results/\n${r.isolation}\n`);
+      const failed = r.results.filter((x) => x.status !== "graded");
+      for (const x of failed.slice(0, 10)) process.stderr.write(`not graded: ${x.id}: ${x.reason ?? "no reason recorded"}\n`);
+      if (failed.length > 10) process.stderr.write(`… and ${failed.length - 10} more not graded (see gradebook.csv)\n`);
       process.exitCode = r.notGraded > 0 ? EXIT.failures : EXIT.ok;
     });
 

@@ -5,7 +5,7 @@
  * submissions and the grading code are left out. After writing, the release is scanned: any
  * marker or any line of a solution region found in it aborts the release.
  */
-import { existsSync, mkdirSync, readFileSync, readdirSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import JSZip from "jszip";
 import { listFiles } from "./sandbox/build.js";
@@ -101,6 +101,9 @@ npm run submit       # writes submission.zip with exactly the files to hand in
 export async function buildRelease(opts: { out: string; assignment?: string; root?: string }): Promise<ReleaseResult> {
   const root = opts.root ?? kitRoot();
   const manifest = loadManifest(root, opts.assignment ?? "a6");
+  if (existsSync(opts.out) && !statSync(opts.out).isDirectory()) {
+    throw new Error(`${opts.out} is a file, not a folder; choose a new folder for the release`);
+  }
   if (existsSync(opts.out) && readdirSync(opts.out).length > 0) {
     throw new Error(`${opts.out} is not empty; choose a new folder or remove it first`);
   }

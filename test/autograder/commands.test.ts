@@ -44,6 +44,10 @@ describe("nnkit assignment commands", () => {
     const unknown = nnkit("release", "a9", "--out", join(dir, "r"));
     expect(unknown.code).toBe(2);
     expect(unknown.err).toMatch(/^nnkit: unknown assignment "a9"/);
+    writeFileSync(join(dir, "a-file"), "x");
+    const intoFile = nnkit("release", "a6", "--out", join(dir, "a-file"));
+    expect(intoFile.code).toBe(2);
+    expect(intoFile.err).toBe(`nnkit: ${join(dir, "a-file")} is a file, not a folder; choose a new folder for the release\n`);
   });
 
   it("grade exits 0 when every submission was graded and 1 when one could not be", () => {
@@ -54,7 +58,9 @@ describe("nnkit assignment commands", () => {
     expect(ok.out).toContain("outputs in");
     expect(ok.err).toMatch(/graded 1 submissions in [\d.]+ s/);
     writeFileSync(join(input, "broken.zip"), "not a zip");
-    expect(nnkit("grade", input, "--out", join(dir, "g2")).code).toBe(1);
+    const notGraded = nnkit("grade", input, "--out", join(dir, "g2"));
+    expect(notGraded.code).toBe(1);
+    expect(notGraded.err).toContain("not graded: broken: the zip was refused: not a zip archive");
   }, 120_000);
 
   it("submit writes exactly the manifest's files plus metadata.json", async () => {
