@@ -95,6 +95,8 @@ describe("nnkit assignment commands", () => {
     const r = await runCheck({ root: rel.folder, capture: true, log: (l) => logs.push(l), filter: "linear" });
     expect(r.code).toBe(1);
     expect(r.output).toContain("linearForward is not implemented yet — see assignments/a6/README.md");
+    // the backward's test needs the student's forward, and says so
+    expect(r.output).toContain("linearBackward is checked with linearForward's cache and numerical gradient: implement linearForward first");
     expect(logs.at(-1)).toMatch(/Some public tests fail/);
   }, 120_000);
 });

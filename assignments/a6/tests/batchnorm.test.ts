@@ -1,7 +1,7 @@
 import { describe, it } from "vitest";
 import { batchNormBackward, batchNormForward } from "../../../src/layers/batchnorm.js";
 import { tensor } from "../../../src/tensor.js";
-import { GRAD_TOLERANCE, expectClose, numericGrad, rnd } from "./helpers.js";
+import { expectClose, forwardFor, GRAD_TOLERANCE, numericGrad, rnd } from "./helpers.js";
 
 describe("batch normalisation", () => {
   it("batchNormForward (train): each feature of [[1, 10], [3, 30]] becomes [−1, 1] (eps = 0)", () => {
@@ -15,7 +15,7 @@ describe("batch normalisation", () => {
   it("batchNormBackward (train): dx, dgamma, dbeta match numerical gradients", () => {
     const x = rnd([5, 3], 51, 2), gamma = rnd([3], 52), beta = rnd([3], 53), dout = rnd([5, 3], 54);
     const p = { mode: "train" as const, eps: 1e-5 };
-    const [, cache] = batchNormForward(x, gamma, beta, p);
+    const [, cache] = forwardFor("batchNormBackward", "batchNormForward", () => batchNormForward(x, gamma, beta, p));
     const { dx, dgamma, dbeta } = batchNormBackward(dout, cache);
     const f = () => batchNormForward(x, gamma, beta, p)[0];
     expectClose("batchNormBackward", "dx", dx, numericGrad(f, x, dout), 5, GRAD_TOLERANCE);

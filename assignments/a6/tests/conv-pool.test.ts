@@ -2,7 +2,7 @@ import { describe, it } from "vitest";
 import { conv2dBackward, conv2dForward } from "../../../src/layers/conv2d.js";
 import { maxPool2dBackward, maxPool2dForward } from "../../../src/layers/maxpool2d.js";
 import { tensor } from "../../../src/tensor.js";
-import { GRAD_TOLERANCE, expectClose, numericGrad, rnd } from "./helpers.js";
+import { expectClose, forwardFor, GRAD_TOLERANCE, numericGrad, rnd } from "./helpers.js";
 
 describe("conv2d", () => {
   it("conv2dForward: a 2×2 filter over a 3×3 image (stride 1, pad 0), worked by hand", () => {
@@ -16,7 +16,7 @@ describe("conv2d", () => {
   it("conv2dBackward: dx, dw, db match numerical gradients (stride 2, pad 1)", () => {
     const x = rnd([2, 2, 5, 5], 31), w = rnd([3, 2, 3, 3], 32), b = rnd([3], 33), dout = rnd([2, 3, 3, 3], 34);
     const p = { stride: 2, pad: 1 };
-    const [, cache] = conv2dForward(x, w, b, p);
+    const [, cache] = forwardFor("conv2dBackward", "conv2dForward", () => conv2dForward(x, w, b, p));
     const { dx, dw, db } = conv2dBackward(dout, cache);
     const f = () => conv2dForward(x, w, b, p)[0];
     expectClose("conv2dBackward", "dx", dx, numericGrad(f, x, dout), 2, GRAD_TOLERANCE);
@@ -34,7 +34,7 @@ describe("max-pooling", () => {
 
   it("maxPool2dBackward: dx matches the numerical gradient", () => {
     const x = rnd([2, 3, 4, 4], 41), dout = rnd([2, 3, 2, 2], 42);
-    const [, cache] = maxPool2dForward(x, { size: 2, stride: 2 });
+    const [, cache] = forwardFor("maxPool2dBackward", "maxPool2dForward", () => maxPool2dForward(x, { size: 2, stride: 2 }));
     const num = numericGrad(() => maxPool2dForward(x, { size: 2, stride: 2 })[0], x, dout);
     expectClose("maxPool2dBackward", "dx", maxPool2dBackward(dout, cache), num, 2, GRAD_TOLERANCE);
   });

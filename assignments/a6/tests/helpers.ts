@@ -42,6 +42,20 @@ export function expectClose(
   throw new Error(`${fn}: ${mismatch.message}${mistake ? `\nLikely mistake — ${mistake.mistake}: ${mistake.hint}` : ""}`);
 }
 
+/**
+ * Run the forward pass a backward test needs (for its cache and its numerical gradient). If that
+ * forward is not written yet, say so in the backward's terms instead of failing with the forward's error.
+ */
+export function forwardFor<T>(backward: string, forward: string, run: () => T): T {
+  try {
+    return run();
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    if (!/is not implemented yet/.test(message)) throw e;
+    throw new Error(`${backward} is checked with ${forward}'s cache and numerical gradient: implement ${forward} first (${message})`);
+  }
+}
+
 /** Numerical gradient of sum(f() · dout) with respect to `x` (x is perturbed in place and restored). */
 export function numericGrad(f: () => Tensor, x: Tensor, dout: Tensor): Tensor {
   return numericalGradientArray(f, x, dout);

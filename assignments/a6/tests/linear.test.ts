@@ -1,7 +1,7 @@
 import { describe, it } from "vitest";
 import { linearBackward, linearForward } from "../../../src/layers/linear.js";
 import { tensor } from "../../../src/tensor.js";
-import { GRAD_TOLERANCE, expectClose, numericGrad, rnd } from "./helpers.js";
+import { expectClose, forwardFor, GRAD_TOLERANCE, numericGrad, rnd } from "./helpers.js";
 
 describe("linear layer", () => {
   it("linearForward: out = x·W + b on a case worked by hand", () => {
@@ -15,7 +15,7 @@ describe("linear layer", () => {
 
   it("linearBackward: dx, dW, db match numerical gradients (N=3, D=4, M=5)", () => {
     const x = rnd([3, 4], 1), W = rnd([4, 5], 2), b = rnd([5], 3), dout = rnd([3, 5], 4);
-    const [, cache] = linearForward(x, W, b);
+    const [, cache] = forwardFor("linearBackward", "linearForward", () => linearForward(x, W, b));
     const { dx, dW, db } = linearBackward(dout, cache);
     expectClose("linearBackward", "dx", dx, numericGrad(() => linearForward(x, W, b)[0], x, dout), 3, GRAD_TOLERANCE);
     expectClose("linearBackward", "dW", dW, numericGrad(() => linearForward(x, W, b)[0], W, dout), 3, GRAD_TOLERANCE);
