@@ -70,7 +70,7 @@ export async function buildGradescopePackage(opts: { out: string; assignment?: s
     const esbuildVersion = (JSON.parse(readFileSync(join(root, "node_modules", "esbuild", "package.json"), "utf8")) as { version: string }).version;
     const zip = new JSZip();
     const add = (name: string, content: string | Buffer, executable = false): void => {
-      zip.file(name, content, { date: ZIP_DATE, unixPermissions: executable ? 0o755 : 0o644 });
+      zip.file(name, content, { date: ZIP_DATE, unixPermissions: executable ? 0o755 : 0o644, createFolders: false });
     };
     add("setup.sh", SETUP_SH, true);
     add("run_autograder", RUN_AUTOGRADER, true);

@@ -51,6 +51,13 @@ describe("gradescope a6", () => {
     expect(await zip.file("run_autograder")!.async("string")).toContain('ROOT="${NNKIT_AUTOGRADER_ROOT:-/autograder}"');
   });
 
+  it("every entry carries the fixed date and no folder entry carries today's, so the same kit gives the same zip", async () => {
+    const zip = await JSZip.loadAsync(readFileSync(zipPath));
+    const files = Object.values(zip.files);
+    expect(files.filter((f) => f.dir).map((f) => f.name)).toEqual([]);
+    for (const f of files) expect(f.date.getUTCFullYear(), f.name).toBe(2000);
+  });
+
   it("run_autograder grades submission/ into results/results.json exactly in Gradescope's format", async () => {
     const root = await layout("partly", "partly-wrong");
     execFileSync("bash", [join(root, "source", "run_autograder")], { env: { ...process.env, NNKIT_AUTOGRADER_ROOT: root }, stdio: "pipe", timeout: 120_000 });
