@@ -12,7 +12,7 @@ export function registerDemo(program: Command): void {
     .command("demo")
     .description("print the LeNet-5 table from the lecture, then train a model on MNIST with progress (what `npm start` runs)")
     .option("--model <name>", "model to train: lenet5 or mlp", "lenet5")
-    .option("--hidden <sizes>", "for mlp: hidden layer sizes (default 128)");
+    .option("--hidden <sizes>", "for mlp: hidden layer sizes (default 256)");
   addTrainOptions(cmd, "1").action((opts: TrainCommandOptions & { model: string }) => {
     checkTrainable(opts.model, opts.hidden);
     process.stdout.write(`${formatSummary(summary(lenet5()))}\n\n`);

@@ -1,6 +1,6 @@
 /**
  * Model names the CLI understands: `lenet5`, `alexnet`, `vgg16`, and `mlp` with layer sizes
- * ("784,128,10"). One parser shared by `summary`, `train` and the demo.
+ * ("784,256,10"). One parser shared by `summary`, `train` and the demo.
  */
 import { alexnet, lenet5, mlp, vgg16 } from "../models/specs.js";
 import { ModelSpec } from "../models/layer-spec.js";
@@ -22,7 +22,7 @@ export function parseSizes(text: string, what = "layer sizes", min = 2, example 
   return sizes;
 }
 
-/** The spec for a model name; `sizes` is used by `mlp` (default for MNIST: 784,128,10). */
+/** The spec for a model name; `sizes` is used by `mlp` (default for MNIST: 784,256,10). */
 export function specByName(name: string, sizes?: string): ModelSpec {
   if (sizes !== undefined && name.toLowerCase() !== "mlp") {
     throw new UsageError(`layer sizes ("${sizes}") are only for mlp; ${name} has the lecture's fixed layout`);
@@ -38,7 +38,7 @@ export function specByName(name: string, sizes?: string): ModelSpec {
     case "vgg-16":
       return vgg16();
     case "mlp":
-      return mlp(parseSizes(sizes ?? "784,128,10"));
+      return mlp(parseSizes(sizes ?? "784,256,10"));
     default:
       throw new UsageError(`unknown model "${name}"; choose one of ${MODEL_NAMES.join(", ")}`);
   }

@@ -12,7 +12,7 @@ import { UsageError } from "./errors.js";
 import { parseSizes, specByName } from "./models.js";
 
 export interface TrainCommandOptions {
-  /** Default: 3 for mlp, 2 for lenet5. */
+  /** Default: 5 for mlp, 2 for lenet5. */
   epochs?: number;
   limit?: number;
   batch: number;
@@ -46,7 +46,7 @@ export function trainOnMnist(name: string, o: TrainCommandOptions, out: NodeJS.W
   const testSet = loadMnist({ split: "test", flatten: isMlp });
   const model = build(spec, { seed: o.seed });
   const lr = o.lr ?? DEFAULT_LR[o.optimizer];
-  const epochs = o.epochs ?? (isMlp ? 3 : 2);
+  const epochs = o.epochs ?? (isMlp ? 5 : 2);
   out.write(
     `training ${spec.name} (${model.paramCount().toLocaleString("en-US")} parameters) on ${trainSet.count.toLocaleString("en-US")} MNIST images: ` +
       `${epochs} epoch(s), batch ${o.batch}, ${o.optimizer} lr ${lr}, seed ${o.seed}\n`,
@@ -109,7 +109,7 @@ function positiveNumber(what: string): (v: string) => number {
 }
 
 /** The training options shared by `train` and `demo`. */
-export function addTrainOptions(cmd: Command, epochsDefault = "3 for mlp, 2 for lenet5"): Command {
+export function addTrainOptions(cmd: Command, epochsDefault = "5 for mlp, 2 for lenet5"): Command {
   return cmd
     .option("--epochs <n>", `passes over the training set (default ${epochsDefault})`, positiveInt("--epochs"))
     .option("--limit <n>", "train on the first n training images (default all 60,000)", positiveInt("--limit"))
@@ -128,7 +128,7 @@ export function registerTrain(program: Command): void {
     .command("train")
     .description("train a model on MNIST with a live progress line, then report the test accuracy")
     .argument("<model>", "mlp or lenet5")
-    .option("--hidden <sizes>", "for mlp: hidden layer sizes, e.g. 128 or 256,128 (default 128)");
+    .option("--hidden <sizes>", "for mlp: hidden layer sizes, e.g. 128 or 256,128 (default 256)");
   addTrainOptions(cmd).action((model: string, opts: TrainCommandOptions) => {
     trainOnMnist(model, opts);
   });
