@@ -1,7 +1,11 @@
 /**
  * Optimizers, written as on the lecture slides (cs231n style). Each `step(params, grads)` updates
  * the parameter tensors in place from their gradients; per-parameter state (velocity, squared
- * gradient sums, moments) is kept by position in the list, in float64.
+ * gradient sums, moments) is kept by position in the list, in float64 — or, for float32 parameters
+ * with float32 gradients, in float32 (in kernel memory where possible), updated by a loop written
+ * for float32 arrays only — for Adam a WebAssembly SIMD kernel when the parameter and its gradient
+ * live in kernel memory too (the fast path of float32 training; the float64 path is the slide's code,
+ * exactly).
  *
  *   SGD          x −= lr·dx
  *   SGDMomentum  v = ρ·v + dx;                  x −= lr·v
@@ -14,6 +18,7 @@
  * with ε = 1e-7.
  */
 import { Tensor, sameShape, shapeStr } from "./tensor.js";
+import { adamResident, kernelArray } from "./kernels/adam.js";
 
 /** What every optimizer offers: a learning rate and an in-place update step. */
 export interface Optimizer {
@@ -62,6 +67,8 @@ export abstract class OptimizerBase implements Optimizer {
   protected t = 0;
   private shapes: number[][] | null = null;
   private state: Float64Array[][] = [];
+  /** Per parameter: its state is float32 and it takes the float32 loop. */
+  private float32: boolean[] = [];
 
   constructor(
     lr: number,
@@ -73,17 +80,28 @@ export abstract class OptimizerBase implements Optimizer {
   step(params: Tensor[], grads: Tensor[]): void {
     this.check(params, grads);
     this.t++;
-    for (let i = 0; i < params.length; i++) this.update(params[i].data, grads[i].data, this.state[i]);
+    for (let i = 0; i < params.length; i++) {
+      const x = params[i].data, dx = grads[i].data;
+      if (this.float32[i] && x instanceof Float32Array && dx instanceof Float32Array) {
+        this.updateFloat32(x, dx, this.state[i] as unknown as Float32Array[]);
+      } else {
+        this.update(x, dx, this.state[i]);
+      }
+    }
   }
 
   reset(): void {
     this.t = 0;
     this.shapes = null;
     this.state = [];
+    this.float32 = [];
   }
 
   /** Update one parameter x in place from its gradient dx, with its state arrays (each x.length long). */
   protected abstract update(x: Float32Array | Float64Array, dx: Float32Array | Float64Array, state: Float64Array[]): void;
+
+  /** The same update for float32 x and dx with float32 state: one loop V8 compiles for float32 arrays only. */
+  protected abstract updateFloat32(x: Float32Array, dx: Float32Array, state: Float32Array[]): void;
 
   private check(params: Tensor[], grads: Tensor[]): void {
     const fn = `${this.constructor.name}.step`;
@@ -103,7 +121,10 @@ export abstract class OptimizerBase implements Optimizer {
     }
     if (this.shapes === null) {
       this.shapes = params.map((p) => [...p.shape]);
-      this.state = params.map((p) => Array.from({ length: this.slots }, () => new Float64Array(p.size)));
+      this.float32 = params.map((p, i) => p.data instanceof Float32Array && grads[i].data instanceof Float32Array);
+      this.state = params.map((p, i) =>
+        Array.from({ length: this.slots }, () => (this.float32[i] ? kernelArray(p.size) : new Float64Array(p.size)) as Float64Array),
+      );
       return;
     }
     const known = this.shapes;
@@ -113,6 +134,9 @@ export abstract class OptimizerBase implements Optimizer {
     for (let i = 0; i < params.length; i++) {
       if (!sameShape(params[i].shape, known[i])) {
         throw new Error(`${fn}: params[${i}] has shape ${params[i].shapeString()} but had ${shapeStr(known[i])} in earlier steps; keep the same parameter order (or call reset())`);
+      }
+      if (this.float32[i] && !(params[i].data instanceof Float32Array)) {
+        throw new Error(`${fn}: params[${i}] is ${params[i].dtype} but was float32 in earlier steps; keep each parameter's dtype (or call reset())`);
       }
     }
   }
@@ -126,6 +150,10 @@ export class SGD extends OptimizerBase {
   }
   protected update(x: Float32Array | Float64Array, dx: Float32Array | Float64Array): void {
     for (let k = 0; k < x.length; k++) x[k] -= this.lr * dx[k];
+  }
+  protected updateFloat32(x: Float32Array, dx: Float32Array): void {
+    const lr = this.lr;
+    for (let k = 0; k < x.length; k++) x[k] -= lr * dx[k];
   }
 }
 
@@ -146,6 +174,14 @@ export class SGDMomentum extends OptimizerBase {
       x[k] -= this.lr * v[k];
     }
   }
+  protected updateFloat32(x: Float32Array, dx: Float32Array, [v]: Float32Array[]): void {
+    const { rho, lr } = this;
+    for (let k = 0; k < x.length; k++) {
+      const vk = rho * v[k] + dx[k];
+      v[k] = vk;
+      x[k] -= lr * vk;
+    }
+  }
 }
 
 /** AdaGrad: g2 += dx²; x −= lr·dx / (√g2 + ε). Defaults lr 1e-2, ε 1e-7. */
@@ -160,6 +196,15 @@ export class AdaGrad extends OptimizerBase {
     for (let k = 0; k < x.length; k++) {
       g2[k] += dx[k] * dx[k];
       x[k] -= (this.lr * dx[k]) / (Math.sqrt(g2[k]) + this.eps);
+    }
+  }
+  protected updateFloat32(x: Float32Array, dx: Float32Array, [g2]: Float32Array[]): void {
+    const { lr, eps } = this;
+    for (let k = 0; k < x.length; k++) {
+      const g = dx[k];
+      const s = g2[k] + g * g;
+      g2[k] = s;
+      x[k] -= (lr * g) / (Math.sqrt(s) + eps);
     }
   }
 }
@@ -178,6 +223,15 @@ export class RMSProp extends OptimizerBase {
     for (let k = 0; k < x.length; k++) {
       g2[k] = this.decay * g2[k] + (1 - this.decay) * dx[k] * dx[k];
       x[k] -= (this.lr * dx[k]) / (Math.sqrt(g2[k]) + this.eps);
+    }
+  }
+  protected updateFloat32(x: Float32Array, dx: Float32Array, [g2]: Float32Array[]): void {
+    const { lr, eps, decay } = this;
+    for (let k = 0; k < x.length; k++) {
+      const g = dx[k];
+      const s = decay * g2[k] + (1 - decay) * g * g;
+      g2[k] = s;
+      x[k] -= (lr * g) / (Math.sqrt(s) + eps);
     }
   }
 }
@@ -216,6 +270,24 @@ export class Adam extends OptimizerBase {
       const mHat = m[k] / c1;
       const vHat = v[k] / c2;
       x[k] -= (this.lr * mHat) / (Math.sqrt(vHat) + eps);
+    }
+  }
+  /** x −= (lr/c1)·m / (√v·(1/√c2) + ε): the same update with the bias corrections folded into two constants. */
+  protected updateFloat32(x: Float32Array, dx: Float32Array, [m, v]: Float32Array[]): void {
+    const { beta1, beta2, eps } = this;
+    const c1 = this.biasCorrection ? 1 - beta1 ** this.t : 1;
+    const c2 = this.biasCorrection ? 1 - beta2 ** this.t : 1;
+    const stepSize = this.lr / c1;
+    const vScale = 1 / Math.sqrt(c2);
+    if (adamResident(x, dx, m, v, { beta1, beta2, stepSize, vScale, eps })) return;
+    const a1 = 1 - beta1, a2 = 1 - beta2;
+    for (let k = 0; k < x.length; k++) {
+      const g = dx[k];
+      const mk = beta1 * m[k] + a1 * g;
+      const vk = beta2 * v[k] + a2 * g * g;
+      m[k] = mk;
+      v[k] = vk;
+      x[k] -= (stepSize * mk) / (Math.sqrt(vk) * vScale + eps);
     }
   }
 }

@@ -12,7 +12,7 @@ import {
 } from "../layers/conv2d.js";
 import { checkCache, checkRank, checkShape, checkUpstream, slidingOutputSize } from "../layers/shapes.js";
 import { kernelEngine } from "./backend.js";
-import { counter, perThread, put, take, withEngineMemory } from "./engine.js";
+import { counter, perThread, pointer, put, take, withEngineMemory } from "./engine.js";
 
 /** Output shape [N, F, Ho, Wo] after the same checks as the reference. */
 function outputShape(fn: string, x: Tensor, w: Tensor, b: Tensor, stride: number, pad: number): number[] {
@@ -44,8 +44,8 @@ export function conv2dForward(x: Tensor, w: Tensor, b: Tensor, params: ConvParam
   const e = kernelEngine();
   const out = withEngineMemory(e, () => {
     const pX = put(e, x.data as Float32Array);
-    const pW = put(e, w.data as Float32Array);
-    const pB = put(e, b.data as Float32Array);
+    const pW = pointer(e, w.data as Float32Array);
+    const pB = pointer(e, b.data as Float32Array);
     const pOut = e.alloc(4 * N * F * Ho * Wo);
     const next = counter(e);
     const argLists = perThread(e, N, () => [
@@ -86,7 +86,7 @@ export function conv2dBackward(dout: Tensor, cache: Conv2dCache): { dx: Tensor; 
   const e = kernelEngine();
   return withEngineMemory(e, () => {
     const pX = put(e, x.data as Float32Array);
-    const pW = put(e, w.data as Float32Array);
+    const pW = pointer(e, w.data as Float32Array);
     const pDout = put(e, g as Float32Array);
     const pDx = e.alloc(4 * x.size);
     const next = counter(e);

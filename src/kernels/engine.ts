@@ -39,10 +39,16 @@ export interface Primitives {
   convForwardRange(...args: number[]): void;
   /** dw += dout[n]·im2col(x[n])ᵀ and dx[n] = col2im(wᵀ·dout[n]) for the images n < N claimed at pNext. */
   convBackwardRange(...args: number[]): void;
+  /**
+   * Adam on n floats: m = β1·m + (1 − β1)·g; v = β2·v + (1 − β2)·g²; x −= stepSize·m / (√v·vScale + ε)
+   * (stepSize = lr/(1 − β1^t), vScale = 1/√(1 − β2^t) fold in the bias corrections); the constants
+   * are five float32 at pConsts: β1, β2, stepSize, vScale, ε.
+   */
+  adam(pX: number, pG: number, pM: number, pV: number, n: number, pConsts: number): void;
 }
 
 /** Names of the primitives that may run on several threads at once (each on its own range). */
-export type ParallelKernel = "gemm" | "convForwardRange" | "convBackwardRange" | "relu" | "reluGrad" | "maxPool";
+export type ParallelKernel = "gemm" | "convForwardRange" | "convBackwardRange" | "relu" | "reluGrad" | "maxPool" | "adam";
 
 /** An engine: primitives plus memory management and (optionally) parallel execution. */
 export interface Engine extends Primitives {
@@ -58,6 +64,14 @@ export interface Engine extends Primitives {
   mark(): number;
   /** Free everything allocated after `mark`. */
   release(mark: number): void;
+  /**
+   * n zeroed floats that stay in engine memory for good (parameters, gradients, optimizer state):
+   * kernels read and write them in place, without copies. null when the engine cannot keep them
+   * (no shared memory, its budget for such arrays is used up, or kernel memory is in use).
+   */
+  residentArray(n: number): Float32Array | null;
+  /** The pointer of an array made by residentArray, or -1 for any other array. */
+  pointerOf(a: Float32Array): number;
   /**
    * Call `kernel` once per argument list (work items, each with its own scratch), shared out over
    * the threads when threads > 1; returns when all are done.
@@ -80,9 +94,13 @@ export abstract class ArenaEngine {
   }
 }
 
-/** Bump allocator over a linear memory that can grow; `grow(bytes)` must make the memory at least that large. */
+/**
+ * Bump allocator over a linear memory that can grow; `grow(bytes)` must make the memory at least that large.
+ * Below `base` lie the permanent blocks of reserve(); above it the temporaries of alloc().
+ */
 export class Arena {
   private top: number;
+  private base: number;
 
   constructor(
     base: number,
@@ -90,6 +108,15 @@ export class Arena {
     private readonly grow: (bytes: number) => void,
   ) {
     this.top = align(base);
+    this.base = this.top;
+  }
+
+  /** A permanent block of `bytes`, or null while temporaries are allocated (they would be in its way). */
+  reserve(bytes: number): number | null {
+    if (this.top !== this.base) return null;
+    const p = this.alloc(bytes);
+    this.base = this.top;
+    return p;
   }
 
   alloc(bytes: number): number {
@@ -120,6 +147,12 @@ export function withEngineMemory<T>(e: Engine, body: () => T): T {
   } finally {
     e.release(mark);
   }
+}
+
+/** The pointer of `data` in engine memory: where it lives if resident (see residentArray), else a copy made by put. */
+export function pointer(e: Engine, data: Float32Array): number {
+  const p = e.pointerOf(data);
+  return p >= 0 ? p : put(e, data);
 }
 
 /** Copy `data` into engine memory; returns its pointer. */

@@ -22,6 +22,13 @@ export class JsEngine extends ArenaEngine implements Engine {
   f32(): Float32Array {
     return this.heap;
   }
+  /** The heap is replaced when it grows, so nothing stays in it: always null. */
+  residentArray(): Float32Array | null {
+    return null;
+  }
+  pointerOf(): number {
+    return -1;
+  }
   parallel(kernel: ParallelKernel, argLists: number[][]): void {
     const f = this[kernel] as (...args: number[]) => void;
     for (const args of argLists) f.apply(this, args);
@@ -108,6 +115,18 @@ export class JsEngine extends ArenaEngine implements Engine {
     const h = this.heap;
     for (let i = 0, x = pX >> 2, g = pDout >> 2, d = pDx >> 2; i < n; i++) h[d + i] = h[x + i] > 0 ? h[g + i] : 0;
     // END SOLUTION
+  }
+
+  adam(pX: number, pG: number, pM: number, pV: number, n: number, pConsts: number): void {
+    const h = this.heap;
+    const c = pConsts >> 2;
+    const [beta1, beta2, stepSize, vScale, eps] = [h[c], h[c + 1], h[c + 2], h[c + 3], h[c + 4]];
+    for (let i = 0, x = pX >> 2, g = pG >> 2, m = pM >> 2, v = pV >> 2; i < n; i++) {
+      const gi = h[g + i];
+      const mi = (h[m + i] = beta1 * h[m + i] + (1 - beta1) * gi);
+      const vi = (h[v + i] = beta2 * h[v + i] + (1 - beta2) * gi * gi);
+      h[x + i] -= (stepSize * mi) / (Math.sqrt(vi) * vScale + eps);
+    }
   }
 
   maxPool(pX: number, p0: number, p1: number, H: number, W: number, size: number, stride: number, Ho: number, Wo: number, pOut: number, pArg: number): void {

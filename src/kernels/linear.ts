@@ -7,7 +7,7 @@ import { Tensor } from "../tensor.js";
 import { linearBackward as referenceBackward, linearForward as referenceForward, type LinearCache } from "../layers/linear.js";
 import { checkCache, checkRank, checkShape, checkUpstream } from "../layers/shapes.js";
 import { kernelEngine } from "./backend.js";
-import { put, take, withEngineMemory } from "./engine.js";
+import { pointer, put, take, withEngineMemory } from "./engine.js";
 import { gemmOnThreads } from "./matmul.js";
 
 /**
@@ -31,7 +31,7 @@ export function linearForward(x: Tensor, W: Tensor, b: Tensor): [Tensor, LinearC
     const pOut = e.alloc(4 * N * M);
     const heap = e.f32();
     for (let n = 0; n < N; n++) heap.set(bd, (pOut >> 2) + n * M);
-    gemmOnThreads(e, N, M, D, put(e, xd), D, 1, put(e, Wd), M, 1, pOut, M, true);
+    gemmOnThreads(e, N, M, D, put(e, xd), D, 1, pointer(e, Wd), M, 1, pOut, M, true);
     return take(e, pOut, N * M);
   });
   return [new Tensor(out, [N, M]), { x, W, b }];
@@ -59,7 +59,7 @@ export function linearBackward(dout: Tensor, cache: LinearCache): { dx: Tensor; 
   for (let n = 0; n < N; n++) for (let m = 0; m < M; m++) db[m] += g[n * M + m];
   return withEngineMemory(e, () => {
     const pX = put(e, xd);
-    const pW = put(e, Wd);
+    const pW = pointer(e, Wd);
     const pDout = put(e, g);
     const pDx = e.alloc(4 * N * D);
     const pDW = e.alloc(4 * D * M);

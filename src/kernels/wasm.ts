@@ -12,6 +12,8 @@ import { webAssembly, type WasmApi, type WasmMemory, type WasmModule } from "./w
 
 const PAGE = 65536;
 const MAX_PAGES = 16384; // 1 GiB of address space reserved; only what is used is committed
+/** At most this many bytes of resident arrays (parameters, gradients, optimizer state); beyond, plain arrays. */
+const RESIDENT_BUDGET = 256 * 1024 * 1024;
 
 // (module (func (result v128) (i32.const 0) (i8x16.splat) (i8x16.popcnt)))
 const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11]);
@@ -71,7 +73,7 @@ export function kernelImports(memory: WasmMemory): object {
   };
 }
 
-const KERNELS: readonly ParallelKernel[] = ["gemm", "convForwardRange", "convBackwardRange", "relu", "reluGrad", "maxPool"];
+const KERNELS: readonly ParallelKernel[] = ["gemm", "convForwardRange", "convBackwardRange", "relu", "reluGrad", "maxPool", "adam"];
 
 export class WasmEngine extends ArenaEngine implements Engine {
   /** "wasm-simd", or "wasm-simd-fma" with relaxed SIMD's fused multiply-add. */
@@ -83,6 +85,9 @@ export class WasmEngine extends ArenaEngine implements Engine {
   protected readonly arena: Arena;
   private view: Float32Array;
   private pool: ThreadPool | null = null;
+  /** The buffers (one per size the shared memory had) that resident arrays were made on. */
+  private readonly residentBuffers = new WeakSet<object>();
+  private residentBytes = 0;
 
   /** Load the module; `threads` ≥ 1 is the number of threads parallel() may use (workers start lazily). */
   constructor(threads: number) {
@@ -114,6 +119,20 @@ export class WasmEngine extends ArenaEngine implements Engine {
   f32(): Float32Array {
     if (this.view.buffer.byteLength !== this.memory.buffer.byteLength) this.view = new Float32Array(this.memory.buffer);
     return this.view;
+  }
+
+  residentArray(n: number): Float32Array | null {
+    if (this.residentBytes + 4 * n > RESIDENT_BUDGET) return null;
+    const p = this.arena.reserve(4 * n);
+    if (p === null) return null;
+    this.residentBytes += 4 * n;
+    const buffer = this.memory.buffer;
+    this.residentBuffers.add(buffer);
+    return new Float32Array(buffer, p, n).fill(0);
+  }
+
+  pointerOf(a: Float32Array): number {
+    return this.residentBuffers.has(a.buffer) ? a.byteOffset : -1;
   }
 
   parallel(kernel: ParallelKernel, argLists: number[][]): void {
@@ -158,5 +177,8 @@ export class WasmEngine extends ArenaEngine implements Engine {
   }
   convBackwardRange(...args: number[]): void {
     this.exports.convBackwardRange(...args);
+  }
+  adam(...args: Parameters<Primitives["adam"]>): void {
+    this.exports.adam(...args);
   }
 }

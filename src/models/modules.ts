@@ -29,6 +29,7 @@ import {
   layerName,
 } from "./layer-spec.js";
 import { Ops, opsFor } from "./ops.js";
+import { kernelArray } from "../kernels/adam.js";
 import { conv, maxPool } from "./specs.js";
 
 /** A parameter tensor with its gradient (same shape and dtype). */
@@ -80,8 +81,15 @@ function initStd(init: Init, fanIn: number): number {
   return init === "he" ? Math.sqrt(2 / fanIn) : Math.sqrt(1 / fanIn);
 }
 
+/**
+ * A parameter and its zeroed gradient. float32 ones are kept in kernel memory where the engine
+ * allows (kernelArray), so that the fast kernels and the optimizer use them without copies.
+ */
 function paramOf(name: string, value: Tensor): Param {
-  return { name, value, grad: zeros(value.shape, value.dtype) };
+  if (value.dtype !== "float32") return { name, value, grad: zeros(value.shape, value.dtype) };
+  const data = kernelArray(value.size);
+  data.set(value.data);
+  return { name, value: new Tensor(data, value.shape), grad: new Tensor(kernelArray(value.size), value.shape) };
 }
 
 /** p.grad += g (same sizes). */

@@ -5,6 +5,7 @@ export { gemm, gemmWorkBytes } from "./gemm";
 export { im2col, col2im } from "./im2col";
 export { convForwardRange, convBackwardRange } from "./conv2d";
 export { relu, reluGrad, maxPool } from "./elementwise";
+export { adam } from "./adam";
 
 /** First byte of linear memory free for the caller (after the module's own static data). */
 export function heapBase(): usize {
