@@ -4,7 +4,7 @@
  * with a time limit, so an infinite loop ends with a clear message instead of a hung terminal.
  */
 import { spawn } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { compileTs } from "./sandbox/build.js";
 import { kitRoot, loadManifest, type Manifest } from "./manifest.js";
@@ -37,11 +37,41 @@ export interface CheckOptions {
   capture?: boolean;
 }
 
+/** The names in the public tests' `describe(…)` and `it(…)` calls (what `--only` is matched against). */
+export function publicTestNames(root: string, manifest: Manifest): string[] {
+  const dir = join(root, manifest.publicTests);
+  if (!existsSync(dir)) return [];
+  const names: string[] = [];
+  for (const f of readdirSync(dir).filter((n) => n.endsWith(".test.ts")).sort()) {
+    for (const m of readFileSync(join(dir, f), "utf8").matchAll(/\b(?:describe|it|test)\(\s*"((?:[^"\\]|\\.)*)"/g)) names.push(m[1]);
+  }
+  return names;
+}
+
+/** The problem with `--only TEXT` (not a pattern, or no public test matches it), or null when it selects tests. */
+export function filterProblem(filter: string, names: readonly string[]): string | null {
+  let pattern: RegExp;
+  try {
+    pattern = new RegExp(filter);
+  } catch {
+    return `--only "${filter}" is not a valid pattern; give part of a function name, e.g. linearBackward`;
+  }
+  if (names.some((n) => pattern.test(n))) return null;
+  return `--only "${filter}" matches no public test; give part of a function name, e.g. linearBackward or relu (names are case-sensitive)`;
+}
+
 /** Run the check; resolves to an exit code (0 all passed, 1 failures, 2 cannot run) and the output if captured. */
 export async function runCheck(opts: CheckOptions = {}): Promise<{ code: number; output: string }> {
   const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
   const root = opts.root ?? kitRoot();
   const manifest = loadManifest(root, opts.assignment ?? "a6");
+  if (opts.filter !== undefined) {
+    const problem = filterProblem(opts.filter, publicTestNames(root, manifest));
+    if (problem) {
+      log(`✗ ${problem}`);
+      return { code: 2, output: "" };
+    }
+  }
   const problems = compileProblems(root, manifest);
   if (problems.length > 0) {
     for (const p of problems) log(`✗ ${p}`);
@@ -82,7 +112,8 @@ export async function runCheck(opts: CheckOptions = {}): Promise<{ code: number;
         log(`✗ The tests did not finish within ${limit} s: look for an infinite loop (a while loop whose condition never changes).`);
         resolve({ code: 1, output });
       } else if (code === 0) {
-        log("✓ All public tests pass. The hidden tests use other shapes and seeds: run `npm run submit` when you are done.");
+        if (opts.filter !== undefined) log(`✓ The public tests matching "${opts.filter}" pass. Run \`npm run check\` without --only for all of them.`);
+        else log("✓ All public tests pass. The hidden tests use other shapes and seeds: run `npm run submit` when you are done.");
         resolve({ code: 0, output });
       } else {
         log("✗ Some public tests fail. Each message names the function, the output, the shapes and the first wrong element.");

@@ -7,7 +7,7 @@ import { cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "nod
 import { join } from "node:path";
 import JSZip from "jszip";
 import { describe, expect, it } from "vitest";
-import { runCheck } from "../../autograder/check.js";
+import { filterProblem, publicTestNames, runCheck } from "../../autograder/check.js";
 import { loadManifest } from "../../autograder/manifest.js";
 import { buildRelease } from "../../autograder/release.js";
 import { loadSamples, writeSample } from "../../autograder/samples.js";
@@ -83,6 +83,20 @@ describe("nnkit assignment commands", () => {
     writeSample(loadSamples(ROOT).find((s) => s.name === "broken")!, manifest, kit, ROOT);
     await expect(buildSubmission({ root: kit, out: join(kit, "s.zip") })).rejects.toThrow(SubmitError);
     await expect(buildSubmission({ root: kit, out: join(kit, "s.zip") })).rejects.toThrow(/src\/layers\/linear\.ts:\d+:\d+: /);
+  });
+
+  it("check --only refuses a pattern that selects no public test instead of reporting a pass", async () => {
+    const names = publicTestNames(ROOT, manifest);
+    expect(names).toContain("reluBackward: dx matches the numerical gradient");
+    expect(names).toContain("ReLU");
+    expect(filterProblem("relu", names)).toBeNull();
+    expect(filterProblem("linearBackward", names)).toBeNull();
+    expect(filterProblem("nosuchthing", names)).toBe('--only "nosuchthing" matches no public test; give part of a function name, e.g. linearBackward or relu (names are case-sensitive)');
+    expect(filterProblem("relu(", names)).toMatch(/is not a valid pattern/);
+    const logs: string[] = [];
+    const r = await runCheck({ root: ROOT, capture: true, log: (l) => logs.push(l), filter: "nosuchthing" });
+    expect(r.code).toBe(2);
+    expect(logs).toEqual([`✗ ${filterProblem("nosuchthing", names)}`]);
   });
 
   it("check passes on the reference and fails on the untouched release with 'not implemented yet'", async () => {
