@@ -63,4 +63,11 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 const invoked = process.argv[1] !== undefined && fileURLToPath(import.meta.url) === (await import("node:fs")).realpathSync(process.argv[1]);
-if (invoked) process.exitCode = await main(process.argv);
+if (invoked) {
+  // `nnkit summary vgg16 | head` closes the pipe early: stop quietly instead of printing a stack trace.
+  process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code !== "EPIPE") throw e;
+    process.exit(typeof process.exitCode === "number" ? process.exitCode : EXIT.ok);
+  });
+  process.exitCode = await main(process.argv);
+}
