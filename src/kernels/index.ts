@@ -4,7 +4,7 @@
  * object can call them in place of the reference functions.
  */
 import { conv2dBackward, conv2dForward } from "./conv2d.js";
-import { linearBackward, linearForward } from "./linear.js";
+import { linearBackward, linearBackwardInto, linearForward } from "./linear.js";
 import { maxPool2dBackward, maxPool2dForward } from "./maxpool2d.js";
 import { reluBackward, reluForward } from "./relu.js";
 
@@ -18,6 +18,7 @@ export const fastKernels = {
   conv2dBackward,
   linearForward,
   linearBackward,
+  linearBackwardInto,
   reluForward,
   reluBackward,
   maxPool2dForward,

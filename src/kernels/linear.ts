@@ -73,3 +73,44 @@ export function linearBackward(dout: Tensor, cache: LinearCache): { dx: Tensor; 
   });
   // END SOLUTION
 }
+
+/** dW += g.dW and db += g.db (same shapes); returns g.dx. */
+function addGradients(g: { dx: Tensor; dW: Tensor; db: Tensor }, dW: Tensor, db: Tensor): Tensor {
+  for (const [into, add] of [[dW.data, g.dW.data], [db.data, g.db.data]]) {
+    for (let i = 0; i < into.length; i++) into[i] += add[i];
+  }
+  return g.dx;
+}
+
+/**
+ * Backward pass of a fully connected layer that adds the parameter gradients into dW [D, M] and
+ * db [M] (a layer's gradient tensors) instead of returning new ones: when dW lives in kernel memory
+ * the GEMM accumulates into it in place. Inputs: dout [N, M], cache from linearForward. Returns dx [N, D].
+ */
+export function linearBackwardInto(dout: Tensor, cache: LinearCache, dW: Tensor, db: Tensor): Tensor {
+  const fn = "linearBackwardInto";
+  checkCache(fn, cache, ["x", "W", "b"]);
+  const { x, W } = cache;
+  checkUpstream(fn, dout, [x.shape[0], W.shape[1]]);
+  checkShape(fn, "dW", dW, W.shape, ["W", W]);
+  checkShape(fn, "db", db, [W.shape[1]], ["W", W]);
+  const e = kernelEngine();
+  const pDW = dW.data instanceof Float32Array ? e.pointerOf(dW.data) : -1;
+  if (!(pDW >= 0 && x.data instanceof Float32Array && W.data instanceof Float32Array && dout.data instanceof Float32Array && db.data instanceof Float32Array)) {
+    return addGradients(linearBackward(dout, cache), dW, db);
+  }
+  // BEGIN SOLUTION release: return addGradients(linearBackward(dout, cache), dW, db);
+  const [N, D] = x.shape;
+  const M = W.shape[1];
+  const xd = x.data, Wd = W.data, g = dout.data, dbd = db.data;
+  for (let n = 0; n < N; n++) for (let m = 0; m < M; m++) dbd[m] += g[n * M + m];
+  return withEngineMemory(e, () => {
+    const pX = put(e, xd);
+    const pDout = put(e, g);
+    const pDx = e.alloc(4 * N * D);
+    gemmOnThreads(e, N, D, M, pDout, M, 1, pointer(e, Wd), 1, M, pDx, D, false); // dx = dout·Wᵀ
+    gemmOnThreads(e, D, M, N, pX, 1, D, pDout, M, 1, pDW, M, true); // dW += xᵀ·dout
+    return new Tensor(take(e, pDx, N * D), [N, D]);
+  });
+  // END SOLUTION
+}

@@ -165,6 +165,7 @@ export class Linear extends LayerBase<LinearCache> {
   }
 
   backward(dout: Tensor): Tensor {
+    if (this.ops.linearBackwardInto) return this.ops.linearBackwardInto(dout, this.saved(), this.W.grad, this.b.grad);
     const { dx, dW, db } = this.ops.linearBackward(dout, this.saved());
     accumulate(this.W, dW);
     accumulate(this.b, db);

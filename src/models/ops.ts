@@ -11,11 +11,11 @@
  */
 import { batchNormBackward, batchNormForward } from "../layers/batchnorm.js";
 import { conv2dBackward, conv2dForward } from "../layers/conv2d.js";
-import { linearBackward, linearForward } from "../layers/linear.js";
+import { linearBackward, linearForward, type LinearCache } from "../layers/linear.js";
 import { maxPool2dBackward, maxPool2dForward } from "../layers/maxpool2d.js";
 import { reluBackward, reluForward } from "../layers/relu.js";
 import { sigmoidBackward, sigmoidForward } from "../layers/sigmoid.js";
-import { DType } from "../tensor.js";
+import { DType, Tensor } from "../tensor.js";
 import { fastKernels } from "../kernels/index.js";
 
 /** The table of forward/backward functions a layer object may call (contracts as in src/layers/). */
@@ -32,6 +32,11 @@ export interface Ops {
   maxPool2dBackward: typeof maxPool2dBackward;
   batchNormForward: typeof batchNormForward;
   batchNormBackward: typeof batchNormBackward;
+  /**
+   * Optional: linearBackward that adds dW and db into the given gradient tensors (dW [D, M], db [M])
+   * and returns dx [N, D] — lets a fast table accumulate in place instead of returning new tensors.
+   */
+  linearBackwardInto?: (dout: Tensor, cache: LinearCache, dW: Tensor, db: Tensor) => Tensor;
 }
 
 /** The readable reference loops of src/layers/. */
