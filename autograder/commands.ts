@@ -120,7 +120,7 @@ export function registerAssignmentCommands(program: Command): void {
     .command("grade")
     .description("grade one submission (zip or folder), a folder of them, a Canvas submissions.zip or a Moodle download; writes gradebook.csv, feedback/, results/, summary.html into DIR")
     .argument("<input>", "a submission zip or folder, a folder of submissions, or a platform's bulk download")
-    .requiredOption("--out <dir>", "output folder (created if needed; nothing is written elsewhere)")
+    .requiredOption("--out <dir>", "output folder: new, empty, or a previous grading (which is replaced); nothing is written elsewhere")
     .option("--assignment <name>", "assignment name", "a6")
     .option("--jobs <n>", "submissions graded in parallel (default: number of cores)", positiveInt("--jobs"))
     .option("--timeout <seconds>", "time limit per call into student code (default: the manifest's)", positiveNumber("--timeout"))

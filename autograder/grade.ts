@@ -5,7 +5,7 @@
  * run-info.json — the only file with dates and timings, so every other file is byte-identical for
  * the same input.
  */
-import { chmodSync, mkdtempSync, rmSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { availableParallelism, tmpdir } from "node:os";
 import { isAbsolute, join, relative, resolve } from "node:path";
@@ -115,6 +115,24 @@ function plotlyBundle(): string {
   return createRequire(import.meta.url).resolve("plotly.js-dist");
 }
 
+/** What one grading run writes into DIR (run-info.json marks a folder as a previous grading). */
+const GRADE_OUTPUTS = ["feedback", "results", "gradebook.csv", "summary.html", PLOTLY_FILE, "run-info.json"];
+
+/**
+ * Make `dir` ready for a grading: new or empty is fine; a previous grading (run-info.json) is removed
+ * so no feedback or results of students from another run stay behind; any other folder is refused.
+ */
+export function prepareGradeDir(dir: string): void {
+  if (!existsSync(dir)) return;
+  if (!statSync(dir).isDirectory()) throw new InputError(`--out ${dir} is a file; choose a folder for the grading outputs`);
+  const entries = readdirSync(dir);
+  if (entries.length === 0) return;
+  if (!entries.includes("run-info.json")) {
+    throw new InputError(`--out ${dir} is not empty and holds no previous grading; choose a new or empty folder`);
+  }
+  for (const name of GRADE_OUTPUTS) rmSync(join(dir, name), { recursive: true, force: true });
+}
+
 /** The `grade` command's work: read INPUT, grade, write every output into DIR. */
 export async function gradeClass(opts: GradeOptions): Promise<GradeSummary> {
   const started = Date.now();
@@ -127,6 +145,7 @@ export async function gradeClass(opts: GradeOptions): Promise<GradeSummary> {
     }
     const { submissions, platform } = await findSubmissions(opts.input, grader.manifest);
     if (submissions.length === 0) throw new InputError(`no submissions found in ${opts.input}`);
+    prepareGradeDir(opts.out);
     const out = new OutDir(opts.out);
     const jobs = opts.jobs ?? availableParallelism();
     const results = await grader.gradeAll(submissions, jobs, (done, total, r) => {

@@ -3,7 +3,7 @@
  * ones), feedback in Markdown and HTML, a Gradescope results.json; the summary loads plotly from the
  * copy next to it; the same input gives byte-identical outputs; nothing is written outside DIR.
  */
-import { readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import JSZip from "jszip";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -82,6 +82,23 @@ describe("grade a class", () => {
     }
     expect(JSON.parse(readFileSync(join(work, "out1", "run-info.json"), "utf8"))).toHaveProperty("startedAt");
   });
+
+  it("a previous grading in DIR is replaced (no stale students stay), any other non-empty folder is refused", async () => {
+    const w = tempDir("grade-again");
+    const again = join(w, "again");
+    cpSync(join(work, "out1"), again, { recursive: true });
+    const one = join(w, "one");
+    writeSample(loadSamples(ROOT).find((x) => x.name === "correct")!, manifest, join(one, "ada"), ROOT);
+    await gradeClass({ input: one, out: again, jobs: 1, timeoutSeconds: 2 });
+    expect(readdirSync(join(again, "feedback")).sort()).toEqual(["one.html", "one.md"]);
+    expect(readdirSync(join(again, "results"))).toEqual(["one.json"]);
+    expect(readFileSync(join(again, "gradebook.csv"), "utf8").trim().split("\r\n")).toHaveLength(2);
+    const other = join(w, "other");
+    mkdirSync(other);
+    writeFileSync(join(other, "notes.txt"), "x");
+    await expect(gradeClass({ input: one, out: other, jobs: 1 })).rejects.toThrow(`--out ${other} is not empty and holds no previous grading; choose a new or empty folder`);
+    expect(readdirSync(other)).toEqual(["notes.txt"]);
+  }, 60_000);
 
   it("writes nothing outside DIR and leaves no temporary files", () => {
     expect(readdirSync(work).sort()).toEqual(["class", "out1", "out2"]);
