@@ -54,6 +54,11 @@ export interface TrainOptions {
   /** An optimizer object, or a name for makeOptimizer (default "adam"); `lr` is passed to makeOptimizer. */
   optimizer?: Optimizer | OptimizerName;
   lr?: number;
+  /**
+   * 'constant' (default) keeps the optimizer's learning rate; 'linear' lowers it after every step,
+   * from its value at the start down to 0 after the last step (step s of S uses lr·(1 − (s − 1)/S)).
+   */
+  schedule?: "constant" | "linear";
   /** 'softmax' (cross-entropy, default) or 'svm' (multiclass hinge). */
   loss?: "softmax" | "svm";
   /** Seed of the mini-batch shuffling (default 0). */
@@ -126,6 +131,11 @@ export function train(model: Sequential, data: TrainData, opts: TrainOptions = {
   const params = model.params();
   const values = params.map((p) => p.value);
   const grads = params.map((p) => p.grad);
+  const schedule = opts.schedule ?? "constant";
+  if (schedule !== "constant" && schedule !== "linear") throw new Error(`train: unknown schedule "${schedule}"; choose 'constant' or 'linear'`);
+  const lr0 = optimizer.lr;
+  const totalSteps = epochs * stepsPerEpoch;
+  let stepsDone = 0;
 
   for (let epoch = 1; epoch <= epochs; epoch++) {
     let lossSum = 0;
@@ -148,7 +158,9 @@ export function train(model: Sequential, data: TrainData, opts: TrainOptions = {
       }
       model.zeroGrad();
       model.backward(ds);
+      if (schedule === "linear") optimizer.lr = lr0 * (1 - stepsDone / totalSteps);
       optimizer.step(values, grads);
+      stepsDone++;
 
       images += idx.length;
       lossSum += loss * idx.length;
@@ -166,6 +178,7 @@ export function train(model: Sequential, data: TrainData, opts: TrainOptions = {
     if (valAcc !== null) history.valAcc.push(valAcc);
     opts.onEpoch?.({ epoch, loss: lossSum / N, trainAcc: correct / N, valAcc, elapsed: (performance.now() - start) / 1000 });
   }
+  if (schedule === "linear") optimizer.lr = lr0; // as it was given
   history.seconds = (performance.now() - start) / 1000;
   history.imagesPerSecond = images / Math.max(history.seconds - evalSeconds, 1e-9);
   return history;
