@@ -33,7 +33,10 @@ export function queuePublisherSends(): boolean {
   const state = new WeakMap<object, { tail: Promise<void>; queued: number }>();
   const send: Send = function (this: object, message: unknown) {
     let s = state.get(this);
-    if (!s) state.set(this, (s = { tail: Promise.resolve(), queued: 0 }));
+    if (!s) {
+      unlimitedSendQueue(this);
+      state.set(this, (s = { tail: Promise.resolve(), queued: 0 }));
+    }
     const q = s;
     if (q.queued === 0) {
       try {
@@ -52,6 +55,19 @@ export function queuePublisherSends(): boolean {
   Object.defineProperty(proto, "send", { value: send, configurable: true, writable: true });
   Object.defineProperty(proto, QUEUED, { value: true });
   return true;
+}
+
+/**
+ * A PUB socket silently drops messages once its send high-water mark (1000 by default) is reached,
+ * which a flood of outputs does when the reader is slow (a busy machine lost hundreds of lines of a
+ * 20,000-line loop). 0 means no limit; libzmq applies it to the pipes already connected too.
+ */
+function unlimitedSendQueue(socket: object): void {
+  try {
+    (socket as { sendHighWaterMark: number }).sendHighWaterMark = 0;
+  } catch {
+    // a closed socket: its sends fail anyway
+  }
 }
 
 /** Inside a tslab kernel, install the queue (see queuePublisherSends); elsewhere do nothing. */

@@ -88,8 +88,9 @@ describe("runNotebook through tslab", () => {
     ]);
     expect(text(nb, 6)).toBe("stdout:kernel still responsive\n");
     expect(code(nb, 7).outputs).toMatchObject([{ data: { "application/vnd.plotly.v1+json": { data: [{ y: [2999, 3000] }] } } }]);
-    // 2000 lines from one synchronous loop all arrive (nnkit queues the kernel's sends, see outputQueue.ts)
-    expect(text(nb, 8)).toBe("stdout:" + Array.from({ length: 2000 }, (_, i) => `${i}\n`).join(""));
+    // 20,000 lines from one synchronous loop all arrive (nnkit queues the kernel's sends and lifts
+    // the high-water mark past which zeromq drops them, see outputQueue.ts)
+    expect(text(nb, 8)).toBe("stdout:" + Array.from({ length: 20_000 }, (_, i) => `${i}\n`).join(""));
     expect(validateNotebook(nb)).toEqual([]);
   }, 60_000);
 
