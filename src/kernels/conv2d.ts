@@ -5,25 +5,15 @@
  */
 import { Tensor } from "../tensor.js";
 import {
+  checkConv2dInputs,
   conv2dBackward as referenceBackward,
   conv2dForward as referenceForward,
   type Conv2dCache,
   type ConvParams,
 } from "../layers/conv2d.js";
-import { checkCache, checkRank, checkShape, checkUpstream, slidingOutputSize } from "../layers/shapes.js";
+import { checkCache, checkUpstream } from "../layers/shapes.js";
 import { kernelEngine } from "./backend.js";
 import { counter, perThread, pointer, put, take, withEngineMemory } from "./engine.js";
-
-/** Output shape [N, F, Ho, Wo] after the same checks as the reference. */
-function outputShape(fn: string, x: Tensor, w: Tensor, b: Tensor, stride: number, pad: number): number[] {
-  checkRank(fn, "x", x, ["N", "C", "H", "W"]);
-  checkRank(fn, "w", w, ["F", "C", "KH", "KW"]);
-  checkShape(fn, "w", w, [-1, x.shape[1], -1, -1], ["x", x]);
-  checkShape(fn, "b", b, [w.shape[0]], ["w", w]);
-  const [N, , H, W] = x.shape;
-  const [F, , KH, KW] = w.shape;
-  return [N, F, slidingOutputSize(fn, "height", H, KH, stride, pad), slidingOutputSize(fn, "width", W, KW, stride, pad)];
-}
 
 function allFloat32(...ts: Tensor[]): boolean {
   return ts.every((t) => t.data instanceof Float32Array);
@@ -35,7 +25,7 @@ function allFloat32(...ts: Tensor[]): boolean {
  */
 export function conv2dForward(x: Tensor, w: Tensor, b: Tensor, params: ConvParams = {}): [Tensor, Conv2dCache] {
   const { stride = 1, pad = 0 } = params;
-  const [N, F, Ho, Wo] = outputShape("conv2dForward", x, w, b, stride, pad);
+  const [N, F, Ho, Wo] = checkConv2dInputs("conv2dForward", x, w, b, stride, pad);
   if (!allFloat32(x, w, b)) return referenceForward(x, w, b, params);
   // BEGIN SOLUTION
   const [, C, H, W] = x.shape;
@@ -66,7 +56,7 @@ export function conv2dBackward(dout: Tensor, cache: Conv2dCache): { dx: Tensor; 
   const fn = "conv2dBackward";
   checkCache(fn, cache, ["x", "w", "b"]);
   const { x, w, b, stride, pad } = cache;
-  const [N, F, Ho, Wo] = outputShape(fn, x, w, b, stride, pad);
+  const [N, F, Ho, Wo] = checkConv2dInputs(fn, x, w, b, stride, pad);
   checkUpstream(fn, dout, [N, F, Ho, Wo]);
   if (!allFloat32(x, w, b, dout)) return referenceBackward(dout, cache);
   // BEGIN SOLUTION
