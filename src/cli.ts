@@ -5,7 +5,7 @@
  * itself depends on none of them).
  */
 import { Command, CommanderError } from "commander";
-import { existsSync } from "node:fs";
+import { existsSync, realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { registerDemo } from "./cli/demo.js";
 import { EXIT, UsageError } from "./cli/errors.js";
@@ -62,7 +62,7 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-const invoked = process.argv[1] !== undefined && fileURLToPath(import.meta.url) === (await import("node:fs")).realpathSync(process.argv[1]);
+const invoked = process.argv[1] !== undefined && fileURLToPath(import.meta.url) === realpathSync(process.argv[1]);
 if (invoked) {
   // `nnkit summary vgg16 | head` closes the pipe early: stop quietly instead of printing a stack trace.
   process.stdout.on("error", (e: NodeJS.ErrnoException) => {

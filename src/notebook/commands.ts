@@ -1,10 +1,12 @@
-/** `nnkit run NOTEBOOK…` and `nnkit site --out DIR`: the notebook commands of the CLI. */
+/**
+ * `nnkit run NOTEBOOK…` and `nnkit site --out DIR`: the notebook commands of the CLI. The runner
+ * (zeromq) and the site builder (markdown-it, KaTeX) are imported only when their command runs, so
+ * every other nnkit command starts without them.
+ */
 import { existsSync, readdirSync, statSync } from "node:fs";
 import type { Command } from "commander";
 import { EXIT, UsageError } from "../cli/errors.js";
 import { readNotebook } from "./nbformat.js";
-import { runNotebooksCommand } from "./runner.js";
-import { siteCommand } from "./site.js";
 
 export function registerNotebookCommands(program: Command): void {
   program
@@ -22,6 +24,7 @@ export function registerNotebookCommands(program: Command): void {
       const missing = paths.filter((p) => !existsSync(p));
       if (missing.length > 0) throw new UsageError(`run: no such notebook: ${missing.join(", ")}`);
       for (const p of paths) checkNotebookFile(p);
+      const { runNotebooksCommand } = await import("./runner.js");
       const failed = await runNotebooksCommand(paths, { out: opts.out, inPlace: opts.inPlace, timeout, allowErrors: opts.allowErrors });
       process.exitCode = failed > 0 ? EXIT.failures : EXIT.ok;
     });
@@ -31,10 +34,11 @@ export function registerNotebookCommands(program: Command): void {
     .requiredOption("--out <dir>", "output folder (created; nothing is written outside it)")
     .option("--notebooks <dir>", "folder of .ipynb files", "notebooks")
     .option("--title <text>", "title of the index page", "Neural networks: the course notebooks")
-    .action((opts: { out: string; notebooks: string; title: string }) => {
+    .action(async (opts: { out: string; notebooks: string; title: string }) => {
       if (!existsSync(opts.notebooks)) throw new UsageError(`site: notebooks folder ${opts.notebooks} does not exist`);
       if (!statSync(opts.notebooks).isDirectory()) throw new UsageError(`site: --notebooks ${opts.notebooks} is a file; give the folder that holds the .ipynb files`);
       if (!readdirSync(opts.notebooks).some((f) => f.endsWith(".ipynb"))) throw new UsageError(`site: no .ipynb files in ${opts.notebooks}`);
+      const { siteCommand } = await import("./site.js");
       siteCommand({ out: opts.out, notebooks: opts.notebooks, title: opts.title });
     });
 }
