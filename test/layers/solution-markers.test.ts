@@ -1,7 +1,7 @@
 /**
  * The layer files are the assignment: each of the twelve forward/backward bodies sits between
  * `// BEGIN SOLUTION` and `// END SOLUTION`, after the shape checks. This test strips every region
- * the way a release does (the region becomes `throw new Error("<fn> is not implemented yet")`),
+ * with the release's own stripper (the region becomes `throw new Error("<fn> is not implemented yet …")`),
  * loads the stripped copy, and checks that shape errors still come first and then each function
  * says it is not implemented.
  */
@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
+import { stripSolutions } from "../../autograder/strip.js";
 import { tensor as hostTensor } from "../../src/tensor.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
@@ -20,33 +21,6 @@ const SOLUTION_FUNCTIONS = [
   "conv2dForward", "conv2dBackward", "maxPool2dForward", "maxPool2dBackward", "batchNormForward", "batchNormBackward",
 ];
 
-/** Replace each solution region with a throw naming the exported function it sits in. */
-function strip(source: string): { text: string; functions: string[] } {
-  const lines = source.split("\n");
-  const out: string[] = [];
-  const functions: string[] = [];
-  let current = "";
-  let inside = false;
-  for (const line of lines) {
-    const fn = /^export function (\w+)/.exec(line);
-    if (fn) current = fn[1];
-    const marker = /^(\s*)\/\/ (BEGIN|END) SOLUTION\s*$/.exec(line);
-    if (marker?.[2] === "BEGIN") {
-      if (inside) throw new Error(`nested BEGIN SOLUTION in ${current}`);
-      inside = true;
-      functions.push(current);
-      out.push(`${marker[1]}throw new Error("${current} is not implemented yet");`);
-    } else if (marker?.[2] === "END") {
-      if (!inside) throw new Error(`END SOLUTION without BEGIN in ${current}`);
-      inside = false;
-    } else if (!inside) {
-      out.push(line);
-    }
-  }
-  if (inside) throw new Error(`unclosed BEGIN SOLUTION in ${current}`);
-  return { text: out.join("\n"), functions };
-}
-
 describe("solution regions in src/layers", () => {
   const work = mkdtempSync(join(tmpdir(), "nnkit-layers-release-"));
   afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -55,8 +29,8 @@ describe("solution regions in src/layers", () => {
   mkdirSync(join(work, "src/layers"), { recursive: true });
   for (const f of ["tensor.ts", "random.ts"]) copyFileSync(join(root, "src", f), join(work, "src", f));
   for (const f of readdirSync(layerDir).filter((n) => n.endsWith(".ts"))) {
-    const { text, functions } = strip(readFileSync(join(layerDir, f), "utf8"));
-    found.push(...functions);
+    const { text, regions } = stripSolutions(readFileSync(join(layerDir, f), "utf8"), `src/layers/${f}`);
+    found.push(...regions.map((r) => r.fn));
     writeFileSync(join(work, "src/layers", f), text);
   }
 
