@@ -1,14 +1,15 @@
 /**
  * The assignment and grading commands of `nnkit`: release, check, submit, grade, gradescope.
  * Exit codes: 0 ok, 1 failures found (tests fail, a submission could not be graded, files do not
- * compile), 2 usage or input error. The grading modules are imported only when their command runs
- * (they are absent from the student release).
+ * compile), 2 usage or input error, 3 a fault of the grader or its machine (e.g. the sandbox cannot
+ * start). The grading modules are imported only when their command runs (they are absent from the
+ * student release).
  */
 import type { Command } from "commander";
 import { EXIT, UsageError } from "../src/cli/errors.js";
 
 const EXIT_HELP = `
-Exit codes: 0 ok, 1 failures found, 2 usage or input error.`;
+Exit codes: 0 ok, 1 failures found, 2 usage or input error, 3 the grader or its machine is at fault (nothing is graded wrongly: it stops, or marks the row "grader fault").`;
 
 // Shapes of the instructor-only modules (declared here so the student release type-checks without them).
 interface ReleaseModule {
@@ -22,7 +23,7 @@ interface GradeModule {
     jobs?: number;
     timeoutSeconds?: number;
     progress?: (done: number, total: number, last: { id: string; score: number; maxScore: number }) => void;
-  }): Promise<{ results: { id: string; status: string; reason?: string }[]; notGraded: number; seconds: number; isolation: string }>;
+  }): Promise<{ results: { id: string; status: string; reason?: string }[]; notGraded: number; graderFaults: number; seconds: number; isolation: string }>;
 }
 interface GradescopeModule {
   buildGradescopePackage(o: { out: string; assignment: string }): Promise<string>;
@@ -148,7 +149,10 @@ export function registerAssignmentCommands(program: Command): void {
       const failed = r.results.filter((x) => x.status !== "graded");
       for (const x of failed.slice(0, 10)) process.stderr.write(`not graded: ${x.id}: ${x.reason ?? "no reason recorded"}\n`);
       if (failed.length > 10) process.stderr.write(`… and ${failed.length - 10} more not graded (see gradebook.csv)\n`);
-      process.exitCode = r.notGraded > 0 ? EXIT.failures : EXIT.ok;
+      if (r.graderFaults > 0) {
+        process.stderr.write(`${r.graderFaults} submissions were not graded because of a fault of the grader or this machine (see above); they are marked "grader fault" in gradebook.csv: fix the cause and grade again.\n`);
+      }
+      process.exitCode = r.graderFaults > 0 ? EXIT.fault : r.notGraded > 0 ? EXIT.failures : EXIT.ok;
     });
 
   program

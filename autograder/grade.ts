@@ -5,7 +5,7 @@
  * run-info.json — the only file with dates and timings, so every other file is byte-identical for
  * the same input.
  */
-import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { availableParallelism, tmpdir } from "node:os";
 import { isAbsolute, join, relative, resolve } from "node:path";
@@ -20,6 +20,7 @@ import { PLOTLY_FILE, summaryHtml } from "./report/summary.js";
 import { gradeSubmission, notGraded, planTests, type GradeContext, type Submission, type SubmissionResult } from "./runner.js";
 import { buildSandboxBase } from "./sandbox/build.js";
 import { DEFAULT_LIMITS, detectIsolation, type SandboxLimits } from "./sandbox/process.js";
+import { GraderFault } from "./sandbox/permission.js";
 
 export interface GradeOptions {
   input: string;
@@ -41,6 +42,8 @@ export interface GradeSummary {
   results: SubmissionResult[];
   /** Submissions that could not be graded at all. */
   notGraded: number;
+  /** Of those, the ones the grader or its machine is to blame for (to be graded again). */
+  graderFaults: number;
   seconds: number;
   isolation: string;
 }
@@ -51,10 +54,13 @@ export class Grader {
   readonly ctx: GradeContext;
   /** Kit files left out of the sandbox base (could not be stripped or compiled). */
   readonly baseProblems: string[];
+  /** The kit root whose manifest, hidden tests and reference solution this grader uses. */
+  readonly root: string;
   private readonly work: string;
 
   constructor(opts: { root?: string; assignment?: string; jobs?: number; timeoutSeconds?: number; base?: string; specs?: readonly FunctionSpec[] } = {}) {
     const root = opts.root ?? kitRoot();
+    this.root = root;
     this.manifest = loadManifest(root, opts.assignment ?? "a6");
     const specs = opts.specs ?? HIDDEN_SPECS;
     planTests(this.manifest, specs); // fail early if the manifest and the hidden tests disagree
@@ -71,13 +77,36 @@ export class Grader {
     this.ctx = { manifest: this.manifest, specs, base, work: this.work, limits, isolation: detectIsolation(), submissionBudgetMs: 1000 * this.manifest.limits.submissionSeconds };
   }
 
-  /** Grade one submission; an internal error becomes a "not graded" row, never a crash. */
+  /**
+   * Grade one submission. A fault of the grader (the sandbox could not start, an internal error)
+   * becomes a "not graded (grader fault)" row, never points and never a crash.
+   */
   async grade(sub: Submission): Promise<SubmissionResult> {
     try {
       return await gradeSubmission(sub, this.ctx);
     } catch (e) {
-      return notGraded(sub, this.manifest, `internal grader error: ${(e as Error).message}`);
+      const what = e instanceof GraderFault ? "grader fault" : "grader fault: internal error";
+      return { ...notGraded(sub, this.manifest, `not graded (${what}): ${(e as Error).message}`), graderFault: true };
     }
+  }
+
+  /**
+   * Grade the kit's own reference solution in the sandbox. Unless it gets full marks (the sandbox
+   * cannot start on this Node or machine, a limit is too tight here, the hidden tests disagree with
+   * the reference), throws a GraderFault saying why, so no student is graded by a broken grader.
+   */
+  async selfCheck(root: string = this.root): Promise<void> {
+    const files = new Map<string, Buffer>();
+    for (const file of this.manifest.files) files.set(file, readFileSync(join(root, file)));
+    const r = await this.grade({ id: "reference-self-check", student: "reference", name: "", source: "the kit's reference solution", files, notes: [] });
+    if (r.status === "graded" && r.score === r.maxScore) return;
+    const lost = r.tests
+      .filter((t) => !t.passed)
+      .slice(0, 3)
+      .map((t) => `${t.id}: ${t.failures[0]?.message ?? "failed"}`);
+    throw new GraderFault(
+      `the grader's self-check failed, so nothing was graded: the reference solution got ${r.score}/${r.maxScore} in the sandbox on this machine (Node ${process.version}). ${r.reason ?? lost.join("; ")}`,
+    );
   }
 
   /** Grade many, `jobs` at a time, results in input order. */
@@ -145,6 +174,7 @@ export async function gradeClass(opts: GradeOptions): Promise<GradeSummary> {
     }
     const { submissions, platform } = await findSubmissions(opts.input, grader.manifest);
     if (submissions.length === 0) throw new InputError(`no submissions found in ${opts.input}`);
+    await grader.selfCheck();
     prepareGradeDir(opts.out);
     const out = new OutDir(opts.out);
     const jobs = opts.jobs ?? availableParallelism();
@@ -161,7 +191,8 @@ export async function gradeClass(opts: GradeOptions): Promise<GradeSummary> {
       "run-info.json",
       `${JSON.stringify({ startedAt, seconds, submissions: results.length, notGraded: notGradedCount, platform, jobs, node: process.version, isolation: grader.ctx.isolation.note, kitFilesLeftOut: grader.baseProblems, submissionsPerMinute: Number(((60 * results.length) / seconds).toFixed(1)) }, null, 2)}\n`,
     );
-    return { results, notGraded: notGradedCount, seconds, isolation: grader.ctx.isolation.note };
+    const graderFaults = results.filter((r) => r.graderFault).length;
+    return { results, notGraded: notGradedCount, graderFaults, seconds, isolation: grader.ctx.isolation.note };
   } finally {
     grader.close();
   }

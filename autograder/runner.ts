@@ -6,7 +6,8 @@
  */
 import { rmSync } from "node:fs";
 import { compileTs, createSandboxDir } from "./sandbox/build.js";
-import { SandboxProcess, type Isolation, type SandboxLimits } from "./sandbox/process.js";
+import { SandboxProcess, type CallOutcome, type Isolation, type SandboxLimits } from "./sandbox/process.js";
+import { GraderFault } from "./sandbox/permission.js";
 import { readOutput, toWire, type Wire } from "./sandbox/wire.js";
 import { compareTensor } from "./compare.js";
 import { diagnose, genericCandidates, type Candidate } from "./mistakes.js";
@@ -56,6 +57,8 @@ export interface SubmissionResult {
   source: string;
   status: "graded" | "not graded";
   reason?: string;
+  /** Not graded because of the grader or its machine (the sandbox could not start, an internal error), not the student. */
+  graderFault?: boolean;
   score: number;
   maxScore: number;
   tests: TestResult[];
@@ -135,7 +138,7 @@ export async function gradeSubmission(sub: Submission, ctx: GradeContext): Promi
   const notes = [...sub.notes];
   try {
     for (const file of compiled.keys()) {
-      const loaded = await sandbox.load(file);
+      const loaded = faultless(await sandbox.load(file));
       if (!loaded.ok) fileProblem.set(file, loaded.kind === "timeout" ? `importing ${file} ${loaded.message}` : loaded.message);
     }
     for (const plan of planTests(ctx.manifest, ctx.specs)) {
@@ -189,7 +192,7 @@ async function runPlan(
         failAll(label, `not run: the submission used up its time budget of ${ctx.submissionBudgetMs / 1000} s`);
         continue;
       }
-      const outcome = await sandbox.call(toWire({ file: spec.file, fn: spec.fn, args: c.args }) as Wire, outputs);
+      const outcome = faultless(await sandbox.call(toWire({ file: spec.file, fn: spec.fn, args: c.args }) as Wire, outputs));
       if (!outcome.ok) {
         failAll(label, outcome.message);
         if (outcome.kind === "timeout" || outcome.kind === "memory" || outcome.kind === "crash" || outcome.kind === "output") {
@@ -222,6 +225,12 @@ async function runPlan(
       notes: [...notes],
     });
   }
+}
+
+/** A call outcome that is the student's doing; a sandbox that could not start stops the submission as a grader fault. */
+function faultless(outcome: CallOutcome): CallOutcome {
+  if (!outcome.ok && outcome.kind === "fault") throw new GraderFault(outcome.message);
+  return outcome;
 }
 
 function checkOutput(

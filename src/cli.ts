@@ -8,7 +8,7 @@ import { Command, CommanderError } from "commander";
 import { existsSync, realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { registerDemo } from "./cli/demo.js";
-import { EXIT, UsageError } from "./cli/errors.js";
+import { EXIT, FaultError, UsageError } from "./cli/errors.js";
 import { registerSummary } from "./cli/summary.js";
 import { registerTrain } from "./cli/train.js";
 
@@ -32,7 +32,7 @@ export async function main(argv: string[]): Promise<number> {
     .description("nnkit: the neural-networks lecture kit (library, notebooks, Assignment 6, autograder)")
     .exitOverride()
     .showHelpAfterError("(run with --help for usage)")
-    .addHelpText("after", `\nEvery command has --help. Exit codes: ${EXIT.ok} ok, ${EXIT.failures} the work ran but found failures, ${EXIT.usage} bad usage or input.`);
+    .addHelpText("after", `\nEvery command has --help. Exit codes: ${EXIT.ok} ok, ${EXIT.failures} the work ran but found failures, ${EXIT.usage} bad usage or input, ${EXIT.fault} the tool or its machine is at fault (e.g. the grading sandbox cannot start).`);
   registerSummary(program);
   registerTrain(program);
   registerDemo(program);
@@ -54,6 +54,10 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof UsageError) {
       process.stderr.write(`nnkit: ${e.message}\n`);
       return EXIT.usage;
+    }
+    if (e instanceof FaultError) {
+      process.stderr.write(`nnkit: ${e.message}\n`);
+      return EXIT.fault;
     }
     const message = e instanceof Error ? e.message : String(e);
     process.stderr.write(`nnkit: ${message}\n`);

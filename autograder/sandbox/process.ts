@@ -14,6 +14,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { serialize, deserialize } from "node:v8";
 import { SANDBOX_UID, type SandboxDir } from "./build.js";
+import { GraderFault, sandboxNodeArgs } from "./permission.js";
 
 /** Limits for one child. */
 export interface SandboxLimits {
@@ -76,7 +77,7 @@ export type CallOutcome =
   | { ok: true; outputs: Record<string, unknown>; notes: string[] }
   | {
       ok: false;
-      kind: "timeout" | "crash" | "import" | "missing" | "call" | "memory" | "output" | "protocol";
+      kind: "timeout" | "crash" | "import" | "missing" | "call" | "memory" | "output" | "protocol" | "fault";
       message: string;
       notes: string[];
     };
@@ -135,7 +136,8 @@ export class SandboxProcess {
     try {
       await this.start();
     } catch (e) {
-      return { ok: false, kind: "crash", message: `the sandbox could not start: ${(e as Error).message}`, notes: [] };
+      // Nothing of the student's runs before the child is ready: failing to start is the grader's fault.
+      return { ok: false, kind: "fault", message: `the sandbox could not start: ${(e as Error).message}`, notes: [] };
     }
     const child = this.child;
     if (!child?.stdin) return { ok: false, kind: "crash", message: "the sandbox process is gone", notes: [] };
@@ -160,14 +162,13 @@ export class SandboxProcess {
     if (this.ready) return this.ready;
     this.starts++;
     const script = join(this.dir.root, "child.mjs");
-    const nodeArgs = [
-      "--experimental-permission",
-      `--allow-fs-read=${this.dir.root}`,
-      `--allow-fs-write=${this.dir.tmp}`,
-      `--max-old-space-size=${this.limits.memoryMb}`,
-      "--no-warnings",
-      script,
-    ];
+    let nodeArgs: string[];
+    try {
+      nodeArgs = sandboxNodeArgs(script, this.dir.root, this.dir.tmp, this.limits.memoryMb);
+    } catch (e) {
+      this.starts--;
+      return Promise.reject(e instanceof GraderFault ? e : new GraderFault((e as Error).message));
+    }
     const [cmd, args] = this.isolation.namespaces
       ? ["unshare", [...unshareArgs(), process.execPath, ...nodeArgs]]
       : [process.execPath, nodeArgs];

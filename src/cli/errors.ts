@@ -3,6 +3,14 @@ export class UsageError extends Error {
   override name = "UsageError";
 }
 
+/**
+ * The tool could not do its work because of its own set-up or machine, not the user's input (exit
+ * code 3): e.g. the grading sandbox cannot start. Nothing half-done is written.
+ */
+export class FaultError extends Error {
+  override name = "FaultError";
+}
+
 /** Exit codes scripts can rely on. */
 export const EXIT = {
   /** Success. */
@@ -11,4 +19,6 @@ export const EXIT = {
   failures: 1,
   /** Bad usage or input (unknown option, missing file, wrong format). */
   usage: 2,
+  /** The tool or its machine is at fault (e.g. the grading sandbox cannot start); nothing was graded. */
+  fault: 3,
 } as const;

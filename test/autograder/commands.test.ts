@@ -27,7 +27,7 @@ describe("nnkit assignment commands", () => {
     for (const cmd of ["release", "check", "submit", "grade", "gradescope"]) {
       const r = nnkit(cmd, "--help");
       expect(r.code, cmd).toBe(0);
-      expect(r.out, cmd).toContain("Exit codes: 0 ok, 1 failures found, 2 usage or input error.");
+      expect(r.out, cmd).toContain("Exit codes: 0 ok, 1 failures found, 2 usage or input error, 3 the grader or its machine is at fault");
     }
   });
 

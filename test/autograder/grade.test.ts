@@ -3,11 +3,12 @@
  * ones), feedback in Markdown and HTML, a Gradescope results.json; the summary loads plotly from the
  * copy next to it; the same input gives byte-identical outputs; nothing is written outside DIR.
  */
-import { cpSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import JSZip from "jszip";
 import { beforeAll, describe, expect, it } from "vitest";
-import { gradeClass, type GradeSummary } from "../../autograder/grade.js";
+import { Grader, gradeClass, type GradeSummary } from "../../autograder/grade.js";
+import { GraderFault } from "../../autograder/sandbox/permission.js";
 import { listFiles } from "../../autograder/sandbox/build.js";
 import { loadManifest } from "../../autograder/manifest.js";
 import { loadSamples, writeSample } from "../../autograder/samples.js";
@@ -110,5 +111,36 @@ describe("grade a class", () => {
     expect(csvField('say "hi", ok')).toBe('"say ""hi"", ok"');
     expect(csvField("=HYPERLINK(1)")).toBe("'=HYPERLINK(1)");
     expect(mdEscape("[click](http://x) <b>")).toBe("\\[click\\](http://x) \\<b\\>");
+  });
+});
+
+describe("a grader whose sandbox cannot start grades nobody", () => {
+  // An empty sandbox base has no child runner: the child exits before it is ready, as it would on a
+  // Node whose permission flags the grader got wrong.
+  const broken = (): string => {
+    const b = join(tempDir("no-base"), "base");
+    mkdirSync(b);
+    return b;
+  };
+
+  it("stops before grading, with the reason, and writes no outputs", async () => {
+    const out = join(work, "never-written");
+    const err = await gradeClass({ input, out, base: broken(), jobs: 1 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(GraderFault);
+    expect((err as Error).message).toMatch(/^the grader's self-check failed, so nothing was graded: the reference solution got 0\/100 in the sandbox/);
+    expect((err as Error).message).toContain("the sandbox could not start: the sandbox exited before it was ready (code 1)");
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it("a submission whose sandbox cannot start is 'not graded (grader fault)', never 0 points graded", async () => {
+    const grader = new Grader({ base: broken() });
+    try {
+      const files = new Map(manifest.files.map((f) => [f, readFileSync(join(ROOT, f))]));
+      const r = await grader.grade({ id: "ada", student: "ada", name: "", source: "ada", files, notes: [] });
+      expect(r).toMatchObject({ status: "not graded", graderFault: true, score: 0 });
+      expect(r.reason).toMatch(/^not graded \(grader fault\): the sandbox could not start/);
+    } finally {
+      grader.close();
+    }
   });
 });

@@ -7,6 +7,7 @@ import { createServer } from "node:net";
 import { existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { detectIsolation } from "../../autograder/sandbox/process.js";
+import { permissionFlag, sandboxNodeArgs } from "../../autograder/sandbox/permission.js";
 import { readOutput, toWire } from "../../autograder/sandbox/wire.js";
 import { tensor } from "../../src/tensor.js";
 import { FAST_LIMITS, ROOT, sandboxBase, sandboxWith } from "./helpers.js";
@@ -27,6 +28,11 @@ export function writeOutside() { return attempt(() => fs.writeFileSync("/tmp/nnk
 export function writeTmp() { return attempt(() => fs.writeFileSync(process.env.TMPDIR + "/scratch.txt", "x")); }
 export async function spawnChild() { const cp = await import("node:child_process"); return attempt(() => cp.execSync("id")); }
 export async function startWorker() { const w = await import("node:worker_threads"); return attempt(() => new w.Worker("0", { eval: true })); }
+export function addon() { return attempt(() => process.dlopen({ exports: {} }, process.env.NNKIT_SANDBOX_ROOT + "/addon.node")); }
+export async function inspector() { const i = await import("node:inspector"); return attempt(() => i.open(0)); }
+export async function inspectorSession() { const i = await import("node:inspector"); return attempt(() => new i.Session().connect()); }
+export async function wasi() { const w = await import("node:wasi"); return attempt(() => new w.WASI({ version: "preview1" })); }
+export function binding() { return attempt(() => (process as unknown as { binding(n: string): unknown }).binding("fs")); }
 export function env() { return Object.keys(process.env).sort().join(","); }
 export function connect(port: number) {
   return new Promise((resolve) => {
@@ -73,6 +79,19 @@ describe("sandbox child", () => {
     }
     expect(existsSync("/tmp/nnkit-sandbox-escape.txt")).toBe(false);
     expect(await text("writeTmp")).toContain("ALLOWED");
+  });
+
+  it(`runs under this Node's permission flag (${process.version}: ${permissionFlag()})`, () => {
+    const [major, minor] = process.versions.node.split(".").map(Number);
+    // 20 knows only the experimental spelling, 23.5+ only the stable one; 22.13+ accepts both (the stable one is tried first).
+    const expected = major >= 23 || (major === 22 && minor >= 13) ? "--permission" : "--experimental-permission";
+    expect(permissionFlag()).toBe(expected);
+    expect(sandboxNodeArgs("child.mjs", "/r", "/r/tmp", 64)).toEqual([expected, "--allow-fs-read=/r", "--allow-fs-write=/r/tmp", "--max-old-space-size=64", "--no-warnings", "child.mjs"]);
+  });
+
+  it("cannot load addons, open the inspector, use WASI or reach internal bindings", async () => {
+    expect(await text("addon")).toContain("ERR_DLOPEN_DISABLED");
+    for (const fn of ["inspector", "inspectorSession", "wasi", "binding"]) expect(await text(fn), fn).toContain("ERR_ACCESS_DENIED");
   });
 
   it("cannot start processes or workers, and sees no secrets in its environment", async () => {
