@@ -1,6 +1,6 @@
 /**
  * `nnkit gradescope a6 --out DIR`: builds DIR/autograder.zip for Gradescope. At its root:
- * setup.sh (installs Node 20 and esbuild on Gradescope's Ubuntu image), run_autograder, grader.mjs
+ * setup.sh (installs Node 24 LTS and esbuild on Gradescope's Ubuntu image), run_autograder, grader.mjs
  * (the grader, hidden tests and reference bundled into one file), sandbox-base/ (the stripped kit
  * the sandbox child runs, prebuilt), the manifest and a minimal package.json.
  * run_autograder grades $NNKIT_AUTOGRADER_ROOT/submission (default /autograder) into
@@ -19,12 +19,12 @@ import { OutDir } from "./outdir.js";
 const ZIP_DATE = new Date("2000-01-01T00:00:00Z");
 
 export const SETUP_SH = `#!/usr/bin/env bash
-# Gradescope setup: Node 20 from NodeSource, then esbuild (the only runtime dependency not bundled).
+# Gradescope setup: Node 24 LTS from NodeSource, then esbuild (the only runtime dependency not bundled).
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 apt-get update
 apt-get install -y ca-certificates curl gnupg util-linux
-curl -fsSL https://deb.nodesource.com/setup_20.x | bash -
+curl -fsSL https://deb.nodesource.com/setup_24.x | bash -
 apt-get install -y nodejs
 cd /autograder/source
 npm install --omit=dev --no-audit --no-fund

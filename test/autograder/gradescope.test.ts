@@ -40,14 +40,14 @@ beforeAll(async () => {
 }, 60_000);
 
 describe("gradescope a6", () => {
-  it("has setup.sh (Node 20) and run_autograder at the root of autograder.zip", async () => {
+  it("has setup.sh (Node 24 LTS) and run_autograder at the root of autograder.zip", async () => {
     expect(entries).toContain("setup.sh");
     expect(entries).toContain("run_autograder");
     expect(entries).toContain("grader.mjs");
     expect(entries).toContain("sandbox-base/child.mjs");
     expect(entries.some((e) => e.includes("/") && e.endsWith("run_autograder"))).toBe(false);
     const zip = await JSZip.loadAsync(readFileSync(zipPath));
-    expect(await zip.file("setup.sh")!.async("string")).toContain("setup_20.x");
+    expect(await zip.file("setup.sh")!.async("string")).toContain("setup_24.x");
     expect(await zip.file("run_autograder")!.async("string")).toContain('ROOT="${NNKIT_AUTOGRADER_ROOT:-/autograder}"');
   });
 
