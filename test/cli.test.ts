@@ -70,7 +70,7 @@ describe("nnkit CLI (built)", () => {
       expect(r.stdout, args.join(" ")).toBe("");
     }
     expect(nnkit("summary", "vgg16", "--input", "3x224x224").code).toBe(0);
-    expect(nnkit("--help").stdout).toContain("Exit codes: 0 ok, 1 the work ran but found failures, 2 bad usage or input.");
+    expect(nnkit("--help").stdout).toContain("Exit codes: 0 ok, 1 the work ran but found failures, 2 bad usage or input, 3 the tool or its machine is at fault");
   });
 
   it("run and site refuse folders and files that are not notebooks with exit code 2, before any kernel starts", () => {
