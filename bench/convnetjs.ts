@@ -61,7 +61,7 @@ export function convnetJs(images: number): Contender {
       }
       return rate(2 * convFlops(c, images), total, 1e9, images);
     },
-    async train(): Promise<Figure> {
+    async train(batch: number): Promise<Figure> {
       const net = new convnetjs.Net();
       net.makeLayers([
         { type: "input", out_sx: 28, out_sy: 28, out_depth: 1 },
@@ -74,7 +74,7 @@ export function convnetJs(images: number): Contender {
       ]);
       const params = net.layers.reduce((n, l) => n + l.getParamsAndGrads().reduce((m, p) => m + p.params.length, 0), 0);
       if (params !== 1256080) throw new Error(`ConvNetJS LeNet-5 has ${params} parameters`);
-      const trainer = new convnetjs.Trainer(net, { method: "sgd", learning_rate: 0.01, batch_size: 64, l2_decay: 0 });
+      const trainer = new convnetjs.Trainer(net, { method: "adam", learning_rate: 1e-3, batch_size: batch, l2_decay: 0 });
       const { images: pixels, labels } = fakeMnist(images);
       const xs = Array.from(labels, (_, i) => {
         const v = new convnetjs.Vol(28, 28, 1, 0);

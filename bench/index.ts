@@ -1,21 +1,29 @@
 /**
- * `npm run bench`: nnkit's fast kernels side by side with its reference loops, TensorFlow.js 4.22
- * (`cpu` and `wasm` backends) and ConvNetJS, in one process: matmul 128/512/1024 (GFLOP/s), LeNet-5's
- * two conv layers forward and backward at batch 64 (GFLOP/s), LeNet-5 training steps at batch 64
- * (images/s), the ratios nnkit/peer, and peak resident memory. `--quick` for a short run.
+ * `npm run bench`: nnkit's fast kernels side by side with its reference loops, PyTorch's CPU build
+ * (in a Python process, when one with torch is found), TensorFlow.js 4.22 (`cpu` and `wasm`
+ * backends) and ConvNetJS, in one run: matmul 128/512/1024 (GFLOP/s), LeNet-5's two conv layers
+ * forward and backward at batch 64 (GFLOP/s), LeNet-5 training steps with Adam at batch 64 and 16
+ * (images/s), the ratios nnkit/peer, peak resident memory, and the goals met or not.
+ * `--quick` for a short run.
  */
+import { readFileSync } from "node:fs";
 import { availableParallelism, loadavg } from "node:os";
 import { kernelInfo } from "../src/kernels/index.js";
 import { convnetJs } from "./convnetjs.js";
 import { nnkitFast, nnkitReference } from "./nnkit.js";
+import { findTorchPython, pytorch } from "./pytorch.js";
 import { tfjs } from "./tfjs.js";
 import { printTable } from "./timing.js";
-import { LENET_CONVS, MATMUL_SIZES, type Contender, type Figure } from "./workloads.js";
+import { LENET_CONVS, MATMUL_SIZES, TRAIN_BATCHES, type Contender, type Figure } from "./workloads.js";
 
 const quick = process.argv.includes("--quick");
 const budget = quick ? 0.2 : 0.8;
 const threads = availableParallelism();
 const mb = () => (process.resourceUsage().maxRSS / 1024).toFixed(0);
+const BATCH_MAIN = TRAIN_BATCHES[0];
+/** Peak resident memory once the nnkit contenders have run (before the peers in this process). */
+let rssAfterNnkit = "";
+const loadAtStart = loadavg()[0];
 
 interface Row {
   task: string;
@@ -29,12 +37,24 @@ const rows: Row[] = [
     { task: `${conv.name} fwd`, unit: "GFLOP/s", run: (c: Contender) => c.convForward?.(conv) },
     { task: `${conv.name} bwd`, unit: "GFLOP/s", run: (c: Contender) => c.convBackward?.(conv) },
   ]),
-  { task: "LeNet-5 training", unit: "images/s", run: (c: Contender) => c.train?.() },
+  ...TRAIN_BATCHES.map((batch) => ({ task: `LeNet-5 training b${batch}`, unit: "images/s", run: (c: Contender) => c.train?.(batch) })),
 ];
 
 const fast = [nnkitFast(threads, budget, quick ? 6 : 20), ...(threads > 1 ? [nnkitFast(1, budget, quick ? 6 : 20)] : [])];
-const peers: Contender[] = [nnkitReference(budget, quick), tfjs("cpu", budget, quick), tfjs("wasm", budget, quick), convnetJs(quick ? 4 : 16)];
+const torchRequest = { matmul: MATMUL_SIZES, convs: LENET_CONVS, train: TRAIN_BATCHES, budget, trainSeconds: quick ? 1 : 3 };
+const torch = [pytorch(threads, torchRequest), ...(threads > 1 ? [pytorch(1, torchRequest)] : [])];
+const peers: Contender[] = [nnkitReference(budget, quick), ...torch, tfjs("cpu", budget, quick), tfjs("wasm", budget, quick), convnetJs(quick ? 4 : 16)];
 const contenders = [...fast, ...peers];
+
+/** The CPU's SIMD features that matter for these kernels, from /proc/cpuinfo (Linux). */
+function simdFeatures(): string {
+  try {
+    const flags = new Set(/^flags\s*:(.*)$/m.exec(readFileSync("/proc/cpuinfo", "utf8"))?.[1].trim().split(/\s+/) ?? []);
+    return ["sse4_2", "avx", "avx2", "fma", "avx512f", "avx512_vnni"].filter((f) => flags.has(f)).join(" ") || "unknown";
+  } catch {
+    return "unknown (no /proc/cpuinfo)";
+  }
+}
 
 type Basis = "value" | "cpuValue";
 
@@ -66,8 +86,10 @@ function tableOf(results: Map<Contender, Figure[]>, basis: Basis): string[][] {
 async function main(): Promise<void> {
   const started = performance.now();
   console.log(`nnkit benchmark${quick ? " (--quick)" : ""}: node ${process.version}, ${threads} cores, kernels ${kernelInfo().engine}, load average ${loadavg()[0].toFixed(2)}`);
+  console.log(`CPU SIMD: ${simdFeatures()}; threads: nnkit ${fast.map((c) => c.name.replace("nnkit ", "")).join(" and ")}, PyTorch the same`);
+  const torchFound = findTorchPython();
+  if ("missing" in torchFound) console.log(`PyTorch: not measured (${torchFound.missing})`);
   const results = new Map<Contender, Figure[]>();
-  let rssAfterNnkit = "";
   for (const c of contenders) {
     try {
       await c.prepare?.();
@@ -101,25 +123,49 @@ async function main(): Promise<void> {
   console.log("(bN) = measured on N images because the full batch of 64 would take minutes; rates scale with the batch.");
   console.log("Ratios use the faster nnkit column. Backward = dx and dw (twice the forward flops).");
 
-  const mm512 = MATMUL_SIZES.indexOf(512);
-  const one = fast[fast.length - 1];
-  const wasm = peers.find((p) => p.name === "tfjs wasm");
-  const mmOne = results.get(one)?.[mm512]?.value;
-  const mmWasm = wasm ? results.get(wasm)?.[mm512]?.value : undefined;
-  const trainIdx = rows.length - 1;
-  const imagesPerSecond = Math.max(...fast.map((c) => results.get(c)?.[trainIdx]?.value ?? 0));
-  const cnj = results.get(peers[peers.length - 1])?.[trainIdx]?.value;
+  for (const t of torch) if (t.info()) console.log(t.info());
   console.log();
-  if (mmOne && mmWasm) {
-    console.log(`goal matmul 512³ on one thread ≥ tfjs wasm: ${mmOne.toFixed(1)} vs ${mmWasm.toFixed(1)} GFLOP/s (${(mmOne / mmWasm).toFixed(2)}×) ${mmOne >= mmWasm ? "met" : "NOT met"}`);
-    const cOne = results.get(one)?.[mm512]?.cpuValue, cWasm = wasm ? results.get(wasm)?.[mm512]?.cpuValue : undefined;
-    if (cOne && cWasm) console.log(`  per CPU second: ${cOne.toFixed(1)} vs ${cWasm.toFixed(1)} GFLOP/s (${(cOne / cWasm).toFixed(2)}×)`);
-  }
-  console.log(`goal LeNet-5 training ≥ 500 images/s at batch 64: ${imagesPerSecond.toFixed(0)} images/s ${imagesPerSecond >= 500 ? "met" : "NOT met"}`);
-  if (cnj) console.log(`goal ≥ 40× ConvNetJS: ${(imagesPerSecond / cnj).toFixed(0)}× ${imagesPerSecond / cnj >= 40 ? "met" : "NOT met"}`);
-  console.log(`peak RSS: ${rssAfterNnkit} MB after the nnkit runs, ${mb()} MB at the end (tfjs and ConvNetJS included)`);
+  goals(results);
+  console.log(`peak RSS: ${rssAfterNnkit} MB after the nnkit runs, ${mb()} MB at the end (PyTorch runs in its own process; tfjs and ConvNetJS included)`);
   console.log(`load average at the end ${loadavg()[0].toFixed(2)} (figures are lower when other processes share the cores); ${((performance.now() - started) / 1000).toFixed(0)} s in all`);
   process.exit(0);
+}
+
+/** One goal line: what, the figures, met or not. */
+function goal(what: string, ok: boolean | undefined, figures: string): void {
+  console.log(`goal ${what}: ${figures} ${ok === undefined ? "(not measured)" : ok ? "met" : "NOT met"}`);
+}
+
+/** The goals of the benchmark, each from the figures of this run. */
+function goals(results: Map<Contender, Figure[]>): void {
+  const load = Math.max(loadAtStart, loadavg()[0]);
+  if (load > 0.5) console.log(`(the machine was busy, load average up to ${load.toFixed(1)}: figures and goals below are not reliable; run on quiet cores)`);
+  const value = (c: Contender | undefined, task: string): number | undefined => (c ? results.get(c)?.[rows.findIndex((r) => r.task === task)]?.value : undefined);
+  const f = (x: number | undefined, digits = 0) => (x === undefined ? "—" : x.toFixed(digits));
+  const [nnAll, nnOne] = [fast[0], fast[fast.length - 1]];
+  const [ptAll, ptOne] = [torch[0], torch[torch.length - 1]];
+  for (const batch of TRAIN_BATCHES) {
+    const task = `LeNet-5 training b${batch}`;
+    const ours = value(nnAll, task), theirs = value(ptAll, task);
+    goal(`LeNet-5 training at batch ${batch} ≥ PyTorch (${nnAll.name} vs ${ptAll.name})`, theirs === undefined ? undefined : (ours ?? 0) >= theirs, `${f(ours)} vs ${f(theirs)} images/s${ours && theirs ? ` (${(ours / theirs).toFixed(2)}×)` : ""}`);
+  }
+  if (fast.length > 1) {
+    const task = `LeNet-5 training b${TRAIN_BATCHES[0]}`;
+    const all = value(nnAll, task), one = value(nnOne, task);
+    const scale = all && one ? all / one : undefined;
+    const pt = value(ptAll, task) && value(ptOne, task) ? value(ptAll, task)! / value(ptOne, task)! : undefined;
+    goal(`${nnAll.name} ≥ 1.8× one thread (LeNet-5, batch ${TRAIN_BATCHES[0]})`, scale === undefined ? undefined : scale >= 1.8, `${f(scale, 2)}×${pt ? ` (PyTorch ${pt.toFixed(2)}×)` : ""}`);
+  }
+  const mmOurs = value(nnOne, "matmul 512³"), mmTheirs = value(ptOne, "matmul 512³");
+  goal("matmul 512³ on one thread ≥ half of PyTorch's", mmTheirs === undefined ? undefined : (mmOurs ?? 0) >= mmTheirs / 2, `${f(mmOurs, 1)} vs ${f(mmTheirs, 1)} GFLOP/s`);
+  const wasm = peers.find((p) => p.name === "tfjs wasm");
+  const mmWasm = value(wasm, "matmul 512³");
+  goal("matmul 512³ on one thread ≥ tfjs wasm", mmWasm === undefined ? undefined : (mmOurs ?? 0) >= mmWasm, `${f(mmOurs, 1)} vs ${f(mmWasm, 1)} GFLOP/s`);
+  const cnj = value(peers[peers.length - 1], `LeNet-5 training b${BATCH_MAIN}`);
+  const best = Math.max(...fast.map((c) => value(c, `LeNet-5 training b${BATCH_MAIN}`) ?? 0));
+  goal("LeNet-5 training ≥ 40× ConvNetJS", cnj === undefined ? undefined : best / cnj >= 40, `${f(cnj ? best / cnj : undefined)}×`);
+  const rss = Number(rssAfterNnkit);
+  goal("peak memory of the nnkit runs ≤ 500 MB", Number.isFinite(rss) ? rss <= 500 : undefined, `${rssAfterNnkit} MB`);
 }
 
 void main();

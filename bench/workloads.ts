@@ -5,7 +5,10 @@
  */
 
 export const MATMUL_SIZES = [128, 512, 1024];
+/** Batch of the conv rows and of the main training row. */
 export const BATCH = 64;
+/** Batches of the LeNet-5 training rows (Adam, lr 1e-3): the benchmark's batch and `nnkit train lenet5`'s default. */
+export const TRAIN_BATCHES = [64, 16];
 
 /** One of LeNet-5's conv layers (stride 1, "same" padding): input [N, C, H, W], F filters K×K. */
 export interface ConvCase {
@@ -38,14 +41,17 @@ export interface Figure {
   note?: string;
 }
 
-/** A contender. Rates: matmul and conv in GFLOP/s, training in images/s; a missing method = not applicable. */
+/**
+ * A contender. Rates: matmul and conv in GFLOP/s, training (LeNet-5 steps with Adam at `batch`) in
+ * images/s; a missing method = not applicable.
+ */
 export interface Contender {
   name: string;
   prepare?(): Promise<void>;
   matmul?(n: number): Promise<Figure>;
   convForward?(c: ConvCase): Promise<Figure>;
   convBackward?(c: ConvCase): Promise<Figure>;
-  train?(): Promise<Figure>;
+  train?(batch: number): Promise<Figure>;
 }
 
 /** Deterministic pseudo-random floats in [-1, 1) (contenders get the same inputs without a shared RNG). */
