@@ -1,9 +1,12 @@
 /**
- * The public API: what `import { … } from "nnkit"` gives a notebook or a script.
+ * The core: what `import { … } from "nnkit"` gives a notebook, a script or a web page.
  *
  * tensors and seeded randomness · the layers of the lecture (forward and backward) · losses ·
  * optimizers · gradient checks · scalar autograd (Value) and its drawing · models, specs and the
- * training loop · summary tables · data sets · plots for notebooks.
+ * training loop · summary tables · data sets from bytes · unsupervised features · the fast kernels.
+ *
+ * Importing it has no side effect. Node-only parts have their own entries: "nnkit/node" (data
+ * sets from files) and "nnkit/plot" (figures and showing them in a notebook).
  */
 export * from "./tensor.js";
 export * from "./random.js";
@@ -18,5 +21,4 @@ export * from "./models/index.js";
 export * from "./summary.js";
 export * from "./data/index.js";
 export * from "./features/index.js";
-export * from "./plot/index.js";
 export { configureKernels, kernelInfo, matmul, fastKernels, type KernelOptions } from "./kernels/index.js";

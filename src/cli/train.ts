@@ -3,7 +3,7 @@
  * and report the test accuracy. Shared with the demo (`npm start`) through `trainOnMnist`.
  */
 import { Command, Option } from "commander";
-import { loadMnist } from "../data/mnist.js";
+import { loadMnist } from "../data/files.js";
 import { OPTIMIZER_NAMES, OptimizerName, makeOptimizer } from "../optim.js";
 import { build } from "../models/sequential.js";
 import { evaluate, train } from "../models/train.js";

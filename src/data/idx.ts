@@ -4,10 +4,9 @@
  * Header: two zero bytes, a dtype byte (0x08 = unsigned byte, the only one MNIST uses), a byte
  * giving the number of dimensions d, then d big-endian uint32 sizes. The values follow, row-major.
  * So images are magic 0x00000803 (N×28×28) and labels 0x00000801 (N).
- * Files downloaded as `.gz` are decompressed transparently (gzip magic 1f 8b).
+ * This module parses bytes (in Node or a browser); reading a file, gzipped or not, is readIdx in
+ * ./files.ts (the "nnkit/node" entry).
  */
-import { readFileSync } from "node:fs";
-import { gunzipSync } from "node:zlib";
 
 /** An IDX array of unsigned bytes: `dims` (e.g. [60000, 28, 28]) and the values, row-major. */
 export interface IdxArray {
@@ -45,30 +44,15 @@ export function isGzip(bytes: Uint8Array): boolean {
 }
 
 /**
- * Decompress `bytes` if gzipped, else return them as they are.
- * `source` names the file in the error when the gzip stream is broken.
- */
-export function maybeGunzip(bytes: Uint8Array, source: string, label = "IDX"): Uint8Array {
-  if (!isGzip(bytes)) return bytes;
-  try {
-    return gunzipSync(bytes);
-  } catch (e) {
-    const why = e instanceof Error ? e.message : String(e);
-    throw new Error(`${label}: ${source} looks gzipped (starts with 1f 8b) but does not decompress (${why}); ` +
-      `the download is probably incomplete: download it again`);
-  }
-}
-
-/**
- * Parse IDX bytes (gzipped or not) into dims + a Uint8Array view of the values.
+ * Parse IDX bytes (not gzipped: decompress them first) into dims + a Uint8Array view of the values.
  * Throws an Error naming `source` when the magic, dtype, rank or size is wrong.
  */
-export function parseIdx(raw: Uint8Array, source: string, expect: IdxExpect = {}): IdxArray {
+export function parseIdx(bytes: Uint8Array, source: string, expect: IdxExpect = {}): IdxArray {
   const label = expect.label ?? "IDX";
-  const bytes = maybeGunzip(raw, source, label);
   const fail = (what: string): never => {
     throw new Error(`${label}: ${source} ${what}`);
   };
+  if (isGzip(bytes)) fail("is gzipped (starts with 1f 8b); decompress it first (readIdx of \"nnkit/node\" reads .gz files)");
   if (bytes.length < 4) fail(`is too short to be an IDX file (${bytes.length} bytes; the header alone needs at least 4)`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const magic = view.getUint32(0);
@@ -106,17 +90,4 @@ export function parseIdx(raw: Uint8Array, source: string, expect: IdxExpect = {}
       `${headerBytes}-byte header; download it again`);
   }
   return { dims, data: bytes.subarray(headerBytes) };
-}
-
-/** Read and parse the IDX file at `path` (plain or .gz); errors name the file. */
-export function readIdx(path: string, expect: IdxExpect = {}): IdxArray {
-  let raw: Uint8Array;
-  try {
-    raw = readFileSync(path);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === "ENOENT" ? "does not exist" : `cannot be read (${code ?? String(e)})`;
-    throw new Error(`${expect.label ?? "IDX"}: ${path} ${why}`);
-  }
-  return parseIdx(raw, path, expect);
 }

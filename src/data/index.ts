@@ -1,7 +1,18 @@
-/** Data: MNIST (IDX files), CIFAR-10 (binary batches), toy sets, and mini-batch helpers. */
-export { parseIdx, readIdx, isGzip, maybeGunzip, type IdxArray, type IdxExpect } from "./idx.js";
-export { loadMnist, defaultMnistDir, MNIST_MEAN, MNIST_STD, type MnistOptions, type MnistSet, type MnistSplit } from "./mnist.js";
-export { loadCifar10, CIFAR10_CLASSES, CIFAR10_RECORD_BYTES, type Cifar10Options, type Cifar10Set } from "./cifar10.js";
+/**
+ * Data from bytes (in Node or a browser): IDX, MNIST and CIFAR-10 decoding, toy sets, mini-batch
+ * helpers. Reading the files is the "nnkit/node" entry (./files.ts).
+ */
+export { parseIdx, isGzip, type IdxArray, type IdxExpect } from "./idx.js";
+export {
+  mnistFromBytes,
+  MNIST_MEAN,
+  MNIST_STD,
+  MNIST_FILES,
+  type MnistDecodeOptions,
+  type MnistSet,
+  type MnistSplit,
+} from "./mnist.js";
+export { cifar10FromBytes, CIFAR10_CLASSES, CIFAR10_RECORD_BYTES, type Cifar10Set } from "./cifar10.js";
 export {
   linearlySeparable2d,
   blobs2d,

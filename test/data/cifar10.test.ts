@@ -1,7 +1,8 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { CIFAR10_CLASSES, loadCifar10 } from "../../src/data/cifar10.js";
+import { CIFAR10_CLASSES, cifar10FromBytes } from "../../src/data/cifar10.js";
+import { loadCifar10 } from "../../src/data/files.js";
 import { tempDir } from "./helpers.js";
 
 const tmp = tempDir("cifar");
@@ -89,5 +90,12 @@ describe("loadCifar10", () => {
     writeFileSync(join(odd, "test_batch.bin"), batch([{ id: 0, label: 1 }, { id: 1, label: 12 }]));
     expect(() => loadCifar10({ dir: odd, split: "test" })).toThrow(/test_batch\.bin record 1 has label byte 12/);
     expect(() => loadCifar10({ dir: "" })).toThrow(/\{ dir \} is required/);
+  });
+
+  it("cifar10FromBytes decodes batches held in memory like loadCifar10 reads them", () => {
+    const set = cifar10FromBytes([batch([{ id: 7, label: 2 }]), batch([{ id: 8, label: 5 }, { id: 9, label: 1 }])], { limit: 2, dtype: "float64" });
+    expect(Array.from(set.labels)).toEqual([2, 5]);
+    expect(set.images.data[3072 + 2 * 1024 + 33]).toBe(pixel(8, 2, 1, 1) / 255);
+    expect(() => cifar10FromBytes([new Uint8Array(10)])).toThrow("CIFAR-10: batch 1 has 10 bytes, not a positive multiple of the record size 3073");
   });
 });

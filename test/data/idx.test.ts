@@ -2,8 +2,8 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
-import { defaultMnistDir } from "../../src/data/mnist.js";
-import { isGzip, parseIdx, readIdx } from "../../src/data/idx.js";
+import { defaultMnistDir, readIdx } from "../../src/data/files.js";
+import { isGzip, parseIdx } from "../../src/data/idx.js";
 import { idxBytes, tempDir } from "./helpers.js";
 
 const tmp = tempDir("idx");

@@ -2,7 +2,8 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
-import { MNIST_MEAN, MNIST_STD, defaultMnistDir, loadMnist } from "../../src/data/mnist.js";
+import { defaultMnistDir, loadMnist } from "../../src/data/files.js";
+import { MNIST_MEAN, MNIST_STD, mnistFromBytes } from "../../src/data/mnist.js";
 import { idxBytes, tempDir } from "./helpers.js";
 
 const tmp = tempDir("mnist");
@@ -104,5 +105,25 @@ describe("loadMnist", () => {
     expect(() => loadMnist({ dir, split: "test" })).toThrow(/holds 1 images but .*t10k-labels-idx1-ubyte holds 2 labels/);
     writeFileSync(join(dir, "t10k-labels-idx1-ubyte"), idxBytes([1], [11]));
     expect(() => loadMnist({ dir, split: "test" })).toThrow(/has label 11 at index 0; digits are 0–9/);
+  });
+
+  it("mnistFromBytes (no files: what a web page calls) gives what loadMnist reads", () => {
+    const dir = defaultMnistDir();
+    const fromBytes = mnistFromBytes(
+      readFileSync(join(dir, "t10k-images-idx3-ubyte")),
+      readFileSync(join(dir, "t10k-labels-idx1-ubyte")),
+      { limit: 50, flatten: true },
+    );
+    const loaded = loadMnist({ split: "test", limit: 50, flatten: true });
+    expect(fromBytes.images.shape).toEqual([50, 784]);
+    expect(Array.from(fromBytes.labels)).toEqual(Array.from(loaded.labels));
+    expect(Array.from(fromBytes.images.data)).toEqual(Array.from(loaded.images.data));
+    expect(() => mnistFromBytes(new Uint8Array(3), new Uint8Array(4))).toThrow("MNIST: images is too short to be an IDX file (3 bytes");
+    expect(() => mnistFromBytes(gzipSync(idxBytes([1, 28, 28], new Uint8Array(784))), idxBytes([1], [1]))).toThrow(
+      "MNIST: images is gzipped (starts with 1f 8b); decompress it first",
+    );
+    expect(() => mnistFromBytes(idxBytes([1, 28, 28], new Uint8Array(784)), idxBytes([1], [1]), { limit: -2 })).toThrow(
+      "mnistFromBytes: limit must be a whole number ≥ 0, got -2",
+    );
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { loadMnist } from "../../src/data/mnist.js";
+import { loadMnist } from "../../src/data/files.js";
 import { SoftmaxRegression } from "../../src/models/regression.js";
 
 describe("softmax regression on MNIST (subset)", () => {

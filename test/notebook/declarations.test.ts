@@ -10,7 +10,7 @@ const root = join(import.meta.dirname, "..", "..");
 type TS = typeof import("typescript");
 const ts = createRequire(import.meta.url)("@tslab/typescript-for-tslab") as TS;
 
-it("tslab's TypeScript parses every emitted .d.ts and type-checks `import … from \"nnkit\"` against them", () => {
+it("tslab's TypeScript parses every emitted .d.ts and type-checks imports of \"nnkit\", \"nnkit/plot\" and \"nnkit/node\" against them", () => {
   execFileSync(process.execPath, [join(root, "scripts", "link-self.mjs")]);
   const dts = (readdirSync(join(root, "dist", "src"), { recursive: true }) as string[])
     .filter((f) => f.endsWith(".d.ts"))
@@ -18,7 +18,11 @@ it("tslab's TypeScript parses every emitted .d.ts and type-checks `import … fr
   const probe = join(import.meta.dirname, "fixtures", "probe.ts");
   const source = [
     'import { tensor, type Tensor } from "nnkit";',
+    'import { linePlot, type Figure } from "nnkit/plot";',
+    'import { loadMnist } from "nnkit/node";',
     "const t: Tensor = tensor([[1, 2], [3, 4]]);",
+    "const f: Figure = linePlot([1, 2]);",
+    "const load: (o: { split: \"test\"; limit: number }) => { count: number } = loadMnist;",
     "const n: number = t.size;",
     "// @ts-expect-error: the declarations are really read, so a wrong type is an error",
     "const s: string = t.size;",
