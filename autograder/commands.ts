@@ -23,7 +23,7 @@ interface GradeModule {
     jobs?: number;
     timeoutSeconds?: number;
     progress?: (done: number, total: number, last: { id: string; score: number; maxScore: number }) => void;
-  }): Promise<{ results: { id: string; status: string; reason?: string }[]; notGraded: number; graderFaults: number; seconds: number; isolation: string }>;
+  }): Promise<{ results: { id: string; status: string; reason?: string }[]; notGraded: number; graderFaults: number; seconds: number; isolation: string; countLine: string }>;
 }
 interface GradescopeModule {
   buildGradescopePackage(o: { out: string; assignment: string }): Promise<string>;
@@ -144,7 +144,7 @@ export function registerAssignmentCommands(program: Command): void {
           },
         }),
       );
-      line.done(`graded ${r.results.length} submissions in ${r.seconds.toFixed(1)} s (${((60 * r.results.length) / r.seconds).toFixed(0)}/min); ${r.notGraded} not graded`);
+      line.done(r.countLine);
       process.stdout.write(`outputs in ${o.out}: gradebook.csv, summary.html, feedback/, results/\n${r.isolation}\n`);
       const failed = r.results.filter((x) => x.status !== "graded");
       for (const x of failed.slice(0, 10)) process.stderr.write(`not graded: ${x.id}: ${x.reason ?? "no reason recorded"}\n`);

@@ -46,6 +46,8 @@ export interface GradeSummary {
   graderFaults: number;
   seconds: number;
   isolation: string;
+  /** The closing line for the TA (see countLine). */
+  countLine: string;
 }
 
 /** A grading session: shared sandbox base and reference answers, reusable for several inputs. */
@@ -86,7 +88,7 @@ export class Grader {
       return await gradeSubmission(sub, this.ctx);
     } catch (e) {
       const what = e instanceof GraderFault ? "grader fault" : "grader fault: internal error";
-      return { ...notGraded(sub, this.manifest, `not graded (${what}): ${(e as Error).message}`), graderFault: true };
+      return { ...notGraded(sub, this.manifest, `not graded (${what}): ${(e as Error).message}`, "grader fault (grade them again)"), graderFault: true };
     }
   }
 
@@ -98,7 +100,7 @@ export class Grader {
   async selfCheck(root: string = this.root): Promise<void> {
     const files = new Map<string, Buffer>();
     for (const file of this.manifest.files) files.set(file, readFileSync(join(root, file)));
-    const r = await this.grade({ id: "reference-self-check", student: "reference", name: "", source: "the kit's reference solution", files, notes: [] });
+    const r = await this.grade({ id: "reference-self-check", student: "reference", name: "", source: "the kit's reference solution", late: false, files, notes: [] });
     if (r.status === "graded" && r.score === r.maxScore) return;
     const lost = r.tests
       .filter((t) => !t.passed)
@@ -130,6 +132,21 @@ export class Grader {
   close(): void {
     rmSync(this.work, { recursive: true, force: true });
   }
+}
+
+/**
+ * The run's closing line: students counted, how many were graded, and why the others were not,
+ * e.g. "graded 40 of 42 students in 61.0 s (41/min); 2 not graded: 1 uploaded no file of the
+ * assignment, 1 grader fault (grade them again)".
+ */
+export function countLine(results: readonly SubmissionResult[], seconds: number): string {
+  const graded = results.filter((r) => r.status === "graded").length;
+  const why = new Map<string, number>();
+  for (const r of results) if (r.status !== "graded") why.set(r.category ?? "could not be read", (why.get(r.category ?? "could not be read") ?? 0) + 1);
+  const reasons = [...why.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([c, n]) => `${n} ${c}`);
+  const students = results.length === 1 ? "1 student" : `${results.length} students`;
+  const rate = `${(seconds > 0 ? (60 * results.length) / seconds : 0).toFixed(0)}/min`;
+  return `graded ${graded} of ${students} in ${seconds.toFixed(1)} s (${rate}); ${results.length - graded} not graded${reasons.length > 0 ? `: ${reasons.join(", ")}` : ""}`;
 }
 
 /** Write one submission's feedback (md, html) and Gradescope results.json. */
@@ -192,7 +209,7 @@ export async function gradeClass(opts: GradeOptions): Promise<GradeSummary> {
       `${JSON.stringify({ startedAt, seconds, submissions: results.length, notGraded: notGradedCount, platform, jobs, node: process.version, isolation: grader.ctx.isolation.note, kitFilesLeftOut: grader.baseProblems, submissionsPerMinute: Number(((60 * results.length) / seconds).toFixed(1)) }, null, 2)}\n`,
     );
     const graderFaults = results.filter((r) => r.graderFault).length;
-    return { results, notGraded: notGradedCount, graderFaults, seconds, isolation: grader.ctx.isolation.note };
+    return { results, notGraded: notGradedCount, graderFaults, seconds, isolation: grader.ctx.isolation.note, countLine: countLine(results, seconds) };
   } finally {
     grader.close();
   }

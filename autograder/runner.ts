@@ -25,9 +25,15 @@ export interface Submission {
   name: string;
   /** Where it came from (path inside the input), for the gradebook. */
   source: string;
+  /** The student's e-mail address when the platform gives one (Gradescope). */
+  email?: string;
+  /** Submitted after the due date, as the platform marked it. */
+  late: boolean;
   files: Map<string, Buffer>;
   /** Set when the submission could not be read at all (bad zip, nothing found, ...). */
   error?: string;
+  /** With `error`: why, in a few words, for the run's count line (e.g. "uploaded no file of the assignment"). */
+  category?: string;
   /** Remarks from reading it (files taken by name from another folder, skipped entries, ...). */
   notes: string[];
 }
@@ -55,8 +61,12 @@ export interface SubmissionResult {
   student: string;
   name: string;
   source: string;
+  email?: string;
+  late: boolean;
   status: "graded" | "not graded";
   reason?: string;
+  /** When not graded: why, in a few words (the same for every submission with that problem). */
+  category?: string;
   /** Not graded because of the grader or its machine (the sandbox could not start, an internal error), not the student. */
   graderFault?: boolean;
   score: number;
@@ -99,15 +109,18 @@ export function planTests(manifest: Manifest, specs: readonly FunctionSpec[]): P
   return [...plans.values()];
 }
 
+/** The fields of a result that say whose submission it is. */
+function who(sub: Submission): Pick<SubmissionResult, "id" | "student" | "name" | "source" | "email" | "late"> {
+  return { id: sub.id, student: sub.student, name: sub.name, source: sub.source, ...(sub.email ? { email: sub.email } : {}), late: sub.late };
+}
+
 /** The result for a submission that could not be graded at all: every test 0 with the reason. */
-export function notGraded(sub: Submission, manifest: Manifest, reason: string): SubmissionResult {
+export function notGraded(sub: Submission, manifest: Manifest, reason: string, category = sub.category ?? "could not be read"): SubmissionResult {
   return {
-    id: sub.id,
-    student: sub.student,
-    name: sub.name,
-    source: sub.source,
+    ...who(sub),
     status: "not graded",
     reason,
+    category,
     score: 0,
     maxScore: manifest.tests.reduce((s, t) => s + t.points, 0),
     tests: manifest.tests.map((t) => ({ id: t.id, name: t.name, points: 0, maxPoints: t.points, passed: false, failures: [{ label: "all cases", message: reason }], notes: [] })),
@@ -151,10 +164,7 @@ export async function gradeSubmission(sub: Submission, ctx: GradeContext): Promi
   for (const problem of fileProblem.values()) notes.push(problem);
   const tests = ctx.manifest.tests.map((t) => results.get(t.id)!);
   return {
-    id: sub.id,
-    student: sub.student,
-    name: sub.name,
-    source: sub.source,
+    ...who(sub),
     status: "graded",
     score: tests.reduce((s, t) => s + t.points, 0),
     maxScore: tests.reduce((s, t) => s + t.maxPoints, 0),

@@ -52,17 +52,33 @@ export interface ZipFile {
   data: Buffer;
 }
 
+/** A file of an archive that was not read: its name and the size its header declares. */
+export interface ArchiveEntry {
+  path: string;
+  size: number;
+}
+
 /**
- * Read the files of `buf` for which `want(path)` is true (others are never inflated).
- * Throws ZipRejected for a refused archive; `skipped` collects entries left out (symlinks).
+ * Reading one archive (a zip, a tarball): the files of `buf` for which `want(path)` is true; the
+ * others are not unpacked (`others` collects their names and declared sizes); `skipped` collects
+ * entries left out (links). Rejects with ZipRejected for a refused archive.
  */
-export async function readZip(
+export type ArchiveReader = (
   buf: Buffer,
   want: (path: string) => boolean,
-  limits: ZipLimits = DEFAULT_ZIP_LIMITS,
-  skipped: string[] = [],
-): Promise<ZipFile[]> {
+  limits?: ZipLimits,
+  skipped?: string[],
+  others?: ArchiveEntry[],
+) => Promise<ZipFile[]>;
+
+/** Throws ZipRejected when the archive itself is larger than allowed. */
+export function refuseOversized(buf: Buffer, limits: ZipLimits): void {
   if (buf.length > limits.archiveBytes) throw new ZipRejected(`the archive is larger than ${limits.archiveBytes >> 20} MiB`);
+}
+
+/** An ArchiveReader for zips (symlink entries skipped; jszip parses, after the checks above). */
+export const readZip: ArchiveReader = async (buf, want, limits = DEFAULT_ZIP_LIMITS, skipped = [], others = []) => {
+  refuseOversized(buf, limits);
   const declared = declaredEntryCount(buf);
   if (declared === undefined) throw new ZipRejected("not a zip archive (no end-of-central-directory record)");
   if (declared > limits.entries) throw new ZipRejected(`the archive has ${declared} entries (at most ${limits.entries})`);
@@ -86,13 +102,18 @@ export async function readZip(
       skipped.push(`${entry.name} (a symbolic link)`);
       continue;
     }
-    if (!want(entry.name)) continue;
+    if (!want(entry.name)) {
+      // jszip keeps the header's size on the entry's compressed data (not in its typings)
+      const size = (entry as unknown as { _data?: { uncompressedSize?: number } })._data?.uncompressedSize;
+      others.push({ path: entry.name, size: typeof size === "number" && size >= 0 ? size : 1 });
+      continue;
+    }
     const data = await inflateCapped(entry, limits.entryBytes, limits.totalBytes - total);
     total += data.length;
     out.push({ path: entry.name, data });
   }
   return out;
-}
+};
 
 interface InflateStream {
   on(event: "data", cb: (chunk: Uint8Array) => void): InflateStream;

@@ -13,21 +13,30 @@ export function csvField(v: string | number): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-/** The gradebook: header, then one row per result (in the given order). */
+/** CSV text from rows of fields, CRLF line ends (RFC 4180). */
+export function csvText(rows: readonly (readonly (string | number)[])[]): string {
+  return rows.map((row) => row.map(csvField).join(",")).join("\r\n") + "\r\n";
+}
+
+/**
+ * The gradebook: header, then one row per result (in the given order): who, where from, status,
+ * `late` ("late" or empty), score, points per test, and the reason (not graded) or the notes.
+ */
 export function gradebookCsv(results: readonly SubmissionResult[], manifest: Manifest): string {
-  const header = ["student_id", "name", "submission", "source", "status", "score", "max_score", ...manifest.tests.map((t) => t.id), "reason"];
+  const header = ["student_id", "name", "submission", "source", "status", "late", "score", "max_score", ...manifest.tests.map((t) => t.id), "reason"];
   const rows = results.map((r) => [
     r.student,
     r.name,
     r.id,
     r.source,
     r.status,
+    r.late ? "late" : "",
     r.score,
     r.maxScore,
     ...r.tests.map((t) => t.points),
     r.reason ?? (r.notes.length > 0 ? r.notes.join("; ") : ""),
   ]);
-  return [header, ...rows].map((row) => row.map(csvField).join(",")).join("\r\n") + "\r\n";
+  return csvText([header, ...rows]);
 }
 
 /** A test entry of Gradescope's results.json. */

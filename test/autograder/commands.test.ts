@@ -56,11 +56,12 @@ describe("nnkit assignment commands", () => {
     const ok = nnkit("grade", input, "--out", join(dir, "g1"), "--jobs", "1");
     expect(ok.code).toBe(0);
     expect(ok.out).toContain("outputs in");
-    expect(ok.err).toMatch(/graded 1 submissions in [\d.]+ s/);
+    expect(ok.err).toMatch(/graded 1 of 1 student in [\d.]+ s \(\d+\/min\); 0 not graded\n/);
     writeFileSync(join(input, "broken.zip"), "not a zip");
     const notGraded = nnkit("grade", input, "--out", join(dir, "g2"));
     expect(notGraded.code).toBe(1);
     expect(notGraded.err).toContain("not graded: broken: the zip was refused: not a zip archive");
+    expect(notGraded.err).toMatch(/graded 1 of 2 students in [\d.]+ s \(\d+\/min\); 1 not graded: 1 uploaded an archive that cannot be read\n/);
   }, 120_000);
 
   it("submit writes exactly the manifest's files plus metadata.json", async () => {

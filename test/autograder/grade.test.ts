@@ -37,14 +37,14 @@ beforeAll(async () => {
 describe("grade a class", () => {
   it("one gradebook row per submission found, with scores and reasons", () => {
     const csv = readFileSync(join(work, "out1", "gradebook.csv"), "utf8").trim().split("\r\n");
-    expect(csv[0]).toBe(["student_id", "name", "submission", "source", "status", "score", "max_score", ...manifest.tests.map((t) => t.id), "reason"].join(","));
+    expect(csv[0]).toBe(["student_id", "name", "submission", "source", "status", "late", "score", "max_score", ...manifest.tests.map((t) => t.id), "reason"].join(","));
     const rows = Object.fromEntries(csv.slice(1).map((l) => [l.split(",")[0], l]));
     expect(Object.keys(rows)).toEqual(["broken", "correct", "garbage", "partly-wrong", "traversal"]);
-    expect(rows.correct).toMatch(/^correct,,correct,correct,graded,100,100,/);
-    expect(rows["partly-wrong"]).toMatch(/,graded,61,100,/);
-    expect(rows.broken).toMatch(/,graded,48,100,.*does not compile/);
-    expect(rows.garbage).toMatch(/,not graded,0,100,.*not a zip archive/);
-    expect(rows.traversal).toMatch(/,not graded,0,100,.*the zip was refused: entry/);
+    expect(rows.correct).toMatch(/^correct,,correct,correct,graded,,100,100,/);
+    expect(rows["partly-wrong"]).toMatch(/,graded,,61,100,/);
+    expect(rows.broken).toMatch(/,graded,,48,100,.*does not compile/);
+    expect(rows.garbage).toMatch(/,not graded,,0,100,.*not a zip archive/);
+    expect(rows.traversal).toMatch(/,not graded,,0,100,.*the zip was refused: entry/);
     expect(first.notGraded).toBe(2);
     expect(progress).toHaveLength(5);
   });
@@ -136,7 +136,7 @@ describe("a grader whose sandbox cannot start grades nobody", () => {
     const grader = new Grader({ base: broken() });
     try {
       const files = new Map(manifest.files.map((f) => [f, readFileSync(join(ROOT, f))]));
-      const r = await grader.grade({ id: "ada", student: "ada", name: "", source: "ada", files, notes: [] });
+      const r = await grader.grade({ id: "ada", student: "ada", name: "", source: "ada", late: false, files, notes: [] });
       expect(r).toMatchObject({ status: "not graded", graderFault: true, score: 0 });
       expect(r.reason).toMatch(/^not graded \(grader fault\): the sandbox could not start/);
     } finally {
