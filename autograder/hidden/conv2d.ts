@@ -2,7 +2,7 @@
 import { Tensor } from "../../src/tensor.js";
 import { conv2dBackward, conv2dForward } from "../../src/layers/conv2d.js";
 import type { Candidate } from "../mistakes.js";
-import { dims, memo, normal, studentCall, type FunctionSpec, type HiddenCase } from "./spec.js";
+import { dims, memo, normal, studentCall, type FunctionSpec, type HiddenCase } from "../spec.js";
 
 const FILE = "src/layers/conv2d.ts";
 // [N, C, H, W, F, KH, KW, stride, pad]: pad 1, stride 2 pad 0, stride 2 pad 1 non-square, pad 2 non-square kernel.
@@ -13,6 +13,14 @@ const CASES: number[][] = [
   [2, 3, 6, 5, 2, 3, 2, 1, 2],
 ];
 
+/** One conv case: [N, C, H, W, F, KH, KW, stride, pad] and the seed its inputs are drawn from. */
+export interface ConvCase {
+  dims: number[];
+  seed: number;
+}
+
+const HIDDEN: ConvCase[] = CASES.map((dims, k) => ({ dims, seed: 3000 + 10 * k }));
+
 interface ConvInputs {
   x: Tensor;
   w: Tensor;
@@ -22,9 +30,7 @@ interface ConvInputs {
   dout: Tensor;
 }
 
-function inputs(k: number): ConvInputs {
-  const [N, C, H, W, F, KH, KW, stride, pad] = CASES[k];
-  const s = 3000 + 10 * k;
+function inputs({ dims: [N, C, H, W, F, KH, KW, stride, pad], seed: s }: ConvCase): ConvInputs {
   const Ho = (H - KH + 2 * pad) / stride + 1;
   const Wo = (W - KW + 2 * pad) / stride + 1;
   return {
@@ -102,46 +108,78 @@ function convCandidates(c: ConvInputs): Record<string, Candidate[]> {
   return out;
 }
 
-export const conv2dForwardSpec: FunctionSpec = {
-  id: "conv2dForward",
-  fn: "conv2dForward",
-  file: FILE,
-  outputs: { out: [0] },
-  cases: memo(() =>
-    CASES.map((_, k): HiddenCase => {
-      const c = inputs(k);
-      return {
-        label: label(c),
-        batch: c.x.shape[0],
-        args: [c.x, c.w, c.b, { stride: c.stride, pad: c.pad }],
-        expected: { out: conv2dForward(c.x, c.w, c.b, { stride: c.stride, pad: c.pad })[0] },
-      };
-    }),
-  ),
-};
+/** Forward outputs with the stride or the padding left out (the window start, or the output size, computed as if stride 1 / pad 0). */
+function convForwardCandidates(c: ConvInputs): Candidate[] {
+  const out: Candidate[] = [];
+  if (c.stride > 1) {
+    const dense = conv2dForward(c.x, c.w, c.b, { stride: 1, pad: c.pad })[0];
+    const hint = `the stride is ignored: output (i, j) is the window starting at input row i·stride and column j·stride (stride = ${c.stride}), and there are (H + 2·pad − KH)/stride + 1 output rows.`;
+    out.push({ mistake: "stride ignored in conv forward", hint, value: dense });
+    const [N, F, Ho, Wo] = conv2dForward(c.x, c.w, c.b, { stride: c.stride, pad: c.pad })[0].shape;
+    const [, , Hd, Wd] = dense.shape;
+    const corner = new Tensor(new Float64Array(N * F * Ho * Wo), [N, F, Ho, Wo]);
+    for (let nf = 0; nf < N * F; nf++) for (let i = 0; i < Ho; i++) for (let j = 0; j < Wo; j++) corner.data[(nf * Ho + i) * Wo + j] = dense.data[(nf * Hd + i) * Wd + j];
+    out.push({ mistake: "stride ignored in conv forward", hint, value: corner });
+  }
+  if (c.pad > 0) {
+    const hint = `the padding is ignored: pad the input with ${c.pad} row(s)/column(s) of zeros on each side (pad = ${c.pad}) before sliding the filters.`;
+    out.push({ mistake: "padding ignored in conv forward", hint, value: conv2dForward(c.x, c.w, c.b, { stride: c.stride, pad: 0 })[0] });
+  }
+  return out;
+}
 
-export const conv2dBackwardSpec: FunctionSpec = {
-  id: "conv2dBackward",
-  fn: "conv2dBackward",
-  file: FILE,
-  outputs: { dx: ["dx"], dw: ["dw"], db: ["db"] },
-  cases: memo(() =>
-    CASES.map((_, k): HiddenCase => {
-      const c = inputs(k);
-      const params = { stride: c.stride, pad: c.pad };
-      const [, cache] = conv2dForward(c.x, c.w, c.b, params);
-      const { dx, dw, db } = conv2dBackward(c.dout, cache);
-      return {
-        label: `${label(c)}, dout ${dims(c.dout)}`,
-        batch: c.x.shape[0],
-        args: [c.dout, studentCall(FILE, "conv2dForward", [c.x, c.w, c.b, params], [1], cache)],
-        expected: { dx, dw, db },
-        candidates: convCandidates(c),
-      };
-    }),
-  ),
-};
+/** The specs of conv2dForward and conv2dBackward over `list` (the hidden cases, or the public ones). */
+export function conv2dSpecs(list: readonly ConvCase[]): [FunctionSpec, FunctionSpec] {
+  return [conv2dForwardSpecOf(list), conv2dBackwardSpecOf(list)];
+}
+
+export const [conv2dForwardSpec, conv2dBackwardSpec] = conv2dSpecs(HIDDEN);
+
+function conv2dForwardSpecOf(list: readonly ConvCase[]): FunctionSpec {
+  return {
+    id: "conv2dForward",
+    fn: "conv2dForward",
+    file: FILE,
+    outputs: { out: [0] },
+    cases: memo(() =>
+      list.map((row): HiddenCase => {
+        const c = inputs(row);
+        return {
+          label: label(c),
+          batch: c.x.shape[0],
+          args: [c.x, c.w, c.b, { stride: c.stride, pad: c.pad }],
+          expected: { out: conv2dForward(c.x, c.w, c.b, { stride: c.stride, pad: c.pad })[0] },
+          candidates: { out: convForwardCandidates(c) },
+        };
+      }),
+    ),
+  };
+}
+
+function conv2dBackwardSpecOf(list: readonly ConvCase[]): FunctionSpec {
+  return {
+    id: "conv2dBackward",
+    fn: "conv2dBackward",
+    file: FILE,
+    outputs: { dx: ["dx"], dw: ["dw"], db: ["db"] },
+    cases: memo(() =>
+      list.map((row): HiddenCase => {
+        const c = inputs(row);
+        const params = { stride: c.stride, pad: c.pad };
+        const [, cache] = conv2dForward(c.x, c.w, c.b, params);
+        const { dx, dw, db } = conv2dBackward(c.dout, cache);
+        return {
+          label: `${label(c)}, dout ${dims(c.dout)}`,
+          batch: c.x.shape[0],
+          args: [c.dout, studentCall(FILE, "conv2dForward", [c.x, c.w, c.b, params], [1], cache)],
+          expected: { dx, dw, db },
+          candidates: convCandidates(c),
+        };
+      }),
+    ),
+  };
+}
 
 /** The cases' inputs, for tests of the variants. */
-export const conv2dCaseInputs = (k: number): ConvInputs => inputs(k);
+export const conv2dCaseInputs = (k: number): ConvInputs => inputs(HIDDEN[k]);
 export const conv2dCaseCount = CASES.length;

@@ -5,7 +5,7 @@ import { conv2dBackwardSpec, conv2dForwardSpec } from "./conv2d.js";
 import { maxPool2dBackwardSpec, maxPool2dForwardSpec } from "./maxpool2d.js";
 import { batchNormBackwardSpec, batchNormTestSpec, batchNormTrainSpec } from "./batchnorm.js";
 import { l2LossSpec, sigmoidCrossEntropySpec, softmaxCrossEntropySpec, svmLossSpec } from "./losses.js";
-import type { FunctionSpec } from "./spec.js";
+import type { FunctionSpec } from "../spec.js";
 
 /** All specs of assignment a6. */
 export const HIDDEN_SPECS: readonly FunctionSpec[] = [

@@ -7,7 +7,7 @@ import { cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "nod
 import { join } from "node:path";
 import JSZip from "jszip";
 import { describe, expect, it } from "vitest";
-import { filterProblem, publicTestNames, runCheck } from "../../autograder/check.js";
+import { filterProblem, publicFunctionNames, publicSpecs, runCheck } from "../../autograder/check.js";
 import { loadManifest } from "../../autograder/manifest.js";
 import { buildRelease } from "../../autograder/release.js";
 import { loadSamples, writeSample } from "../../autograder/samples.js";
@@ -66,7 +66,8 @@ describe("nnkit assignment commands", () => {
 
   it("submit writes exactly the manifest's files plus metadata.json", async () => {
     const r = nnkit("submit", "--out", join(dir, "sub", "submission.zip"));
-    expect(r.code).toBe(0);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toContain("public tests: 100/100 points");
     const zip = await JSZip.loadAsync(readFileSync(join(dir, "sub", "submission.zip")));
     const names = Object.values(zip.files).filter((f) => !f.dir).map((f) => f.name).sort();
     expect(names).toEqual([...manifest.files, "metadata.json"].sort());
@@ -74,6 +75,8 @@ describe("nnkit assignment commands", () => {
     expect(meta.assignment).toBe("a6");
     expect(meta.files.map((f: { path: string }) => f.path)).toEqual(manifest.files);
     expect(meta.files[0].sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(meta.publicTests.points).toBe(100);
+    expect(meta.name).toBeUndefined();
   });
 
   it("submit refuses files that do not compile, naming file, line and column", async () => {
@@ -86,32 +89,37 @@ describe("nnkit assignment commands", () => {
     await expect(buildSubmission({ root: kit, out: join(kit, "s.zip") })).rejects.toThrow(/src\/layers\/linear\.ts:\d+:\d+: /);
   });
 
-  it("check --only refuses a pattern that selects no public test instead of reporting a pass", async () => {
-    const names = publicTestNames(ROOT, manifest);
-    expect(names).toContain("reluBackward: dx matches the numerical gradient");
-    expect(names).toContain("ReLU");
+  it("check --only refuses a text that selects no function instead of reporting a pass", async () => {
+    const names = publicFunctionNames(await publicSpecs(ROOT, manifest));
+    expect(names).toEqual(Object.values(manifest.functions).flat());
     expect(filterProblem("relu", names)).toBeNull();
-    expect(filterProblem("linearBackward", names)).toBeNull();
-    expect(filterProblem("nosuchthing", names)).toBe('--only "nosuchthing" matches no public test; give part of a function name, e.g. linearBackward or relu (names are case-sensitive)');
-    expect(filterProblem("relu(", names)).toMatch(/is not a valid pattern/);
-    const logs: string[] = [];
-    const r = await runCheck({ root: ROOT, capture: true, log: (l) => logs.push(l), filter: "nosuchthing" });
+    expect(filterProblem("nosuchthing", names)).toBe('--only "nosuchthing" matches no function of the public tests; give part of a function name, e.g. linearBackward or relu');
+    const r = await runCheck({ root: ROOT, filter: "nosuchthing" });
     expect(r.code).toBe(2);
-    expect(logs).toEqual([`✗ ${filterProblem("nosuchthing", names)}`]);
+    expect(r.lines).toEqual([`✗ ${filterProblem("nosuchthing", names)}`]);
+    const cli = nnkit("check", "--only", "nosuchthing");
+    expect(cli.code).toBe(2);
+    expect(cli.err).toBe(`nnkit: ${filterProblem("nosuchthing", names)}\n`);
   });
 
-  it("check passes on the reference and fails on the untouched release with 'not implemented yet'", async () => {
-    const logs: string[] = [];
-    const ref = await runCheck({ root: ROOT, capture: true, log: (l) => logs.push(l) });
-    expect(ref.code, ref.output).toBe(0);
-    expect(logs.at(-1)).toMatch(/All public tests pass/);
+  it("check passes on the reference (100/100) and, on the untouched release, gives 0 with every function not implemented", async () => {
+    const ref = await runCheck({ root: ROOT, color: false });
+    expect(ref.code, ref.lines.join("\n")).toBe(0);
+    expect(ref.lines).toContain("public tests: 100/100 points");
     const rel = await buildRelease({ out: join(dir, "release"), root: ROOT });
-    symlinkSync(join(ROOT, "node_modules"), join(rel.folder, "node_modules"));
-    const r = await runCheck({ root: rel.folder, capture: true, log: (l) => logs.push(l), filter: "linear" });
+    const r = await runCheck({ root: rel.folder, color: false, filter: "linear" });
     expect(r.code).toBe(1);
-    expect(r.output).toContain("linearForward is not implemented yet — see assignments/a6/README.md");
-    // the backward's test needs the student's forward, and says so
-    expect(r.output).toContain("linearBackward is checked with linearForward's cache and numerical gradient: implement linearForward first");
-    expect(logs.at(-1)).toMatch(/Some public tests fail/);
+    expect(r.lines[0]).toMatch(/^✗ linearForward +0\/4 points {2}not implemented yet$/);
+    expect(r.lines[1]).toMatch(/^✗ linearBackward +0\/14 points {2}not implemented yet$/);
+    expect(r.lines).toContain("public tests of the functions matching --only: 0/18 points (100 in all; run without --only for the total)");
   }, 120_000);
+
+  it("check names a file that does not compile, with line and column, and runs nothing", async () => {
+    const rel = await buildRelease({ out: join(dir, "release-broken"), root: ROOT });
+    writeFileSync(join(rel.folder, "src/layers/relu.ts"), "export function reluForward( {\n");
+    const r = await runCheck({ root: rel.folder, color: false });
+    expect(r.code).toBe(1);
+    expect(r.lines[0]).toMatch(/^✗ src\/layers\/relu\.ts:\d+:\d+: /);
+    expect(r.result).toBeUndefined();
+  }, 60_000);
 });

@@ -12,7 +12,7 @@ import { conv2dBackwardSpec, conv2dCaseCount, conv2dCaseInputs, convBackwardVari
 import { linearBackwardSpec } from "../../autograder/hidden/linear.js";
 import { reluBackwardSpec } from "../../autograder/hidden/activations.js";
 import { maxPool2dBackwardSpec } from "../../autograder/hidden/maxpool2d.js";
-import type { HiddenCase } from "../../autograder/hidden/spec.js";
+import type { HiddenCase } from "../../autograder/spec.js";
 
 const scaled = (t: Tensor, k: number): Tensor => new Tensor(Float64Array.from(t.data, (v) => v * k), t.shape);
 

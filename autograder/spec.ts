@@ -3,8 +3,8 @@
  * come from the reference implementation (run here, in the trusted process), plus known wrong
  * variants of those outputs for naming the mistake.
  */
-import { Tensor, randn } from "../../src/tensor.js";
-import type { Candidate } from "../mistakes.js";
+import { Tensor, randn } from "../src/tensor.js";
+import type { Candidate } from "./mistakes.js";
 
 /** One case: the arguments (trusted values, possibly with nested student calls) and the answers. */
 export interface HiddenCase {
