@@ -15,6 +15,7 @@ import { pathToFileURL } from "node:url";
 import { serialize, deserialize } from "node:v8";
 import { SANDBOX_UID, type SandboxDir } from "./build.js";
 import { GraderFault, sandboxNodeArgs } from "./permission.js";
+import { sandboxNode } from "./node-binary.js";
 
 /** Limits for one child. */
 export interface SandboxLimits {
@@ -170,8 +171,8 @@ export class SandboxProcess {
       return Promise.reject(e instanceof GraderFault ? e : new GraderFault((e as Error).message));
     }
     const [cmd, args] = this.isolation.namespaces
-      ? ["unshare", [...unshareArgs(), process.execPath, ...nodeArgs]]
-      : [process.execPath, nodeArgs];
+      ? ["unshare", [...unshareArgs(), sandboxNode(), ...nodeArgs]]
+      : [sandboxNode(), nodeArgs];
     const child = spawn(cmd, args, {
       cwd: this.dir.root,
       env: { NNKIT_SANDBOX_ROOT: this.dir.root, TMPDIR: this.dir.tmp, HOME: this.dir.tmp, PATH: "/usr/sbin:/usr/bin:/sbin:/bin" },

@@ -3,14 +3,17 @@
  * whose function reports what it managed to do; the assertions check that it managed nothing, and
  * that hangs, crashes, floods and memory bombs fail that call only.
  */
+import { spawnSync } from "node:child_process";
 import { createServer } from "node:net";
-import { existsSync } from "node:fs";
+import { chmodSync, copyFileSync, existsSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { detectIsolation } from "../../autograder/sandbox/process.js";
 import { permissionFlag, sandboxNodeArgs } from "../../autograder/sandbox/permission.js";
 import { readOutput, toWire } from "../../autograder/sandbox/wire.js";
 import { tensor } from "../../src/tensor.js";
-import { FAST_LIMITS, ROOT, sandboxBase, sandboxWith } from "./helpers.js";
+import { sandboxNode } from "../../autograder/sandbox/node-binary.js";
+import { FAST_LIMITS, ROOT, sandboxBase, sandboxWith, tempDir } from "./helpers.js";
 
 sandboxBase();
 
@@ -165,5 +168,21 @@ describe("sandbox child: import failures", () => {
     expect(a).toMatchObject({ ok: false, kind: "import" });
     expect((a as { message: string }).message).toContain("broken on purpose");
     expect(await sb.load("src/layers/sigmoid.ts")).toMatchObject({ ok: false, kind: "timeout" });
+  });
+});
+
+describe("the Node binary the child runs", () => {
+  it.runIf(process.getuid?.() === 0)("is reachable by user nobody even when this Node lives in a private folder (nvm in /root, a 0700 temp folder)", () => {
+    const hidden = join(tempDir("private-node"), "inner");
+    mkdirSync(hidden, { mode: 0o700 });
+    chmodSync(hidden, 0o700);
+    const node = join(hidden, "node");
+    copyFileSync(process.execPath, node);
+    chmodSync(node, 0o755);
+    const asNobody = (bin: string) => spawnSync(bin, ["-e", "process.stdout.write(String(6 * 7))"], { uid: 65534, gid: 65534, encoding: "utf8" });
+    expect(asNobody(node).status).not.toBe(0); // the private copy cannot be run by nobody …
+    const usable = sandboxNode(node);
+    expect(usable).not.toBe(node);
+    expect(asNobody(usable).stdout).toBe("42"); // … the one the sandbox gets can
   });
 });
