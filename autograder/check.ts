@@ -132,7 +132,7 @@ export async function runCheck(opts: CheckOptions = {}): Promise<CheckResult> {
     let result: SubmissionResult;
     try {
       result = await gradeSubmission(
-        { id: "check", student: "you", name: "", source: root, files, notes: [] },
+        { id: "check", student: "you", name: "", source: root, files, notes: [], late: false },
         { manifest, specs, base, work, limits, isolation: detectIsolation(), submissionBudgetMs: 1000 * (opts.timeoutSeconds ?? 120) },
       );
     } catch (e) {

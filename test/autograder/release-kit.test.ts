@@ -50,7 +50,7 @@ function referenceWith(edits: Record<string, (text: string) => string> = {}): vo
 /** The grader's verdict on the kit's current files (hidden cases). */
 async function grade(): Promise<SubmissionResult> {
   const files = new Map(manifest.files.map((f) => [f, readFileSync(join(kit, f))] as const));
-  return grader.grade({ id: "kit", student: "kit", name: "", source: kit, files, notes: [] });
+  return grader.grade({ id: "kit", student: "kit", name: "", source: kit, files, notes: [], late: false });
 }
 
 beforeAll(async () => {
