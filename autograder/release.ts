@@ -9,7 +9,7 @@
  * aborts the release.
  */
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { basename, dirname, join, posix } from "node:path";
 import JSZip from "jszip";
 import { specsToJson } from "./casefile.js";
 import { pruneLock } from "./lockfile.js";
@@ -19,25 +19,27 @@ import { loadManifest, kitRoot } from "./manifest.js";
 import { OutDir } from "./outdir.js";
 import { hasSolutionMarkers, stripSolutions, type SolutionRegion } from "./strip.js";
 
-/** Autograder files students get: what `nnkit check` (the grader's runner on the public cases) and `nnkit submit` need. */
-export const RELEASED_AUTOGRADER = [
-  "autograder/commands.ts",
-  "autograder/check.ts",
-  "autograder/submit.ts",
-  "autograder/runner.ts",
-  "autograder/spec.ts",
-  "autograder/casefile.ts",
-  "autograder/compare.ts",
-  "autograder/mistakes.ts",
-  "autograder/manifest.ts",
-  "autograder/outdir.ts",
-  "autograder/strip.ts",
-  "autograder/sandbox/build.ts",
-  "autograder/sandbox/child.ts",
-  "autograder/sandbox/process.ts",
-  "autograder/sandbox/permission.ts",
-  "autograder/sandbox/wire.ts",
-];
+/**
+ * Autograder files students get: what `nnkit check` (the grader's runner on the public cases) and
+ * `nnkit submit` import, found by following the relative imports from commands.ts, plus the
+ * sandbox child (compiled from its source into every sandbox). Reaching the hidden tests is an error.
+ */
+export function releasedAutograder(root: string): string[] {
+  const found = new Set<string>();
+  const todo = ["autograder/commands.ts", "autograder/sandbox/child.ts"];
+  while (todo.length > 0) {
+    const file = todo.pop()!;
+    if (found.has(file)) continue;
+    if (file.startsWith("autograder/hidden/")) throw new Error(`release: the kit's ${[...found].join(", ")} would ship ${file}, a hidden test`);
+    found.add(file);
+    const text = readFileSync(join(root, file), "utf8");
+    for (const m of text.matchAll(/(?:\bfrom\s+|\bimport\(\s*)"(\.\.?\/[^"]+)\.js"/g)) {
+      const target = posix.normalize(posix.join(posix.dirname(file), `${m[1]}.ts`));
+      if (target.startsWith("autograder/")) todo.push(target);
+    }
+  }
+  return [...found].sort();
+}
 
 /** The lecture notebooks that run on the assignment's layers (shipped with their outputs cleared: run them on yours). */
 export const RELEASED_NOTEBOOKS = ["06-backward-passes.ipynb", "08-convolution.ipynb", "09-lenet5.ipynb", "10-normalization.ipynb"];
@@ -225,7 +227,7 @@ export async function buildRelease(opts: { out: string; assignment?: string; roo
       .filter((f) => !f.split("/").some((seg) => seg === "node_modules" || seg.startsWith(".")))
       .map((f) => `assignments/${manifest.assignment}/${f}`)
       .filter((f) => !(f.startsWith(`${manifest.publicTests}/`) && f.endsWith(".ts"))),
-    ...RELEASED_AUTOGRADER,
+    ...releasedAutograder(root),
     ...TOP_FILES.filter((f) => existsSync(join(root, f))),
   ];
   const regions: SolutionRegion[] = [];
