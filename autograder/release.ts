@@ -193,6 +193,21 @@ The course site shows the same notebooks with the reference solution's outputs.
 `;
 }
 
+/**
+ * Which section of the handout explains each function: the first "### Title: …" section that names
+ * it (or, for a backward pass, its forward pass) in code. Returns function → title.
+ */
+export function handoutSections(handout: string, fns: readonly string[]): Record<string, string> {
+  const sections = handout.split(/^### /m).slice(1).map((part) => ({ title: part.split(/[:\n(]/)[0].trim(), names: new Set([...part.matchAll(/\b([a-z]\w*)(?=\(|`)/g)].map((m) => m[1])) }));
+  const out: Record<string, string> = {};
+  for (const fn of fns) {
+    const forward = fn.replace(/Backward$/, "Forward");
+    const found = sections.find((s) => s.names.has(fn)) ?? sections.find((s) => s.names.has(forward));
+    if (found) out[fn] = found.title;
+  }
+  return out;
+}
+
 /** A notebook with every output and execution count removed (the student runs it on their own layers). */
 export function clearedNotebook(text: string): string {
   const nb = JSON.parse(text) as { cells: { cell_type: string; outputs?: unknown[]; execution_count?: number | null }[] };
@@ -238,13 +253,14 @@ export async function buildRelease(opts: { out: string; assignment?: string; roo
     zip.file(rel, content, { date: ZIP_DATE, createFolders: false });
     written.push(rel);
   };
+  const sections = handoutSections(readFileSync(join(root, manifest.handout), "utf8"), Object.values(manifest.functions).flat());
   const pkgText = releasePackageJson(readFileSync(join(root, "package.json"), "utf8"), new Set(sources));
   for (const rel of sources.sort()) {
     let content: Buffer | string = readFileSync(join(root, rel));
     if (TEXT.test(rel)) {
       let text = content.toString("utf8");
       if (hasSolutionMarkers(text)) {
-        const stripped = stripSolutions(text, rel, manifest.handout);
+        const stripped = stripSolutions(text, rel, manifest.handout, sections);
         regions.push(...stripped.regions);
         text = stripped.text;
       }

@@ -1,7 +1,8 @@
 /**
  * Solution regions, as nbgrader marks them: the lines between `// BEGIN SOLUTION` and
- * `// END SOLUTION` (markers included) are replaced by one line that throws
- * "<function> is not implemented yet — see assignments/a6/README.md", indented like the marker.
+ * `// END SOLUTION` (markers included) are replaced by one line that throws the library's
+ * NotImplementedError ("<function> is not implemented yet — see assignments/a6/README.md, section
+ * “…”", printed as that one line), indented like the marker; the file gets the import it needs.
  * A marker may name its own replacement instead: `// BEGIN SOLUTION release: <one line of code>`
  * (used where the release must keep working code, e.g. float32 models calling the student's layers
  * instead of the stripped fast kernels).
@@ -40,21 +41,29 @@ export function enclosingFunction(lines: readonly string[], at: number): string 
   return "This function";
 }
 
-/** The "not implemented" line that replaces a region. */
-export function notImplementedLine(indent: string, fn: string, handout: string): string {
-  return `${indent}throw new Error(${JSON.stringify(`${fn} is not implemented yet — see ${handout}`)});`;
+/** The "not implemented" line that replaces a region; `where` says where the handout explains `fn`. */
+export function notImplementedLine(indent: string, fn: string, where: string): string {
+  return `${indent}throw new NotImplementedError(${JSON.stringify(fn)}, ${JSON.stringify(where)});`;
+}
+
+/** The import of NotImplementedError for the file at `file` (a path from the kit's root, e.g. src/layers/relu.ts). */
+export function notImplementedImport(file: string): string {
+  const depth = file.split("/").length - 2; // folders below src/
+  const rel = file.startsWith("src/") ? (depth > 0 ? "../".repeat(depth) : "./") : "./src/";
+  return `import { NotImplementedError } from "${rel}notImplemented.js";`;
 }
 
 /**
  * Replace every solution region of `source` (TypeScript/JavaScript text). Throws when markers do
  * not pair up, naming `file` and the line, so a broken marker never leaks a solution.
  */
-export function stripSolutions(source: string, file: string, handout = "assignments/a6/README.md"): StripResult {
+export function stripSolutions(source: string, file: string, handout = "assignments/a6/README.md", sections: Readonly<Record<string, string>> = {}): StripResult {
   const eol = source.includes("\r\n") ? "\r\n" : "\n";
   const lines = source.split(/\r?\n/);
   const out: string[] = [];
   const regions: SolutionRegion[] = [];
   let open: { indent: string; at: number; body: string[]; replacement?: string } | undefined;
+  let thrown = false;
   lines.forEach((line, i) => {
     const begin = BEGIN_MARKER.exec(line);
     if (begin) {
@@ -66,7 +75,8 @@ export function stripSolutions(source: string, file: string, handout = "assignme
       if (!open) throw new Error(`${file}:${i + 1}: END SOLUTION without a matching BEGIN SOLUTION`);
       const fn = enclosingFunction(lines, open.at);
       regions.push({ fn, startLine: open.at + 1, lines: open.body });
-      out.push(open.replacement !== undefined ? `${open.indent}${open.replacement}` : notImplementedLine(open.indent, fn, handout));
+      if (open.replacement === undefined) thrown = true;
+      out.push(open.replacement !== undefined ? `${open.indent}${open.replacement}` : notImplementedLine(open.indent, fn, sections[fn] ? `${handout}, section “${sections[fn]}”` : handout));
       open = undefined;
       return;
     }
@@ -74,6 +84,10 @@ export function stripSolutions(source: string, file: string, handout = "assignme
     else out.push(line);
   });
   if (open) throw new Error(`${file}:${open.at + 1}: BEGIN SOLUTION is never closed by END SOLUTION`);
+  if (thrown) {
+    const first = out.findIndex((l) => /^import\b/.test(l));
+    out.splice(first < 0 ? 0 : first, 0, notImplementedImport(file));
+  }
   return { text: out.join(eol), regions };
 }
 

@@ -144,4 +144,16 @@ describe("the installed student kit", () => {
     expect(r.out).toContain("your batchNormForward fails its own test (above): fix it first");
     expect(r.out).toMatch(/public tests of the functions matching --only: \d+\/18 points/);
   });
+
+  it("a notebook cell that calls an unimplemented function stops with one line naming it and the handout's section", () => {
+    referenceWith();
+    writeFileSync(join(kit, "src/layers/relu.ts"), stubs.get("src/layers/relu.ts")!);
+    const build = spawnSync("npm", ["run", "build"], { cwd: kit, encoding: "utf8" });
+    expect(build.status, build.stdout).toBe(0);
+    // what tslab does with an error a cell throws: console.error(error)
+    const cell = `import { reluForward, tensor } from "nnkit"; try { reluForward(tensor([1, -1])); } catch (e) { console.error(e); }`;
+    writeFileSync(join(kit, "notebooks", "cell.mjs"), cell);
+    const r = spawnSync(process.execPath, ["cell.mjs"], { cwd: join(kit, "notebooks"), encoding: "utf8" });
+    expect(r.stderr).toBe("NotImplementedError: reluForward is not implemented yet — see assignments/a6/README.md, section “ReLU”\n");
+  });
 });

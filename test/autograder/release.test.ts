@@ -25,9 +25,17 @@ beforeAll(async () => {
 describe("stripping solution regions", () => {
   it("replaces each region by a throw naming the function, keeping indentation and the code around it", () => {
     const src = ["export function f(x: number): number {", "  const y = x;", "  // BEGIN SOLUTION", "  return y * 2;", "  // END SOLUTION", "}", ""].join("\n");
-    const r = stripSolutions(src, "f.ts");
-    expect(r.text).toBe(["export function f(x: number): number {", "  const y = x;", '  throw new Error("f is not implemented yet — see assignments/a6/README.md");', "}", ""].join("\n"));
-    expect(r.regions).toEqual([{ fn: "f", startLine: 3, lines: ["  return y * 2;"] }]);
+    const r = stripSolutions(`import { g } from "./g.js";\n${src}`, "src/layers/f.ts", "assignments/a6/README.md", { f: "The f layer" });
+    expect(r.text).toBe([
+      'import { NotImplementedError } from "../notImplemented.js";',
+      'import { g } from "./g.js";',
+      "export function f(x: number): number {",
+      "  const y = x;",
+      '  throw new NotImplementedError("f", "assignments/a6/README.md, section “The f layer”");',
+      "}",
+      "",
+    ].join("\n"));
+    expect(r.regions).toEqual([{ fn: "f", startLine: 4, lines: ["  return y * 2;"] }]);
   });
 
   it("uses the replacement a marker names instead of the throw", () => {
@@ -57,7 +65,7 @@ describe("release a6", () => {
       for (const line of fingerprints) expect(text.includes(line), `${f} contains ${line}`).toBe(false);
       expect((await zip.file(f)!.async("string")) === text, f).toBe(true);
     }
-    expect(readFileSync(join(rel.folder, "src/layers/linear.ts"), "utf8")).toContain('throw new Error("linearBackward is not implemented yet — see assignments/a6/README.md");');
+    expect(readFileSync(join(rel.folder, "src/layers/linear.ts"), "utf8")).toContain('throw new NotImplementedError("linearBackward", "assignments/a6/README.md, section “Fully connected”");');
   });
 
   it("no line of any region appears in the release unless the kit has that line outside every region too", () => {

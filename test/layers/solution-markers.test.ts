@@ -1,7 +1,7 @@
 /**
  * The layer files are the assignment: each of the twelve forward/backward bodies sits between
  * `// BEGIN SOLUTION` and `// END SOLUTION`, after the shape checks. This test strips every region
- * with the release's own stripper (the region becomes `throw new Error("<fn> is not implemented yet …")`),
+ * with the release's own stripper (the region becomes `throw new NotImplementedError("<fn>", …)`),
  * loads the stripped copy, and checks that shape errors still come first and then each function
  * says it is not implemented.
  */
@@ -27,7 +27,7 @@ describe("solution regions in src/layers", () => {
 
   const found: string[] = [];
   mkdirSync(join(work, "src/layers"), { recursive: true });
-  for (const f of ["tensor.ts", "random.ts"]) copyFileSync(join(root, "src", f), join(work, "src", f));
+  for (const f of ["tensor.ts", "random.ts", "notImplemented.ts"]) copyFileSync(join(root, "src", f), join(work, "src", f));
   for (const f of readdirSync(layerDir).filter((n) => n.endsWith(".ts"))) {
     const { text, regions } = stripSolutions(readFileSync(join(layerDir, f), "utf8"), `src/layers/${f}`);
     found.push(...regions.map((r) => r.fn));
