@@ -80,3 +80,27 @@ describe("diagnosis of the typical mistakes", () => {
     expect(named(cases[padded], "dx", kept.dx)).toBe("padding not cropped from dx");
   });
 });
+
+describe("public and hidden cases", () => {
+  it("every hidden spec has a public counterpart, and no public case repeats a hidden one's inputs", async () => {
+    const { HIDDEN_SPECS } = await import("../../autograder/hidden/index.js");
+    const { PUBLIC_SPECS } = await import("../../assignments/a6/tests/index.js");
+    const key = (c: HiddenCase): string => JSON.stringify(c.args, (_k, v: unknown) => (ArrayBuffer.isView(v) ? Array.from(v as Float64Array) : v));
+    expect(PUBLIC_SPECS.map((s) => s.id)).toEqual(HIDDEN_SPECS.map((s) => s.id));
+    for (const pub of PUBLIC_SPECS) {
+      const hidden = new Set(HIDDEN_SPECS.find((h) => h.id === pub.id)!.cases().map(key));
+      expect(pub.cases().length, pub.id).toBeGreaterThanOrEqual(2);
+      for (const c of pub.cases()) expect(hidden.has(key(c)), `${pub.id}: ${c.label}`).toBe(false);
+    }
+  });
+
+  it("the public cases survive the trip through the kit's cases.json exactly", async () => {
+    const { PUBLIC_SPECS } = await import("../../assignments/a6/tests/index.js");
+    const { specsFromJson, specsToJson } = await import("../../autograder/casefile.js");
+    const back = specsFromJson(specsToJson(PUBLIC_SPECS), "cases.json");
+    const flat = (c: HiddenCase): string => JSON.stringify([c.label, c.batch, c.args, c.expected, c.candidates], (_k, v: unknown) => (v instanceof Tensor ? [v.shape, Array.from(v.data)] : ArrayBuffer.isView(v) ? ["i32", Array.from(v as Int32Array)] : v));
+    expect(back.map((s) => s.id)).toEqual(PUBLIC_SPECS.map((s) => s.id));
+    back.forEach((s, k) => expect(s.cases().map(flat)).toEqual(PUBLIC_SPECS[k].cases().map(flat)));
+    expect(() => specsFromJson("{}", "cases.json")).toThrow("cases.json is not a test-case file of this kit version: download the kit again");
+  });
+});
