@@ -19,7 +19,8 @@ import { gradebookCsv, gradescopeResults } from "./report/gradebook.js";
 import { PLOTLY_FILE, summaryHtml } from "./report/summary.js";
 import { gradeSubmission, notGraded, planTests, type GradeContext, type Submission, type SubmissionResult } from "./runner.js";
 import { buildSandboxBase } from "./sandbox/build.js";
-import { DEFAULT_LIMITS, detectIsolation, type SandboxLimits } from "./sandbox/process.js";
+import { detectIsolation } from "./sandbox/isolation.js";
+import { DEFAULT_LIMITS, type SandboxLimits } from "./sandbox/process.js";
 import { GraderFault } from "./sandbox/permission.js";
 
 export interface GradeOptions {

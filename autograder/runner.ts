@@ -6,14 +6,15 @@
  */
 import { rmSync } from "node:fs";
 import { compileTs, createSandboxDir } from "./sandbox/build.js";
-import { SandboxProcess, type CallOutcome, type Isolation, type SandboxLimits } from "./sandbox/process.js";
+import type { Isolation } from "./sandbox/isolation.js";
+import { SandboxProcess, type CallOutcome, type SandboxLimits } from "./sandbox/process.js";
 import { GraderFault } from "./sandbox/permission.js";
-import { readOutput, toWire, type Wire } from "./sandbox/wire.js";
+import { readOutput, toWire } from "./sandbox/wire.js";
 import { compareTensor } from "./compare.js";
 import { diagnose, genericCandidates, type Candidate } from "./mistakes.js";
 import { shapeStr, type Tensor } from "../src/tensor.js";
 import type { Manifest, TestEntry } from "./manifest.js";
-import type { FunctionSpec } from "./spec.js";
+import { isStudentCall, returnsText, type FunctionSpec, type HiddenCase } from "./spec.js";
 
 /** A submission as found in the input: its files by manifest path, or why it could not be read. */
 export interface Submission {
@@ -154,8 +155,9 @@ export async function gradeSubmission(sub: Submission, ctx: GradeContext): Promi
       const loaded = faultless(await sandbox.load(file));
       if (!loaded.ok) fileProblem.set(file, loaded.kind === "timeout" ? `importing ${file} ${loaded.message}` : loaded.message);
     }
+    const broken: Broken = new Map();
     for (const plan of planTests(ctx.manifest, ctx.specs)) {
-      await runPlan(plan, sandbox, fileProblem, results, ctx, started);
+      await runPlan(plan, sandbox, fileProblem, results, ctx, started, broken);
     }
   } finally {
     await sandbox.close();
@@ -174,6 +176,54 @@ export async function gradeSubmission(sub: Submission, ctx: GradeContext): Promi
   };
 }
 
+/** Outcomes after which the child was killed: the rest of that function's cases are not run. */
+const KILLED = new Set(["timeout", "memory", "crash", "output"]);
+
+/**
+ * Functions of this submission that ended their child (hung, ran out of memory, crashed, flooded
+ * the output), with why: they are not called again, and a backward pass gets the reference cache.
+ */
+type Broken = Map<string, string>;
+
+/** What went wrong in a failed call, in words ("reluForward threw Error: …", "timed out after 5 s …"). */
+function failureText(spec: { fn: string; returns: string }, outcome: Exclude<CallOutcome, { ok: true }>): string {
+  if (outcome.kind === "promise") return `${spec.fn} returned a Promise: it must return ${spec.returns}, not a Promise (is it declared async?)`;
+  return outcome.message;
+}
+
+/**
+ * The arguments of case `c` for the child: a StudentCall (the student's own forward pass, whose
+ * cache the backward pass gets) is made first as a call of its own, and replaced by the value the
+ * child kept, or, if it failed in any way, by the reference's cache with a note saying why.
+ */
+async function resolveArgs(c: HiddenCase, sandbox: SandboxProcess, broken: Broken, notes: Set<string>): Promise<unknown[]> {
+  const at = c.args.findIndex(isStudentCall);
+  if (at < 0) return c.args;
+  const sc = c.args[at];
+  if (!isStudentCall(sc)) return c.args;
+  const args = [...c.args];
+  const fallBack = (why: string): unknown[] => {
+    notes.add(`${sc.call.fn} failed, so the reference ${sc.call.fn}'s cache was used: ${why}`);
+    args[at] = sc.fallback;
+    return args;
+  };
+  const { file, fn } = sc.call;
+  const known = broken.get(fn);
+  if (known) return fallBack(known);
+  const outcome = faultless(await sandbox.call({ file, fn, args: toWire(sc.call.args) }, { out: [0] }, sc.pick));
+  if (!outcome.ok) {
+    const why = failureText({ fn, returns: "[out, cache]" }, outcome);
+    if (KILLED.has(outcome.kind)) broken.set(fn, why);
+    return fallBack(why);
+  }
+  if (outcome.changed.length > 0) return fallBack(`${fn} changed its input ${outcome.changed.join(", ")}`);
+  const out = readOutput(outcome.outputs.out);
+  if (out.kind !== "tensor") return fallBack(`${fn} returned ${out.kind === "number" ? "a number" : out.desc} as out (expected [out, cache])`);
+  if (outcome.kept !== true) return fallBack(`${fn} returned no cache (nothing at [1] of its result)`);
+  args[at] = { $t: "kept", pick: sc.pick };
+  return args;
+}
+
 async function runPlan(
   plan: Plan,
   sandbox: SandboxProcess,
@@ -181,6 +231,7 @@ async function runPlan(
   results: Map<string, TestResult>,
   ctx: GradeContext,
   started: number,
+  broken: Broken,
 ): Promise<void> {
   const { spec } = plan;
   const failures = new Map<string, CaseFailure[]>(plan.tests.map((t) => [t.output, []]));
@@ -195,6 +246,7 @@ async function runPlan(
     const outputs: Record<string, (string | number)[]> = {};
     for (const t of plan.tests) outputs[t.output] = spec.outputs[t.output];
     const cases = spec.cases();
+    const returns = returnsText(spec);
     for (let k = 0; k < cases.length; k++) {
       const c = cases[k];
       const label = `case ${k + 1} of ${cases.length} (${c.label})`;
@@ -202,24 +254,30 @@ async function runPlan(
         failAll(label, `not run: the submission used up its time budget of ${ctx.submissionBudgetMs / 1000} s`);
         continue;
       }
-      const outcome = faultless(await sandbox.call(toWire({ file: spec.file, fn: spec.fn, args: c.args }) as Wire, outputs));
+      const earlier = broken.get(spec.fn);
+      if (earlier) {
+        failAll(label, `not run: ${spec.fn} failed in an earlier call: ${earlier}`);
+        continue;
+      }
+      const args = await resolveArgs(c, sandbox, broken, notes);
+      const outcome = faultless(await sandbox.call({ file: spec.file, fn: spec.fn, args: toWire(args) }, outputs));
       if (!outcome.ok) {
-        failAll(label, outcome.message);
-        if (outcome.kind === "timeout" || outcome.kind === "memory" || outcome.kind === "crash" || outcome.kind === "output") {
+        const why = failureText({ fn: spec.fn, returns }, outcome);
+        failAll(label, why);
+        if (KILLED.has(outcome.kind)) {
+          broken.set(spec.fn, why);
           for (let rest = k + 1; rest < cases.length; rest++) failAll(`case ${rest + 1} of ${cases.length} (${cases[rest].label})`, `not run after the previous case failed (${outcome.kind})`);
           break;
         }
         continue;
       }
-      const mutated = outcome.notes.filter((n) => n.startsWith("mutated: ")).map((n) => n.slice("mutated: ".length));
-      for (const n of outcome.notes) if (!n.startsWith("mutated: ")) notes.add(n);
       for (const t of plan.tests) {
         const failure = checkOutput(t.output, c.expected[t.output], outcome.outputs[t.output], () => [
           ...(c.candidates?.[t.output] ?? []),
           ...genericCandidates(t.output, c.expected[t.output], c.batch),
         ], ctx.manifest.tolerance);
         if (failure) failures.get(t.output)!.push({ label, ...failure });
-        else if (mutated.length > 0) failures.get(t.output)!.push({ label, message: `${mutated.join("; ")}: functions must not change their inputs (make a new tensor).` });
+        else if (outcome.changed.length > 0) failures.get(t.output)!.push({ label, message: `${spec.fn} changed its input ${outcome.changed.join(", ")}: functions must not change their inputs (make a new tensor).` });
       }
     }
   }
@@ -253,6 +311,9 @@ function checkOutput(
   const out = readOutput(raw);
   if (out.kind === "other") return { message: `${what} is ${out.desc}; expected a Tensor of shape ${shapeStr(expected.shape)}.` };
   if (out.kind === "number") return { message: `${what} is the number ${out.value}; expected a Tensor of shape ${shapeStr(expected.shape)}.` };
+  if (out.dtype !== expected.dtype) {
+    return { message: `${what} is a ${out.dtype} Tensor; expected ${expected.dtype}, the dtype of the inputs (allocate the result with the input's dtype, e.g. allocate(n, x.dtype)).` };
+  }
   const mismatch = compareTensor(what, expected, out.tensor, tol);
   if (!mismatch) return undefined;
   const found = diagnose(out.tensor, candidates());

@@ -29,15 +29,40 @@ export interface FunctionSpec {
   outputs: Record<string, (string | number)[]>;
   /** The cases (deterministic: fixed seeds). */
   cases: () => HiddenCase[];
+  /** What the function returns, for messages (default: from `outputs`, e.g. "a Tensor", "[out, cache]", "{ dx, dW, db }"). */
+  returns?: string;
+}
+
+/** What `spec`'s function returns, in words for the feedback. */
+export function returnsText(spec: FunctionSpec): string {
+  if (spec.returns) return spec.returns;
+  const paths = Object.values(spec.outputs);
+  if (paths.some((p) => p.length === 0)) return "a Tensor";
+  if (paths.some((p) => typeof p[0] === "number")) return "[out, cache]";
+  return `{ ${Object.keys(spec.outputs).join(", ")} }`;
 }
 
 /**
- * A nested call of a student function whose result (at `pick`) becomes an argument, e.g. the cache
- * from the student's own forward pass. If that call fails, `fallback` (the reference's value) is
- * used instead and the feedback says so.
+ * An argument that is the result (at `pick`) of a call of the student's own function, e.g. the
+ * cache of their forward pass for their backward pass. The grader calls it first, on its own; if it
+ * fails in any way (throws, hangs, runs out of memory, changes its input, returns a Promise or
+ * something malformed), `fallback` (the reference's value) is used instead and the feedback says so.
  */
-export function studentCall(file: string, fn: string, args: unknown[], pick: (string | number)[], fallback?: unknown): unknown {
-  return { $t: "call", call: { file, fn, args }, pick, fallback, note: `${fn} failed, so the reference ${fn}'s cache was used` };
+export interface StudentCall {
+  $t: "call";
+  call: { file: string; fn: string; args: unknown[] };
+  pick: (string | number)[];
+  fallback: unknown;
+}
+
+/** A StudentCall argument (see there); plain data, so the public cases' JSON file keeps it. */
+export function studentCall(file: string, fn: string, args: unknown[], pick: (string | number)[], fallback: unknown): StudentCall {
+  return { $t: "call", call: { file, fn, args }, pick, fallback };
+}
+
+/** True for a StudentCall argument. */
+export function isStudentCall(v: unknown): v is StudentCall {
+  return v !== null && typeof v === "object" && (v as { $t?: unknown }).$t === "call";
 }
 
 /** Seeded normal tensor; every spec derives its seeds from a fixed base so cases never change. */

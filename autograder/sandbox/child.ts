@@ -2,11 +2,19 @@
  * The sandbox child: the only process that ever runs a student's code.
  *
  * It is started by `SandboxProcess` with Node's permission model (read only its sandbox folder,
- * write only its temp folder, no child processes, no workers), and, as root, without network and
- * as an unprivileged user. It reads request frames on stdin and writes response frames on fd 3
- * (4-byte little-endian length + v8-serialised payload). It knows nothing about tests or scores:
- * it receives inputs, calls the student's function and sends back plain data. Whatever it sends,
- * the trusted grader only compares it with the reference.
+ * write only its temp folder, no child processes, no workers), and, as root, in its own network,
+ * pid and mount namespaces as an unprivileged user. It reads request frames on stdin and writes
+ * response frames on fd 3 (4-byte little-endian length + v8-serialised payload). It knows nothing
+ * about tests or scores: it receives inputs, calls the student's function and sends back plain
+ * data. Whatever it sends, the trusted grader only compares it with the reference.
+ *
+ * Student code runs in this process and may replace any global (Object.is, Array.prototype.push,
+ * Promise.prototype.then, a setter on Array.prototype[0] …). So everything this file does after the
+ * first student module loads uses only functions captured below, before that: indexed loops (no
+ * iterators), own properties defined with the captured Object.defineProperty (no setters run), the
+ * typed-array getters of %TypedArray%.prototype (not a lying `length` or a fake Float64Array), and
+ * no await on a call's path (student functions are called synchronously; a Promise or thenable
+ * result is reported as such, never awaited).
  *
  * This file is self-contained (no imports outside node:) because it is compiled on its own into
  * every sandbox.
@@ -16,6 +24,64 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { serialize, deserialize } from "node:v8";
 
+// ---- intrinsics, captured before any student code runs --------------------------------------
+const { apply } = Reflect;
+const { is: objectIs, keys: objectKeys, defineProperty, getPrototypeOf, getOwnPropertyDescriptor } = Object;
+const isArray = Array.isArray;
+const F64 = Float64Array;
+const F32 = Float32Array;
+const I32 = Int32Array;
+const NumberOf = Number;
+const StringOf = String;
+const ErrorCtor = Error;
+const typedArrayProto = getPrototypeOf(Int8Array.prototype) as object;
+const tagGetter = getOwnPropertyDescriptor(typedArrayProto, Symbol.toStringTag)!.get!;
+const lengthGetter = getOwnPropertyDescriptor(typedArrayProto, "length")!.get!;
+const subarray = (Int8Array.prototype as unknown as { subarray: (a: number, b?: number) => Uint8Array }).subarray;
+const stringSlice = String.prototype.slice;
+const bufferConcat = Buffer.concat;
+const bufferAlloc = Buffer.alloc;
+const readU32 = Buffer.prototype.readUInt32LE;
+const writeU32 = Buffer.prototype.writeUInt32LE;
+const write = writeSync;
+const ser = serialize;
+const deser = deserialize;
+const exit = process.exit;
+
+/** "Float64Array", "Float32Array", … for a genuine typed array; undefined for anything else (a Proxy, a lookalike). */
+function typedArrayName(v: unknown): string | undefined {
+  return apply(tagGetter, v, []) as string | undefined;
+}
+/** The real length of a genuine typed array (an own `length` property cannot fake it). */
+function typedLength(v: unknown): number {
+  return apply(lengthGetter, v, []) as number;
+}
+/** Define an own data property (never runs a setter a student put on a prototype). */
+function put(o: object, key: string | number, value: unknown): void {
+  defineProperty(o, key, { value, writable: true, enumerable: true, configurable: true });
+}
+function slice(s: string, n: number): string {
+  return apply(stringSlice, s, [0, n]) as string;
+}
+function isThenable(v: unknown): boolean {
+  return v !== null && (typeof v === "object" || typeof v === "function") && typeof (v as { then?: unknown }).then === "function";
+}
+
+// No signals to other processes: the permission model does not cover process.kill, and without
+// uid separation (grader not root) student code could otherwise kill the grader. process.binding
+// is already closed by the permission model, so the originals cannot be fetched again.
+const noKill = (): never => {
+  throw new ErrorCtor("process.kill is not available in the grading sandbox");
+};
+for (const name of ["kill", "_kill"]) defineProperty(process, name, { value: noKill, writable: false, configurable: false });
+// A Promise that a student function returned and that later rejects must not end the process.
+process.on("unhandledRejection", () => undefined);
+
+const root = process.env.NNKIT_SANDBOX_ROOT ?? process.cwd();
+const MAX_ELEMENTS = 1e7;
+const MAX_DIMS = 16;
+const RESPONSE_FD = 3;
+
 /** A value on the wire (see autograder/sandbox/wire.ts for the trusted side's view). */
 type Wire = unknown;
 interface CallSpec {
@@ -24,228 +90,251 @@ interface CallSpec {
   args: Wire[];
 }
 type Request =
-  | { type: "load"; id: number; file: string }
-  | { type: "call"; id: number; call: CallSpec; outputs: Record<string, (string | number)[]> };
-
-const root = process.env.NNKIT_SANDBOX_ROOT ?? process.cwd();
-
-// No signals to other processes: the permission model does not cover process.kill, and without
-// uid separation (grader not root) student code could otherwise kill the grader. process.binding
-// is already closed by the permission model, so the originals cannot be fetched again.
-const noKill = (): never => {
-  throw new Error("process.kill is not available in the grading sandbox");
-};
-for (const name of ["kill", "_kill"]) Object.defineProperty(process, name, { value: noKill, writable: false, configurable: false });
-// Builtins captured before any student code runs (student code may patch the globals).
-const F64 = Float64Array;
-const F32 = Float32Array;
-const isArray = Array.isArray;
-const MAX_ELEMENTS = 1e7;
-
-/** Element-by-element copy into a new array of type `T` (no patched statics involved). */
-function copyInto(T: typeof F64 | typeof F32, src: ArrayLike<number>): Float64Array | Float32Array {
-  const n = Math.min(Number(src.length), MAX_ELEMENTS);
-  const out = new T(n);
-  for (let i = 0; i < n; i++) out[i] = Number(src[i]);
-  return out;
-}
-const RESPONSE_FD = 3;
+  | { type: "load"; id: number; file: string; js: string }
+  | { type: "call"; id: number; call: CallSpec; outputs: Record<string, (string | number)[]>; keep?: (string | number)[] };
 
 interface TensorCtor {
   new (data: Float32Array | Float64Array, shape: number[]): { shape: number[]; data: Float32Array | Float64Array };
 }
 let TensorClass: TensorCtor | undefined;
-const modules = new Map<string, Record<string, unknown>>();
+const modules: Record<string, Record<string, unknown>> = {};
+/** The whole result of the last call made with `keep` (a forward pass whose cache a backward pass gets). */
+let kept: unknown;
 
 function send(payload: unknown): void {
-  const body = serialize(payload);
-  const head = Buffer.alloc(4);
-  head.writeUInt32LE(body.length, 0);
-  const frame = Buffer.concat([head, body]);
+  const body = ser(payload);
+  const head = apply(bufferAlloc, Buffer, [4]) as Buffer;
+  apply(writeU32, head, [typedLength(body), 0]);
+  const frame = apply(bufferConcat, Buffer, [[head, body]]) as Buffer;
+  const n = typedLength(frame);
   let off = 0;
-  while (off < frame.length) off += writeSync(RESPONSE_FD, frame, off, frame.length - off);
+  while (off < n) off += write(RESPONSE_FD, frame, off, n - off);
 }
 
 /** A short, safe description of a thrown value (student code may throw anything). */
 function describeError(e: unknown): string {
   try {
-    if (e instanceof Error) return `${e.name}: ${e.message}`.slice(0, 2000);
-    return `threw a non-Error value: ${String(e)}`.slice(0, 2000);
+    if (e instanceof ErrorCtor) return slice(`${StringOf(e.name)}: ${StringOf(e.message)}`, 2000);
+    return slice(`threw a non-Error value: ${StringOf(e)}`, 2000);
   } catch {
     return "threw a value that cannot be printed";
   }
 }
 
-async function tensorClass(): Promise<TensorCtor> {
-  if (!TensorClass) {
-    const mod = (await import(pathToFileURL(join(root, "src", "tensor.js")).href)) as { Tensor: TensorCtor };
-    TensorClass = mod.Tensor;
-  }
-  return TensorClass;
-}
-
-async function loadModule(file: string): Promise<Record<string, unknown>> {
-  const known = modules.get(file);
-  if (known) return known;
-  const js = file.replace(/\.ts$/, ".js");
-  const mod = (await import(pathToFileURL(join(root, js)).href)) as Record<string, unknown>;
-  modules.set(file, mod);
-  return mod;
-}
-
-class PhaseError extends Error {
+/** A failure of one request: the phase tells the grader what went wrong. */
+class PhaseError extends ErrorCtor {
   constructor(
-    readonly phase: "import" | "missing" | "call",
+    readonly phase: "import" | "missing" | "call" | "promise" | "kept",
     message: string,
-    readonly fn: string,
   ) {
     super(message);
   }
 }
 
-const notes: string[] = [];
+/** A tensor (or label array) given to the student, with private copies of its data and shape to detect changes. */
+interface Given {
+  where: string;
+  tensor?: { shape: number[]; data: Float32Array | Float64Array };
+  data: Float32Array | Float64Array | Int32Array;
+  copy: Float64Array;
+  shape: number[];
+  shapeCopy: Float64Array;
+}
 
-/** Turn wire values into live values: tensors become the sandbox's own Tensor instances. */
-async function decode(v: Wire): Promise<unknown> {
-  if (isArray(v)) return Promise.all(v.map(decode));
-  if (v === null || typeof v !== "object" || ArrayBuffer.isView(v)) return v;
+/** A copy of `src` in a new `T`, and a private float64 copy of its values. */
+function copyOf<A extends Float32Array | Float64Array | Int32Array>(T: new (n: number) => A, src: ArrayLike<number>): [A, Float64Array] {
+  const n = typedLength(src);
+  const data = new T(n);
+  const copy = new F64(n);
+  for (let i = 0; i < n; i++) {
+    data[i] = src[i];
+    copy[i] = data[i];
+  }
+  return [data, copy];
+}
+
+/** Turn wire values into live values: tensors become the sandbox's own Tensor instances (recorded in `given`). */
+function decode(v: Wire, where: string, given: Given[]): unknown {
+  if (isArray(v)) {
+    const out: unknown[] = [];
+    for (let i = 0; i < v.length; i++) put(out, i, decode(v[i], where === "" ? `argument ${i + 1}` : `${where}[${i}]`, given));
+    return out;
+  }
+  if (typedArrayName(v) === "Int32Array") {
+    const [data, copy] = copyOf(I32, v as Int32Array);
+    put(given, given.length, { where, data, copy, shape: [], shapeCopy: new F64(0) });
+    return data;
+  }
+  if (v === null || typeof v !== "object" || typedArrayName(v) !== undefined) return v;
   const o = v as Record<string, unknown>;
   if (o.$t === "tensor") {
-    const T = await tensorClass();
-    const data = copyInto(o.dtype === "float32" ? F32 : F64, o.data as Float64Array);
-    return new T(data, [...(o.shape as number[])]);
+    const [data, copy] = o.dtype === "float32" ? copyOf(F32, o.data as Float64Array) : copyOf(F64, o.data as Float64Array);
+    const tensor = new TensorClass!(data, o.shape as number[]);
+    const shape = tensor.shape;
+    const shapeCopy = new F64(shape.length);
+    for (let i = 0; i < shape.length; i++) shapeCopy[i] = shape[i];
+    put(given, given.length, { where, tensor, data, copy, shape, shapeCopy });
+    return tensor;
   }
-  if (o.$t === "call") {
-    try {
-      const result = await invoke(o.call as CallSpec);
-      return pick(result, o.pick as (string | number)[]);
-    } catch (e) {
-      if (o.fallback === undefined) throw e;
-      notes.push(`${String(o.note ?? "a nested call failed")}: ${e instanceof PhaseError ? e.message : describeError(e)}`);
-      return decode(o.fallback);
-    }
-  }
+  if (o.$t === "kept") return pick(kept, o.pick as (string | number)[]);
   const out: Record<string, unknown> = {};
-  for (const [k, x] of Object.entries(o)) out[k] = await decode(x);
+  const keys = objectKeys(o);
+  for (let i = 0; i < keys.length; i++) put(out, keys[i], decode(o[keys[i]], `${where}.${keys[i]}`, given));
   return out;
 }
 
 function pick(value: unknown, path: (string | number)[]): unknown {
   let v = value;
-  for (const key of path) {
+  for (let i = 0; i < path.length; i++) {
     if (v === null || (typeof v !== "object" && typeof v !== "function")) return undefined;
-    v = (v as Record<string | number, unknown>)[key];
+    v = (v as Record<string | number, unknown>)[path[i]];
   }
   return v;
 }
 
-async function invoke(call: CallSpec): Promise<unknown> {
-  let mod: Record<string, unknown>;
-  try {
-    mod = await loadModule(call.file);
-  } catch (e) {
-    throw new PhaseError("import", `importing ${call.file} failed: ${describeError(e)}`, call.fn);
+/** The inputs the call changed ("argument 1", "argument 4.runningMean", …). */
+function changedInputs(given: Given[]): string[] {
+  const out: string[] = [];
+  for (let g = 0; g < given.length; g++) {
+    const r = given[g];
+    const n = typedLength(r.copy);
+    const dims = typedLength(r.shapeCopy);
+    let changed = (r.tensor !== undefined && (r.tensor.data !== r.data || r.tensor.shape !== r.shape)) || typedLength(r.data) !== n || r.shape.length !== dims;
+    for (let i = 0; !changed && i < n; i++) changed = !objectIs(r.data[i], r.copy[i]);
+    for (let i = 0; !changed && i < dims; i++) changed = !objectIs(r.shape[i], r.shapeCopy[i]);
+    if (changed) put(out, out.length, r.where);
   }
-  const f = mod[call.fn];
-  if (typeof f !== "function") {
-    throw new PhaseError("missing", `${call.file} does not export a function ${call.fn}`, call.fn);
-  }
-  const args = (await decode(call.args)) as unknown[];
-  const before = snapshot(args);
-  let result: unknown;
-  try {
-    result = await (f as (...a: unknown[]) => unknown)(...args);
-  } catch (e) {
-    throw new PhaseError("call", `${call.fn} threw ${describeError(e)}`, call.fn);
-  }
-  for (const [where, copy, t] of before) {
-    const now = t.data;
-    let changed = now.length !== copy.length;
-    for (let i = 0; !changed && i < copy.length; i++) changed = !Object.is(now[i], copy[i]);
-    if (changed) {
-      notes.push(`mutated: ${call.fn} changed its input ${where}`);
-    }
-  }
-  return result;
-}
-
-type Snap = [string, Float64Array, { data: Float32Array | Float64Array }];
-/** Copies of every tensor in the arguments (top level and one level into objects) to detect mutation. */
-function snapshot(args: unknown[]): Snap[] {
-  const out: Snap[] = [];
-  const visit = (v: unknown, where: string, depth: number): void => {
-    if (TensorClass && v instanceof TensorClass) {
-      out.push([where, copyInto(F64, v.data) as Float64Array, v]);
-    } else if (depth < 1 && v !== null && typeof v === "object" && !ArrayBuffer.isView(v)) {
-      for (const [k, x] of Object.entries(v as Record<string, unknown>)) visit(x, `${where}.${k}`, depth + 1);
-    }
-  };
-  args.forEach((a, i) => visit(a, `argument ${i + 1}`, 0));
   return out;
 }
 
-/** Plain-data copy of one output: tensors become { $t, shape, dtype, data: Float64Array }. */
+function studentFunction(call: CallSpec): (...a: unknown[]) => unknown {
+  const mod = modules[call.file];
+  if (!mod) throw new PhaseError("import", `${call.file} was not imported`);
+  const f = mod[call.fn];
+  if (typeof f !== "function") throw new PhaseError("missing", `${call.file} does not export a function ${call.fn}`);
+  return f as (...a: unknown[]) => unknown;
+}
+
+/** Plain-data copy of one output: tensors become { $t, shape, dtype, data } with fresh Float64Arrays. */
 function encodeOutput(v: unknown): unknown {
   try {
     if (typeof v === "number") return v;
     if (v !== null && typeof v === "object") {
-      const t = v as { shape?: unknown; data?: unknown; dtype?: unknown };
-      if (isArray(t.shape) && (t.data instanceof F64 || t.data instanceof F32)) {
-        const src = t.data;
-        const n = Number(src.length);
+      if (isThenable(v)) return { $t: "other", desc: "a Promise" };
+      const t = v as { shape?: unknown; data?: unknown };
+      const shape = t.shape;
+      const src = t.data;
+      const kind = typedArrayName(src);
+      if (isArray(shape) && (kind === "Float64Array" || kind === "Float32Array")) {
+        const n = typedLength(src);
         if (!(n >= 0 && n <= MAX_ELEMENTS)) return { $t: "other", desc: "a Tensor with an impossible number of elements" };
         const data = new F64(n);
-        for (let i = 0; i < n; i++) data[i] = Number(src[i]);
-        const shape: number[] = [];
-        for (let i = 0; i < Math.min(Number(t.shape.length), 16); i++) shape.push(Number(t.shape[i]));
-        return { $t: "tensor", shape, dtype: src instanceof F32 ? "float32" : "float64", data };
+        for (let i = 0; i < n; i++) data[i] = (src as Float64Array)[i];
+        const dims = NumberOf(shape.length);
+        if (!(dims >= 0 && dims <= MAX_DIMS)) return { $t: "other", desc: "a Tensor with an impossible number of dimensions" };
+        const dimsOut = new F64(dims);
+        for (let i = 0; i < dims; i++) dimsOut[i] = NumberOf(shape[i]);
+        return { $t: "tensor", shape: dimsOut, dtype: kind === "Float32Array" ? "float32" : "float64", data };
       }
-      const name = (v as object).constructor?.name ?? "object";
-      return { $t: "other", desc: isArray(v) ? `an array of length ${v.length}` : `a ${name} that is not a Tensor` };
+      if (isArray(v)) return { $t: "other", desc: `an array of length ${NumberOf(v.length)}` };
+      const ctor = (v as { constructor?: { name?: unknown } }).constructor;
+      const name = ctor && typeof ctor.name === "string" && ctor.name !== "" ? slice(ctor.name, 60) : "object";
+      return { $t: "other", desc: `a ${name} that is not a Tensor` };
     }
-    if (typeof v === "string") return { $t: "other", desc: `the string ${JSON.stringify(v.slice(0, 120))}` };
+    if (typeof v === "string") return { $t: "other", desc: `the string "${slice(v, 120)}"` };
     return { $t: "other", desc: v === undefined ? "undefined" : `a ${typeof v}` };
   } catch (e) {
     return { $t: "other", desc: `a value that cannot be read (${describeError(e)})` };
   }
 }
 
-async function handle(req: Request): Promise<void> {
-  notes.length = 0;
-  if (req.type === "load") {
-    try {
-      await tensorClass();
-      await loadModule(req.file);
-      send({ id: req.id, ok: true });
-    } catch (e) {
-      send({ id: req.id, ok: false, phase: "import", error: `importing ${req.file} failed: ${describeError(e)}` });
-    }
-    return;
-  }
+/** One call: decode the arguments, call synchronously, check the result and the inputs, encode the outputs. */
+function callOnce(req: Extract<Request, { type: "call" }>): Record<string, unknown> {
+  const f = studentFunction(req.call);
+  const given: Given[] = [];
+  const args = decode(req.call.args, "", given) as unknown[];
+  let result: unknown;
   try {
-    await tensorClass();
-    const result = await invoke(req.call);
-    const outputs: Record<string, unknown> = {};
-    for (const [name, path] of Object.entries(req.outputs)) outputs[name] = encodeOutput(pick(result, path));
-    send({ id: req.id, ok: true, outputs, notes: [...notes] });
+    result = apply(f, undefined, args);
   } catch (e) {
-    const phase = e instanceof PhaseError ? e.phase : "call";
-    send({ id: req.id, ok: false, phase, error: e instanceof PhaseError ? e.message : describeError(e), notes: [...notes] });
+    throw new PhaseError("call", `${req.call.fn} threw ${describeError(e)}`);
+  }
+  let thenable: boolean;
+  try {
+    thenable = isThenable(result);
+  } catch (e) {
+    throw new PhaseError("call", `${req.call.fn} returned a value that cannot be read (${describeError(e)})`);
+  }
+  if (thenable) throw new PhaseError("promise", `${req.call.fn} returned a Promise`);
+  const outputs: Record<string, unknown> = {};
+  const names = objectKeys(req.outputs);
+  for (let i = 0; i < names.length; i++) put(outputs, names[i], encodeOutput(pick(result, req.outputs[names[i]])));
+  const response: Record<string, unknown> = { id: req.id, ok: true, outputs, changed: changedInputs(given) };
+  if (req.keep) {
+    kept = result;
+    let present: boolean;
+    try {
+      const c = pick(result, req.keep);
+      present = c !== undefined && c !== null;
+    } catch {
+      present = false;
+    }
+    put(response, "kept", present);
+  }
+  return response;
+}
+
+async function load(req: Extract<Request, { type: "load" }>): Promise<void> {
+  try {
+    if (!modules[req.file]) {
+      const mod = (await import(pathToFileURL(join(root, req.js)).href)) as Record<string, unknown>;
+      put(modules, req.file, mod);
+    }
+    send({ id: req.id, ok: true });
+  } catch (e) {
+    send({ id: req.id, ok: false, phase: "import", error: `importing ${req.file} failed: ${describeError(e)}` });
   }
 }
 
-// Frame reader on stdin; requests are handled one at a time in arrival order.
-let pending = Buffer.alloc(0);
-let chain: Promise<void> = Promise.resolve();
+function handle(req: Request): void {
+  if (req.type === "load") {
+    void load(req);
+    return;
+  }
+  let response: unknown;
+  try {
+    response = callOnce(req);
+  } catch (e) {
+    const phase = e instanceof PhaseError ? e.phase : "call";
+    response = { id: req.id, ok: false, phase, error: e instanceof PhaseError ? e.message : describeError(e) };
+  }
+  send(response);
+}
+
+// Frame reader on stdin. The grader sends one request and waits for its answer, so requests are
+// handled as they arrive (a load's import is the only asynchronous step).
+let pending: Buffer = apply(bufferAlloc, Buffer, [0]) as Buffer;
 process.stdin.on("data", (chunk: Buffer) => {
-  pending = Buffer.concat([pending, chunk]);
-  while (pending.length >= 4) {
-    const len = pending.readUInt32LE(0);
-    if (pending.length < 4 + len) break;
-    const req = deserialize(pending.subarray(4, 4 + len)) as Request;
-    pending = pending.subarray(4 + len);
-    chain = chain.then(() => handle(req));
+  pending = apply(bufferConcat, Buffer, [[pending, chunk]]) as Buffer;
+  while (typedLength(pending) >= 4) {
+    const len = apply(readU32, pending, [0]) as number;
+    if (typedLength(pending) < 4 + len) break;
+    const req = deser(apply(subarray, pending, [4, 4 + len]) as Buffer) as Request;
+    pending = apply(subarray, pending, [4 + len]) as Buffer;
+    handle(req);
   }
 });
-process.stdin.on("end", () => process.exit(0));
-send({ ready: true });
+process.stdin.on("end", () => exit(0));
+
+// The kit's Tensor class is loaded before any student module, then the grader is told "ready".
+const tensorModule = process.env.NNKIT_TENSOR_MODULE ?? "src/tensor.js";
+import(pathToFileURL(join(root, tensorModule)).href).then(
+  (mod: { Tensor: TensorCtor }) => {
+    TensorClass = mod.Tensor;
+    send({ ready: true });
+  },
+  (e: unknown) => {
+    process.stderr.write(`the sandbox could not load the kit's Tensor (${tensorModule}): ${describeError(e)}\n`);
+    exit(1);
+  },
+);

@@ -3,19 +3,24 @@
  *
  * The child runs `child.mjs` from its sandbox folder under Node's permission model (read: the
  * sandbox folder only; write: its temp folder only; no child processes, workers or addons) with a
- * V8 heap cap. As root it also runs in fresh network and pid namespaces as user nobody (`unshare`),
- * so it has no network and cannot see or signal the grader. Every call has a time limit: on expiry
- * the child is killed (SIGKILL) and the next call starts a fresh one. Output (stdout+stderr) and the
- * size of responses are capped, and resident memory is watched.
+ * V8 heap cap, isolated from the machine as far as it allows (see isolation.ts). Every call has a
+ * time limit: on expiry the child is killed (SIGKILL) and the next call starts a fresh one. Output
+ * (stdout+stderr, per child) and the size of responses are capped, and resident memory is watched;
+ * running out of memory is reported as memory, however the child died.
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { serialize, deserialize } from "node:v8";
 import { SANDBOX_UID, type SandboxDir } from "./build.js";
+import { detectIsolation, isolatedCommand, type Isolation } from "./isolation.js";
+import { ChildOutput } from "./output.js";
 import { GraderFault, sandboxNodeArgs } from "./permission.js";
 import { sandboxNode } from "./node-binary.js";
+
+// The probe lives in isolation.ts; callers that start sandboxes find it here too.
+export { detectIsolation, type Isolation } from "./isolation.js";
 
 /** Limits for one child. */
 export interface SandboxLimits {
@@ -36,52 +41,24 @@ export const DEFAULT_LIMITS: SandboxLimits = {
   responseBytes: 64 << 20,
 };
 
-/** How the child is isolated on this machine (decided once per process). */
-export interface Isolation {
-  /** Own network and pid namespaces, as user nobody (`unshare`, needs root). */
-  namespaces: boolean;
-  /** Without namespaces but as root: still run the child as user nobody. */
-  dropUser?: boolean;
-  note: string;
-}
-
-let isolationCache: Isolation | undefined;
-
-/** Probe whether `unshare` can give the child its own network and pid namespaces as nobody. */
-export function detectIsolation(): Isolation {
-  if (isolationCache) return isolationCache;
-  if (process.platform !== "linux" || process.getuid?.() !== 0) {
-    isolationCache = {
-      namespaces: false,
-      note: "not running as root: children run without network isolation (unshare -n needs root) and as the grader's own user",
-    };
-    return isolationCache;
-  }
-  const probe = spawnSync("unshare", [...unshareArgs(), "true"], { stdio: "ignore", timeout: 5000 });
-  isolationCache =
-    probe.status === 0
-      ? { namespaces: true, note: "children run in their own network and pid namespaces as user nobody" }
-      : {
-          namespaces: false,
-          dropUser: true,
-          note: `unshare is not usable here (${probe.error?.message ?? `exit ${probe.status}`}): no network isolation; children run as user nobody`,
-        };
-  return isolationCache;
-}
-
-function unshareArgs(): string[] {
-  return ["--net", "--pid", "--fork", "--kill-child", "--setuid", String(SANDBOX_UID), "--setgid", String(SANDBOX_UID), "--"];
-}
-
-/** Outcome of one request. `kind` says why a call produced no outputs. */
+/**
+ * Outcome of one request. A call that returned: its outputs (plain data, still to be validated),
+ * the inputs it changed ("argument 1", …) and, for a call made with `keep`, whether the kept
+ * value is there. Otherwise `kind` says why there are no outputs ("promise": the function returned
+ * a Promise or thenable; "fault": the sandbox could not start, the grader's fault).
+ */
 export type CallOutcome =
-  | { ok: true; outputs: Record<string, unknown>; notes: string[] }
+  | { ok: true; outputs: Record<string, unknown>; changed: string[]; kept?: boolean }
   | {
       ok: false;
-      kind: "timeout" | "crash" | "import" | "missing" | "call" | "memory" | "output" | "protocol" | "fault";
+      kind: "timeout" | "crash" | "import" | "missing" | "call" | "promise" | "memory" | "output" | "protocol" | "fault";
       message: string;
-      notes: string[];
     };
+
+/** What a call that ran out of memory is told, whichever limit stopped it. */
+export function memoryMessage(limits: SandboxLimits): string {
+  return `ran out of memory: it used more than ${limits.memoryMb} MB (the limit for one call)`;
+}
 
 interface Pending {
   id: number;
@@ -99,6 +76,9 @@ export class SandboxProcess {
   private ready: Promise<void> | undefined;
   private pending: Pending | undefined;
   private nextId = 1;
+  /** Student files imported by the current child. */
+  private readonly imported = new Set<string>();
+  /** stdout+stderr bytes of the current child (the budget is per child). */
   private outputSeen = 0;
   private readonly kept: string[] = [];
   private keptBytes = 0;
@@ -123,14 +103,26 @@ export class SandboxProcess {
     return text.split(url).join("file://<sandbox>").split(this.dir.root).join("<sandbox>");
   }
 
-  /** Import one student file in the child; fails like a call (import error, timeout, ...). */
-  load(file: string): Promise<CallOutcome> {
-    return this.request({ type: "load", file });
+  /** Import one student file (manifest path, e.g. src/layers/relu.ts) in the child; fails like a call (import error, timeout, ...). */
+  async load(file: string): Promise<CallOutcome> {
+    const outcome = await this.request({ type: "load", file, js: file.replace(/\.ts$/, ".js") });
+    if (outcome.ok) this.imported.add(file);
+    return outcome;
   }
 
-  /** Call a student function; `outputs` maps output names to paths into the returned value. */
-  call(call: unknown, outputs: Record<string, (string | number)[]>): Promise<CallOutcome> {
-    return this.request({ type: "call", call, outputs });
+  /**
+   * Call a student function; `outputs` maps output names to paths into the returned value. With
+   * `keep` (a path, e.g. [1] for a forward pass's cache) the child keeps the whole result for the
+   * next call, whose arguments may then hold `{ $t: "kept", pick }`, and says whether it is there.
+   */
+  async call(call: { file: string; fn: string; args: unknown }, outputs: Record<string, (string | number)[]>, keep?: (string | number)[]): Promise<CallOutcome> {
+    // A fresh child (the first, or one after a kill) imports the file first.
+    if (!this.child || !this.imported.has(call.file)) {
+      if (!this.child) this.imported.clear();
+      const loaded = await this.load(call.file);
+      if (!loaded.ok) return loaded;
+    }
+    return this.request({ type: "call", call, outputs, ...(keep ? { keep } : {}) });
   }
 
   private async request(body: Record<string, unknown>): Promise<CallOutcome> {
@@ -138,10 +130,10 @@ export class SandboxProcess {
       await this.start();
     } catch (e) {
       // Nothing of the student's runs before the child is ready: failing to start is the grader's fault.
-      return { ok: false, kind: "fault", message: `the sandbox could not start: ${(e as Error).message}`, notes: [] };
+      return { ok: false, kind: "fault", message: `the sandbox could not start: ${(e as Error).message}` };
     }
     const child = this.child;
-    if (!child?.stdin) return { ok: false, kind: "crash", message: "the sandbox process is gone", notes: [] };
+    if (!child?.stdin) return { ok: false, kind: "crash", message: "the sandbox process is gone" };
     const id = this.nextId++;
     // The time limit covers the call only: starting a fresh child (slow on a busy machine) has its own.
     return new Promise<CallOutcome>((resolve) => {
@@ -170,9 +162,10 @@ export class SandboxProcess {
       this.starts--;
       return Promise.reject(e instanceof GraderFault ? e : new GraderFault((e as Error).message));
     }
-    const [cmd, args] = this.isolation.namespaces
-      ? ["unshare", [...unshareArgs(), sandboxNode(), ...nodeArgs]]
-      : [sandboxNode(), nodeArgs];
+    const [cmd, args] = isolatedCommand(this.isolation, this.dir.root, [sandboxNode(), ...nodeArgs]);
+    this.outputSeen = 0;
+    this.imported.clear();
+    const streams = [new ChildOutput((t) => this.keep(t)), new ChildOutput((t) => this.keep(t))];
     const child = spawn(cmd, args, {
       cwd: this.dir.root,
       env: { NNKIT_SANDBOX_ROOT: this.dir.root, TMPDIR: this.dir.tmp, HOME: this.dir.tmp, PATH: "/usr/sbin:/usr/bin:/sbin:/bin" },
@@ -204,27 +197,30 @@ export class SandboxProcess {
       responses?.on("data", (chunk: Buffer) => {
         if (this.child === child) this.onData(frames, chunk, onFrame);
       });
-      const capture = (chunk: Buffer): void => {
-        if (this.child === child) this.onOutput(chunk);
+      const capture = (stream: ChildOutput) => (chunk: Buffer): void => {
+        if (this.child === child) this.onOutput(stream, chunk);
       };
-      child.stdout?.on("data", capture);
-      child.stderr?.on("data", capture);
+      child.stdout?.on("data", capture(streams[0]));
+      child.stderr?.on("data", capture(streams[1]));
       child.stdin?.on("error", () => undefined);
       child.on("error", (e) => {
         clearTimeout(startTimer);
         if (!isReady) reject(e);
         if (this.child === child) this.fail("crash", `the sandbox process failed: ${e.message}`);
       });
-      child.on("exit", (code, signal) => {
+      // 'close' (not 'exit'): by then all of stderr is read, so V8's report of a heap that ran out has arrived.
+      child.on("close", (code, signal) => {
         clearTimeout(startTimer);
         const current = this.child === child;
         if (current) {
           this.child = undefined;
           this.ready = undefined;
+          for (const s of streams) s.end();
         }
         if (!isReady) reject(new Error(`the sandbox exited before it was ready (${signal ?? `code ${code}`})`));
-        const how = signal ? `was killed (${signal})` : `exited with code ${code}`;
-        if (current) this.fail("crash", `the student's code ended the process during the call: it ${how}`);
+        if (!current) return;
+        if (streams.some((s) => s.outOfMemory)) this.fail("memory", memoryMessage(this.limits));
+        else this.fail("crash", `the student's code ended the process during the call: it ${signal ? `was killed (${signal})` : `exited with code ${code}`}`);
       });
     });
     return this.ready;
@@ -253,13 +249,17 @@ export class SandboxProcess {
     }
   }
 
-  private onOutput(chunk: Buffer): void {
+  /** Keep the start of what the submission printed (over all its children), for the feedback. */
+  private keep(text: string): void {
+    if (this.keptBytes >= KEEP_OUTPUT) return;
+    const part = Buffer.from(text, "utf8").subarray(0, KEEP_OUTPUT - this.keptBytes).toString("utf8");
+    this.kept.push(part);
+    this.keptBytes += Buffer.byteLength(part);
+  }
+
+  private onOutput(stream: ChildOutput, chunk: Buffer): void {
     this.outputSeen += chunk.length;
-    if (this.keptBytes < KEEP_OUTPUT) {
-      const part = chunk.subarray(0, KEEP_OUTPUT - this.keptBytes).toString("utf8");
-      this.kept.push(part);
-      this.keptBytes += part.length;
-    }
+    stream.write(chunk);
     if (this.outputSeen > this.limits.outputBytes) {
       this.fail("output", `the code printed more than ${Math.round(this.limits.outputBytes / 1024)} KiB`);
       this.kill();
@@ -272,22 +272,21 @@ export class SandboxProcess {
     if (!p || msg === null || typeof msg !== "object") return;
     const m = msg as Record<string, unknown>;
     if (m.id !== p.id) return;
-    const notes = Array.isArray(m.notes) ? m.notes.filter((n): n is string => typeof n === "string").map((n) => this.scrub(n.slice(0, 500))) : [];
+    const changed = Array.isArray(m.changed) ? m.changed.filter((n): n is string => typeof n === "string").slice(0, 20).map((n) => n.slice(0, 200)) : [];
     this.settle(
       m.ok === true
-        ? { ok: true, outputs: m.outputs !== null && typeof m.outputs === "object" ? (m.outputs as Record<string, unknown>) : {}, notes }
+        ? { ok: true, outputs: m.outputs !== null && typeof m.outputs === "object" ? (m.outputs as Record<string, unknown>) : {}, changed, ...(typeof m.kept === "boolean" ? { kept: m.kept } : {}) }
         : {
             ok: false,
-            kind: m.phase === "import" || m.phase === "missing" ? m.phase : "call",
+            kind: m.phase === "import" || m.phase === "missing" || m.phase === "promise" ? m.phase : "call",
             message: typeof m.error === "string" ? this.scrub(m.error.slice(0, 2000)) : "the call failed",
-            notes,
           },
     );
   }
 
   private fail(kind: Exclude<CallOutcome, { ok: true }>["kind"], message: string): void {
     if (kind === "timeout" || kind === "memory") this.kill();
-    this.settle({ ok: false, kind, message, notes: [] });
+    this.settle({ ok: false, kind, message });
   }
 
   private settle(outcome: CallOutcome): void {
@@ -308,7 +307,7 @@ export class SandboxProcess {
       const pid = this.child?.pid;
       if (pid === undefined) return;
       if (processTreeRssKb(pid) > capKb) {
-        this.fail("memory", `used more than ${this.limits.memoryMb * 2} MiB of memory`);
+        this.fail("memory", memoryMessage(this.limits));
       }
     }, 50);
   }
@@ -338,7 +337,7 @@ export class SandboxProcess {
    * is then accounted to the grader's children), and kill it if it has not within `graceMs`.
    */
   async close(graceMs = 500): Promise<void> {
-    this.settle({ ok: false, kind: "crash", message: "the sandbox was closed", notes: [] });
+    this.settle({ ok: false, kind: "crash", message: "the sandbox was closed" });
     const child = this.child;
     if (!child) return;
     this.child = undefined;

@@ -15,7 +15,7 @@ export interface CallSpec {
   args: Wire[];
 }
 
-/** Plain data accepted by the child: tensors, nested student calls, numbers, labels, objects. */
+/** Plain data accepted by the child: tensors, numbers, labels, objects, and the value the child kept from the previous call. */
 export type Wire =
   | number
   | string
@@ -24,7 +24,7 @@ export type Wire =
   | Int32Array
   | Wire[]
   | { $t: "tensor"; shape: number[]; dtype: string; data: Float64Array }
-  | { $t: "call"; call: CallSpec; pick: (string | number)[]; fallback?: Wire; note?: string }
+  | { $t: "kept"; pick: (string | number)[] }
   | { [key: string]: Wire };
 
 /** Encode a trusted value (Tensor, number, Int32Array, array or plain object of those) for the child. */
@@ -41,8 +41,8 @@ export function toWire(v: unknown): Wire {
   throw new Error(`toWire: cannot send a ${typeof v} to the sandbox`);
 }
 
-/** A student function's output as the grader sees it after validation. */
-export type Output = { kind: "tensor"; tensor: Tensor } | { kind: "number"; value: number } | { kind: "other"; desc: string };
+/** A student function's output as the grader sees it after validation (`dtype`: the student's result's own). */
+export type Output = { kind: "tensor"; tensor: Tensor; dtype: "float32" | "float64" } | { kind: "number"; value: number } | { kind: "other"; desc: string };
 
 const MAX_DIMS = 8;
 
@@ -52,7 +52,7 @@ export function readOutput(v: unknown): Output {
   if (v === null || typeof v !== "object") return { kind: "other", desc: "an unreadable value" };
   const o = v as Record<string, unknown>;
   if (o.$t === "tensor") {
-    const shape = o.shape;
+    const shape = o.shape instanceof Float64Array ? Array.from(o.shape) : o.shape;
     const data = o.data;
     if (
       !Array.isArray(shape) ||
@@ -66,7 +66,7 @@ export function readOutput(v: unknown): Output {
     if (size !== data.length) {
       return { kind: "other", desc: `a Tensor of shape [${shape.join(", ")}] holding ${data.length} values` };
     }
-    return { kind: "tensor", tensor: new Tensor(new Float64Array(data), shape as number[]) };
+    return { kind: "tensor", tensor: new Tensor(new Float64Array(data), shape as number[]), dtype: o.dtype === "float32" ? "float32" : "float64" };
   }
   if (o.$t === "other" && typeof o.desc === "string") return { kind: "other", desc: o.desc.slice(0, 200) };
   return { kind: "other", desc: "an unreadable value" };

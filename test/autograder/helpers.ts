@@ -4,7 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll } from "vitest";
 import { buildSandboxBase, compileTs, createSandboxDir } from "../../autograder/sandbox/build.js";
-import { SandboxProcess, type Isolation, type SandboxLimits } from "../../autograder/sandbox/process.js";
+import type { Isolation } from "../../autograder/sandbox/isolation.js";
+import { SandboxProcess, type SandboxLimits } from "../../autograder/sandbox/process.js";
 
 export const ROOT = join(import.meta.dirname, "..", "..");
 

@@ -6,7 +6,7 @@
 import { createServer } from "node:net";
 import { describe, expect, it, afterAll } from "vitest";
 import { Grader } from "../../autograder/grade.js";
-import { detectIsolation } from "../../autograder/sandbox/process.js";
+import { detectIsolation } from "../../autograder/sandbox/isolation.js";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { findSubmissions } from "../../autograder/intake.js";

@@ -1,14 +1,15 @@
 /**
  * The sandbox child: what student code can and cannot do there. Each attack is a student module
  * whose function reports what it managed to do; the assertions check that it managed nothing, and
- * that hangs, crashes, floods and memory bombs fail that call only.
+ * that hangs, crashes, floods and memory bombs fail that call only, that a Promise, a lookalike
+ * array or a float32 result is seen for what it is, and that replaced globals hide no change.
  */
 import { spawnSync } from "node:child_process";
 import { createServer } from "node:net";
-import { chmodSync, copyFileSync, existsSync, mkdirSync } from "node:fs";
-import { join } from "node:path";
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { detectIsolation } from "../../autograder/sandbox/process.js";
+import { detectIsolation } from "../../autograder/sandbox/isolation.js";
 import { permissionFlag, sandboxNodeArgs } from "../../autograder/sandbox/permission.js";
 import { readOutput, toWire } from "../../autograder/sandbox/wire.js";
 import { tensor } from "../../src/tensor.js";
@@ -23,37 +24,67 @@ const call = (fn: string, args: unknown[] = []) => ({ file: F, fn, args: args.ma
 const ATTACKS = `
 import * as fs from "node:fs";
 import * as net from "node:net";
+import * as cp from "node:child_process";
+import * as wt from "node:worker_threads";
+import * as insp from "node:inspector";
+import * as wasiModule from "node:wasi";
 const attempt = (f: () => unknown): string => { try { f(); return "ALLOWED"; } catch (e) { return (e as { code?: string }).code ?? "threw"; } };
 export function readOutside() { return attempt(() => fs.readFileSync(${JSON.stringify(`${ROOT}/src/layers/linear.ts`)})); }
 export function readEtc() { return attempt(() => fs.readFileSync("/etc/hostname")); }
 export function readProc() { return attempt(() => fs.readFileSync("/proc/self/environ")); }
 export function writeOutside() { return attempt(() => fs.writeFileSync("/tmp/nnkit-sandbox-escape.txt", "x")); }
 export function writeTmp() { return attempt(() => fs.writeFileSync(process.env.TMPDIR + "/scratch.txt", "x")); }
-export async function spawnChild() { const cp = await import("node:child_process"); return attempt(() => cp.execSync("id")); }
-export async function startWorker() { const w = await import("node:worker_threads"); return attempt(() => new w.Worker("0", { eval: true })); }
+export function spawnChild() { return attempt(() => cp.execSync("id")); }
+export function startWorker() { return attempt(() => new wt.Worker("0", { eval: true })); }
 export function addon() { return attempt(() => process.dlopen({ exports: {} }, process.env.NNKIT_SANDBOX_ROOT + "/addon.node")); }
-export async function inspector() { const i = await import("node:inspector"); return attempt(() => i.open(0)); }
-export async function inspectorSession() { const i = await import("node:inspector"); return attempt(() => new i.Session().connect()); }
-export async function wasi() { const w = await import("node:wasi"); return attempt(() => new w.WASI({ version: "preview1" })); }
+export function inspector() { return attempt(() => insp.open(0)); }
+export function inspectorSession() { return attempt(() => new insp.Session().connect()); }
+export function wasi() { return attempt(() => new wasiModule.WASI({ version: "preview1" })); }
 export function binding() { return attempt(() => (process as unknown as { binding(n: string): unknown }).binding("fs")); }
 export function env() { return Object.keys(process.env).sort().join(","); }
-export function connect(port: number) {
-  return new Promise((resolve) => {
-    const s = net.connect(port, "127.0.0.1");
-    s.on("connect", () => { s.destroy(); resolve("CONNECTED"); });
-    s.on("error", (e: { code?: string }) => resolve(e.code ?? "error"));
-  });
+// Connections run while the child waits for the next request; status() reports how they ended.
+const results: Record<string, string> = {};
+export function connectTo(target: string | number) {
+  const key = String(target);
+  results[key] = "pending";
+  const s = typeof target === "number" ? net.connect(target, "127.0.0.1") : net.connect(target);
+  s.on("connect", () => { results[key] = "CONNECTED"; s.destroy(); });
+  s.on("error", (e: { code?: string }) => { results[key] = e.code ?? "error"; });
+  return "started";
 }
+export function status(target: string | number) { return results[String(target)] ?? "never started"; }
 export function killParent() { try { process.kill(process.ppid, "SIGKILL"); return "ALLOWED"; } catch (e) { return (e as Error).message; } }
 export function spin() { for (;;) {} }
 export function exitEarly() { process.exit(0); }
 export function flood() { for (;;) process.stdout.write("PASSED ".repeat(100)); }
+export function chatty(x: { shape: number[]; data: Float64Array }) { process.stdout.write("x".repeat(40 << 10) + "\\n"); return x; }
 export function hog() { const keep: Float64Array[] = []; for (;;) keep.push(new Float64Array(1 << 22).fill(1)); }
+export function heapHog() { console.log("before the heap runs out"); const keep: number[][] = []; for (;;) keep.push(new Array(1e6).fill(0.5)); }
 export function lying() { return { shape: [2, 2], data: new Float64Array(3) }; }
 export function proxy() { return new Proxy({}, { get: () => { throw new Error("gotcha"); } }); }
+export function fakeArray() { return { shape: [3], data: new Proxy(new Float64Array(3), {}) }; }
+export function shortLength() { const data = new Float64Array(4); Object.defineProperty(data, "length", { value: 2 }); return { shape: [4], data }; }
+export function single(x: { shape: number[]; data: Float64Array }) { return { shape: x.shape, data: Float32Array.from(x.data) }; }
 export function mutate(x: { data: Float64Array }) { x.data[0] = 42; return x; }
 export function uid() { return process.getuid?.() ?? -1; }
 export function twice(x: { data: Float64Array; shape: number[] }) { return { shape: x.shape, data: x.data.map((v) => 2 * v) }; }
+export async function asyncTwice(x: { data: Float64Array; shape: number[] }) { return twice(x); }
+export function thenable(x: { data: Float64Array; shape: number[] }) { return { then: (ok: (v: unknown) => void) => ok(twice(x)) }; }
+export function rejected() { return Promise.reject(new Error("later")); }
+`;
+
+/** A module that replaces the globals a careless check would use, then changes its inputs. */
+const PATCHER = `
+Object.is = () => true;
+Array.prototype.forEach = function () {};
+Array.prototype.push = function () { return 0; };
+Object.entries = () => [];
+Object.keys = () => [];
+Array.isArray = () => false;
+Object.defineProperty(Array.prototype, "0", { set() {}, get() { return undefined; }, configurable: true });
+Promise.prototype.then = function () { return this; };
+export function reluForward(x: { data: Float64Array; shape: number[] }) { x.data[1] = -x.data[1]; return [x, { x }]; }
+export function reluBackward(dout: { data: Float64Array; shape: number[] }, cache: { x: { data: Float64Array } }) { cache.x.data[0] = 7; return dout; }
 `;
 
 describe("sandbox child", () => {
@@ -67,13 +98,34 @@ describe("sandbox child", () => {
     const r = await sb.call(call(fn, args), { v: [] });
     return r.ok ? JSON.stringify(r.outputs.v) : `${r.kind}: ${r.message}`;
   };
+  const pause = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
   it("returns plain data that the grader copies and checks", async () => {
     const out = readOutput(await value("twice", [tensor([[1, 2], [3, 4]])]));
-    expect(out.kind).toBe("tensor");
-    if (out.kind === "tensor") expect(Array.from(out.tensor.data)).toEqual([2, 4, 6, 8]);
+    expect(out).toMatchObject({ kind: "tensor", dtype: "float64" });
+    if (out.kind === "tensor") {
+      expect(Array.from(out.tensor.data)).toEqual([2, 4, 6, 8]);
+      expect(out.tensor.shape).toEqual([2, 2]);
+    }
     expect(readOutput(await value("lying"))).toEqual({ kind: "other", desc: "a Tensor of shape [2, 2] holding 3 values" });
-    expect(await sb.call(call("proxy"), { v: [] })).toMatchObject({ ok: false, kind: "call", message: "proxy threw Error: gotcha" });
+    expect(await sb.call(call("proxy"), { v: [] })).toMatchObject({ ok: false, kind: "call", message: "proxy returned a value that cannot be read (Error: gotcha)" });
+  });
+
+  it("a Promise or a thenable is a wrong answer, never awaited; a later rejection does not end the child", async () => {
+    for (const fn of ["asyncTwice", "thenable", "rejected"]) {
+      expect(await sb.call(call(fn, [tensor([1, 2])]), { v: [] }), fn).toMatchObject({ ok: false, kind: "promise", message: `${fn} returned a Promise` });
+    }
+    await pause(50);
+    const before = sb.starts;
+    expect(readOutput(await value("twice", [tensor([3])]))).toMatchObject({ kind: "tensor" });
+    expect(sb.starts).toBe(before);
+  });
+
+  it("only genuine Float64Array/Float32Array data is read, with its real length and dtype", async () => {
+    expect(readOutput(await value("fakeArray"))).toEqual({ kind: "other", desc: "a Object that is not a Tensor" });
+    const short = readOutput(await value("shortLength"));
+    expect(short.kind === "tensor" && short.tensor.data.length).toBe(4);
+    expect(readOutput(await value("single", [tensor([1.5, 2])]))).toMatchObject({ kind: "tensor", dtype: "float32" });
   });
 
   it("cannot read the reference, /etc or /proc, nor write outside its temp folder", async () => {
@@ -100,31 +152,64 @@ describe("sandbox child", () => {
   it("cannot start processes or workers, and sees no secrets in its environment", async () => {
     expect(await text("spawnChild")).toContain("ERR_ACCESS_DENIED");
     expect(await text("startWorker")).toContain("ERR_ACCESS_DENIED");
-    expect(await text("env")).toBe(JSON.stringify({ $t: "other", desc: `the string ${JSON.stringify("HOME,NNKIT_SANDBOX_ROOT,PATH,TMPDIR")}` }));
+    expect(await text("env")).toBe(JSON.stringify({ $t: "other", desc: `the string "HOME,NNKIT_SANDBOX_ROOT,PATH,TMPDIR"` }));
   });
 
   it("has no network when the grader runs as root (unshare -n); otherwise says so", async () => {
     let hits = 0;
-    const server = createServer((s) => {
+    const server = createServer((c) => {
       hits++;
-      s.destroy();
+      c.destroy();
     });
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
     const port = (server.address() as { port: number }).port;
-    const r = await sb.call(call("connect", [port]), { v: [] });
+    expect(await text("connectTo", [port])).toContain("started");
+    await pause(300);
+    const got = await text("status", [port]);
     server.close();
     const iso = detectIsolation();
     if (iso.namespaces) {
       expect(hits).toBe(0);
-      expect(r.ok).toBe(true);
+      expect(got).not.toContain("CONNECTED");
     } else {
-      expect(iso.note).toMatch(/no network isolation|not running as root/);
+      expect(iso.note).toMatch(/without network, mount and pid namespaces|no network or mount isolation/);
+    }
+  });
+
+  it("reaches no Unix-domain socket: world-writable ones under /tmp and /run (mount namespace) and abstract ones (network namespace)", async () => {
+    const iso = detectIsolation();
+    const places = ["/tmp", "/run"].filter((d) => existsSync(d));
+    const servers: { path: string; hits: number; server: ReturnType<typeof createServer> }[] = [];
+    for (const d of places) {
+      const path = join(mkdtempSync(join(d, "nnkit-socket-")), "open.sock");
+      chmodSync(dirname(path), 0o755);
+      const entry = { path, hits: 0, server: createServer((c) => { entry.hits++; c.destroy(); }) };
+      await new Promise<void>((r) => entry.server.listen(path, () => r()));
+      chmodSync(path, 0o777); // any user may connect, as D-Bus's and X11's sockets allow
+      servers.push(entry);
+    }
+    const abstract = { path: `\0nnkit-test-${process.pid}`, hits: 0, server: createServer((c) => { abstract.hits++; c.destroy(); }) };
+    await new Promise<void>((r) => abstract.server.listen(abstract.path, () => r()));
+    for (const s of [...servers, abstract]) expect(await text("connectTo", [s.path])).toContain("started");
+    await pause(300);
+    const seen: [string, string][] = [];
+    for (const s of [...servers, abstract]) seen.push([s.path, await text("status", [s.path])]);
+    for (const s of [...servers, abstract]) s.server.close();
+    for (const s of servers) rmSync(dirname(s.path), { recursive: true, force: true });
+    if (iso.namespaces && (iso.covered ?? []).length > 0) {
+      expect(iso.covered).toEqual(expect.arrayContaining(places.map((d) => realpathSync(d))));
+      for (const [path, got] of seen) expect(got, path).toMatch(/ENOENT|ECONNREFUSED/);
+      expect(servers.map((s) => s.hits).concat(abstract.hits)).toEqual(servers.map(() => 0).concat(0));
+    } else {
+      // Without root there is no mount or network namespace, and the note says so in one line.
+      expect(iso.note).toMatch(/Unix sockets/);
+      expect(iso.note).not.toContain("\n");
     }
   });
 
   it("cannot kill the grader (process.kill is gone, whatever the uid)", async () => {
     expect(await text("killParent")).toContain("process.kill is not available in the grading sandbox");
-    expect(await text("twice", [tensor([1])])).toContain("[1]");
+    expect(readOutput(await value("twice", [tensor([1])]))).toMatchObject({ kind: "tensor" });
   });
 
   it("a synchronous infinite loop fails that call with 'timed out after N s' and a fresh child serves the next", async () => {
@@ -136,19 +221,43 @@ describe("sandbox child", () => {
     expect(sb.starts).toBe(before + 1);
   });
 
-  it("exiting early, flooding the output and hoarding memory each fail only their call", async () => {
+  it("exiting early and flooding the output each fail only their call; the output budget is per child", async () => {
     expect(await sb.call(call("exitEarly"), { v: [] })).toMatchObject({ ok: false, kind: "crash" });
     expect(await sb.call(call("flood"), { v: [] })).toMatchObject({ ok: false, kind: "output" });
-    const hog = await sb.call(call("hog"), { v: [] });
-    expect(hog.ok).toBe(false);
-    expect(["memory", "crash", "call"]).toContain((hog as { kind: string }).kind);
-    expect(readOutput(await value("twice", [tensor([5])]))).toMatchObject({ kind: "tensor" });
+    // 40 KiB per call against a 64 KiB budget: the second call of a child goes over, the next child starts afresh.
+    const kinds: string[] = [];
+    for (let k = 0; k < 4; k++) {
+      const r = await sb.call(call("chatty", [tensor([k])]), { v: [] });
+      kinds.push(r.ok ? "ok" : r.kind);
+    }
+    expect(kinds).toEqual(["ok", "output", "ok", "output"]);
   });
+
+  it("running out of memory is reported as memory, the same way every time, with none of V8's report in the output", async () => {
+    const limit = `ran out of memory: it used more than ${FAST_LIMITS.memoryMb} MB (the limit for one call)`;
+    // a generous time limit: the heap must run out before it, also on a busy machine
+    const hog = sandboxWith({ [F]: ATTACKS }, { ...FAST_LIMITS, callTimeoutMs: 30_000 });
+    for (const fn of ["heapHog", "hog", "heapHog"]) {
+      expect(await hog.call(call(fn), { v: [] }), fn).toEqual({ ok: false, kind: "memory", message: limit });
+    }
+    expect(hog.printed()).toBe("before the heap runs out\nbefore the heap runs out\n");
+    const r = await hog.call(call("twice", [tensor([5])]), { v: [] });
+    expect(r.ok && readOutput(r.outputs.v)).toMatchObject({ kind: "tensor" });
+  }, 60_000);
 
   it("reports a changed input and missing functions", async () => {
     const r = await sb.call(call("mutate", [tensor([1, 2])]), { v: [] });
-    expect(r.ok && r.notes).toEqual(["mutated: mutate changed its input argument 1"]);
+    expect(r.ok && r.changed).toEqual(["argument 1"]);
     expect(await sb.call(call("nope"), { v: [] })).toMatchObject({ ok: false, kind: "missing", message: `${F} does not export a function nope` });
+  });
+
+  it("the checks use only what was captured before student code ran: replaced globals hide no change", async () => {
+    const patched = sandboxWith({ [F]: PATCHER });
+    const r = await patched.call(call("reluForward", [tensor([1, 2, 3])]), { out: [0] });
+    expect(r.ok && r.changed).toEqual(["argument 1"]);
+    expect(r.ok && readOutput(r.outputs.out)).toMatchObject({ kind: "tensor" });
+    const withCache = await patched.call(call("reluBackward", [tensor([1, 1, 1]), { x: tensor([1, 2, 3]) }]), { dx: [] });
+    expect(withCache.ok && withCache.changed).toEqual(["argument 2.x"]);
   });
 });
 
