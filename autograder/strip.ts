@@ -3,12 +3,11 @@
  * `// END SOLUTION` (markers included) are replaced by one line that throws the library's
  * NotImplementedError ("<function> is not implemented yet — see assignments/a6/README.md, section
  * “…”", printed as that one line), indented like the marker; the file gets the import it needs.
- * A marker may name its own replacement instead: `// BEGIN SOLUTION release: <one line of code>`
- * (used where the release must keep working code, e.g. float32 models calling the student's layers
- * instead of the stripped fast kernels).
+ * Markers stand only in the files students hand in (the manifest's `files`); what else differs in
+ * the student kit is configuration (kit.ts).
  */
 
-export const BEGIN_MARKER = /^(\s*)\/\/\s*BEGIN SOLUTION\b(?:\s+release:\s*(.*\S))?.*$/;
+export const BEGIN_MARKER = /^(\s*)\/\/\s*BEGIN SOLUTION\b.*$/;
 export const END_MARKER = /^\s*\/\/\s*END SOLUTION\b.*$/;
 
 /** One stripped region: the enclosing function's name and the removed lines (markers excluded). */
@@ -62,21 +61,19 @@ export function stripSolutions(source: string, file: string, handout = "assignme
   const lines = source.split(/\r?\n/);
   const out: string[] = [];
   const regions: SolutionRegion[] = [];
-  let open: { indent: string; at: number; body: string[]; replacement?: string } | undefined;
-  let thrown = false;
+  let open: { indent: string; at: number; body: string[] } | undefined;
   lines.forEach((line, i) => {
     const begin = BEGIN_MARKER.exec(line);
     if (begin) {
       if (open) throw new Error(`${file}:${i + 1}: BEGIN SOLUTION inside another solution region (opened at line ${open.at + 1})`);
-      open = { indent: begin[1], at: i, body: [], replacement: begin[2] };
+      open = { indent: begin[1], at: i, body: [] };
       return;
     }
     if (END_MARKER.test(line)) {
       if (!open) throw new Error(`${file}:${i + 1}: END SOLUTION without a matching BEGIN SOLUTION`);
       const fn = enclosingFunction(lines, open.at);
       regions.push({ fn, startLine: open.at + 1, lines: open.body });
-      if (open.replacement === undefined) thrown = true;
-      out.push(open.replacement !== undefined ? `${open.indent}${open.replacement}` : notImplementedLine(open.indent, fn, sections[fn] ? `${handout}, section “${sections[fn]}”` : handout));
+      out.push(notImplementedLine(open.indent, fn, sections[fn] ? `${handout}, section “${sections[fn]}”` : handout));
       open = undefined;
       return;
     }
@@ -84,7 +81,7 @@ export function stripSolutions(source: string, file: string, handout = "assignme
     else out.push(line);
   });
   if (open) throw new Error(`${file}:${open.at + 1}: BEGIN SOLUTION is never closed by END SOLUTION`);
-  if (thrown) {
+  if (regions.length > 0) {
     const first = out.findIndex((l) => /^import\b/.test(l));
     out.splice(first < 0 ? 0 : first, 0, notImplementedImport(file));
   }

@@ -8,7 +8,7 @@
  */
 import { readFileSync } from "node:fs";
 import { availableParallelism, loadavg } from "node:os";
-import { kernelInfo } from "../src/kernels/index.js";
+import { kernelInfo } from "../src/engine/index.js";
 import { convnetJs } from "./convnetjs.js";
 import { nnkitFast, nnkitReference } from "./nnkit.js";
 import { findTorchPython, pytorch } from "./pytorch.js";

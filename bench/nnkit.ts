@@ -3,8 +3,10 @@
  * reference loops, and LeNet-5 training through the library's own Sequential model and train().
  */
 import { Tensor } from "../src/tensor.js";
-import { configureKernels, fastKernels, matmul } from "../src/kernels/index.js";
-import { referenceOps, type Ops } from "../src/models/ops.js";
+import { configureKernels } from "../src/engine/index.js";
+import { matmul } from "../src/engine/gemm.js";
+import { fastKernels } from "../src/ops/fast.js";
+import { referenceOps, type Ops } from "../src/ops/index.js";
 import { layerFromSpec } from "../src/models/modules.js";
 import { Sequential } from "../src/models/sequential.js";
 import { lenet5 } from "../src/models/specs.js";
@@ -55,7 +57,7 @@ export function nnkitFast(threads: number, budget: number, trainSteps: number): 
     async train(batch: number): Promise<Figure> {
       use();
       const steps = Math.round((trainSteps * BATCH) / batch);
-      return rate(batch * steps, await trainingTime(lenetWith({ ...referenceOps, ...fastKernels }), batch, steps));
+      return rate(batch * steps, await trainingTime(lenetWith(fastKernels), batch, steps));
     },
   };
 }

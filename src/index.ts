@@ -21,4 +21,5 @@ export * from "./models/index.js";
 export * from "./summary.js";
 export * from "./data/index.js";
 export * from "./features/index.js";
-export { configureKernels, kernelInfo, matmul, fastKernels, type KernelOptions } from "./kernels/index.js";
+export { configureKernels, kernelInfo, type KernelOptions } from "./engine/index.js";
+export { matmul } from "./engine/gemm.js";

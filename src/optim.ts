@@ -18,7 +18,7 @@
  * with ε = 1e-7.
  */
 import { Tensor, sameShape, shapeStr } from "./tensor.js";
-import { adamResident, kernelArray } from "./kernels/adam.js";
+import { float32Array, fusedAdam } from "./ops/float32.js";
 
 /** What every optimizer offers: a learning rate and an in-place update step. */
 export interface Optimizer {
@@ -123,7 +123,7 @@ export abstract class OptimizerBase implements Optimizer {
       this.shapes = params.map((p) => [...p.shape]);
       this.float32 = params.map((p, i) => p.data instanceof Float32Array && grads[i].data instanceof Float32Array);
       this.state = params.map((p, i) =>
-        Array.from({ length: this.slots }, () => (this.float32[i] ? kernelArray(p.size) : new Float64Array(p.size)) as Float64Array),
+        Array.from({ length: this.slots }, () => (this.float32[i] ? float32Array(p.size) : new Float64Array(p.size)) as Float64Array),
       );
       return;
     }
@@ -279,7 +279,7 @@ export class Adam extends OptimizerBase {
     const c2 = this.biasCorrection ? 1 - beta2 ** this.t : 1;
     const stepSize = this.lr / c1;
     const vScale = 1 / Math.sqrt(c2);
-    if (adamResident(x, dx, m, v, { beta1, beta2, stepSize, vScale, eps })) return;
+    if (fusedAdam?.(x, dx, m, v, { beta1, beta2, stepSize, vScale, eps })) return;
     const a1 = 1 - beta1, a2 = 1 - beta2;
     for (let k = 0; k < x.length; k++) {
       const g = dx[k];

@@ -2,7 +2,7 @@
  * Tensor: a shape plus a row-major Float32Array or Float64Array.
  *
  * Deliberately small: layers do their own loops over `.data`, so a reader sees every
- * multiply-add. Helpers here only create, copy, reshape and check tensors.
+ * multiply-add. Helpers here only create, copy and reshape tensors; checks are in ./shapes.ts.
  */
 import { Rng } from "./random.js";
 
@@ -203,25 +203,4 @@ export function sameShape(a: Shape, b: Shape): boolean {
 /** "[2, 3]" for a shape. */
 export function shapeStr(shape: Shape): string {
   return `[${shape.join(", ")}]`;
-}
-
-/**
- * Throw an Error naming `fn` and both shapes unless `t` has `expected` shape.
- * An entry of -1 in `expected` matches any size.
- */
-export function expectShape(fn: string, what: string, t: Tensor, expected: Shape): void {
-  const ok =
-    t.shape.length === expected.length && expected.every((d, i) => d === -1 || d === t.shape[i]);
-  if (!ok) {
-    const want = shapeStr(expected.map((d) => (d === -1 ? "*" : d)) as unknown as number[]);
-    throw new Error(`${fn}: ${what} has shape ${t.shapeString()}, expected ${want}`);
-  }
-}
-
-/** Throw unless `t` is a Tensor with `ndim` dimensions; names the function and the shape. */
-export function expectRank(fn: string, what: string, t: Tensor, ndim: number, layout: string): void {
-  if (!(t instanceof Tensor)) throw new Error(`${fn}: ${what} must be a Tensor, got ${typeof t}`);
-  if (t.ndim !== ndim) {
-    throw new Error(`${fn}: ${what} has shape ${t.shapeString()}, expected ${ndim} dimensions ${layout}`);
-  }
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Rng } from "../src/random.js";
-import { randn, tensor, zeros, expectShape } from "../src/tensor.js";
+import { randn, tensor, zeros } from "../src/tensor.js";
+import { checkShape } from "../src/shapes.js";
 
 describe("tensor", () => {
   it("infers shape from nested arrays and round-trips through toArray", () => {
@@ -29,8 +30,8 @@ describe("tensor", () => {
     expect(() => t.reshape([5, -1])).toThrow(/cannot view/);
   });
 
-  it("expectShape names the function and both shapes", () => {
-    expect(() => expectShape("linearForward", "W", zeros([3, 4]), [5, -1])).toThrow(
+  it("checkShape names the function and both shapes", () => {
+    expect(() => checkShape("linearForward", "W", zeros([3, 4]), [5, -1])).toThrow(
       "linearForward: W has shape [3, 4], expected [5, *]",
     );
   });

@@ -9,6 +9,7 @@ import { chmodSync, chownSync, existsSync, linkSync, mkdirSync, readFileSync, re
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { transformSync, type TransformFailure } from "esbuild";
+import { inStudentKit, studentKitText } from "../kit.js";
 import { stripSolutions } from "../strip.js";
 
 /** Result of compiling one student file: JavaScript, or the first syntax error with its location. */
@@ -51,20 +52,20 @@ function childSource(): { source: string; file: string } {
 }
 
 /**
- * Build the sandbox base in `outDir` from `kitRoot/src`: every .ts file stripped of its solution
- * regions and compiled, plus package.json ({"type":"module"}) and child.mjs. Contains no solution.
+ * Build the sandbox base in `outDir` from `kitRoot/src` as the student kit holds it (../kit.ts):
+ * every .ts file stripped of its solution regions and compiled, plus package.json ({"type":"module"}) and child.mjs. Contains no solution.
  * Returns the problems of files left out (unbalanced markers, syntax errors).
  */
 export function buildSandboxBase(kitRoot: string, outDir: string): string[] {
   const src = join(kitRoot, "src");
   const skipped: string[] = [];
   for (const rel of listFiles(src)) {
-    if (!rel.endsWith(".ts") || rel.endsWith(".d.ts") || rel.endsWith(".test.ts")) continue;
+    if (!rel.endsWith(".ts") || rel.endsWith(".d.ts") || rel.endsWith(".test.ts") || !inStudentKit(`src/${rel}`)) continue;
     // A file that cannot be stripped or compiled is left out (never copied unstripped); importing
     // it from a submission then fails with "cannot find module", which names it.
     let compiled: Compiled;
     try {
-      compiled = compileTs(stripSolutions(readFileSync(join(src, rel), "utf8"), `src/${rel}`).text, `src/${rel}`);
+      compiled = compileTs(stripSolutions(studentKitText(kitRoot, `src/${rel}`), `src/${rel}`).text, `src/${rel}`);
     } catch (e) {
       compiled = { ok: false, error: (e as Error).message };
     }

@@ -9,9 +9,10 @@
  * Distances are computed as ‖x‖² − 2·x·c + ‖c‖²: in float64 loops, or with the fast float32
  * matrix product when x is float32 (e.g. the features of many image patches).
  */
-import { matmul } from "../kernels/matmul.js";
+import { matmul } from "../engine/gemm.js";
 import { Rng } from "../random.js";
-import { Tensor, expectRank } from "../tensor.js";
+import { Tensor } from "../tensor.js";
+import { checkRank } from "../shapes.js";
 
 export interface KMeansResult {
   /** The K centroids [K, D] (float64). */
@@ -23,8 +24,8 @@ export interface KMeansResult {
 }
 
 function checkPair(fn: string, x: Tensor, c: Tensor): void {
-  expectRank(fn, "x", x, 2, "[N, D]");
-  expectRank(fn, "centroids", c, 2, "[K, D]");
+  checkRank(fn, "x", x, ["N", "D"]);
+  checkRank(fn, "centroids", c, ["K", "D"]);
   if (x.shape[1] !== c.shape[1]) {
     throw new Error(`${fn}: x ${x.shapeString()} and centroids ${c.shapeString()} disagree on D`);
   }
@@ -106,7 +107,7 @@ export function nearestCentroid(x: Tensor, c: Tensor): Int32Array {
  * Returns centroids [k, D], assignments [N] and the inertia after each round.
  */
 export function kmeans(x: Tensor, k: number, opts: { iterations?: number; seed?: number } = {}): KMeansResult {
-  expectRank("kmeans", "x", x, 2, "[N, D]");
+  checkRank("kmeans", "x", x, ["N", "D"]);
   const [N, D] = x.shape;
   if (!Number.isInteger(k) || k < 1 || k > N) {
     throw new Error(`kmeans: k must be a whole number from 1 to N = ${N} (the rows of x ${x.shapeString()}), got ${k}`);

@@ -9,8 +9,9 @@
  * built from the same U as Σ, whitened patches still look like patches (edges stay edges),
  * unlike PCA whitening which rotates them into the eigenbasis.
  */
-import { matmul } from "../kernels/matmul.js";
-import { Tensor, expectRank } from "../tensor.js";
+import { matmul } from "../engine/gemm.js";
+import { Tensor } from "../tensor.js";
+import { checkRank } from "../shapes.js";
 
 /** A fitted whitening: the mean [D] to subtract and the symmetric matrix W [D, D] to multiply by. */
 export interface ZcaWhitening {
@@ -26,7 +27,7 @@ export interface ZcaWhitening {
  * Returns eigenvalues [D] (largest first) and the eigenvectors as the columns of vectors [D, D].
  */
 export function symmetricEigen(a: Tensor): { values: Tensor; vectors: Tensor } {
-  expectRank("symmetricEigen", "a", a, 2, "[D, D]");
+  checkRank("symmetricEigen", "a", a, ["D", "D"]);
   const D = a.shape[0];
   if (a.shape[1] !== D) throw new Error(`symmetricEigen: a must be square [D, D], got ${a.shapeString()}`);
   const m = Float64Array.from(a.data);
@@ -91,7 +92,7 @@ export function symmetricEigen(a: Tensor): { values: Tensor; vectors: Tensor } {
  * eigenvalue. Returns the mean [D], W [D, D] (float64) and the covariance's eigenvalues.
  */
 export function zcaFit(x: Tensor, opts: { eps?: number } = {}): ZcaWhitening {
-  expectRank("zcaFit", "x", x, 2, "[N, D]");
+  checkRank("zcaFit", "x", x, ["N", "D"]);
   const [N, D] = x.shape;
   if (N < 2) throw new Error(`zcaFit: need at least 2 rows to estimate a covariance, got x ${x.shapeString()}`);
   const eps = opts.eps ?? 0.01;
@@ -138,7 +139,7 @@ export function zcaFit(x: Tensor, opts: { eps?: number } = {}): ZcaWhitening {
  * takes the fast matrix product (x·W − mean·W); float64 is computed in plain loops.
  */
 export function zcaApply(x: Tensor, zca: ZcaWhitening): Tensor {
-  expectRank("zcaApply", "x", x, 2, "[N, D]");
+  checkRank("zcaApply", "x", x, ["N", "D"]);
   const [N, D] = x.shape;
   if (zca.mean.size !== D) {
     throw new Error(`zcaApply: x ${x.shapeString()} has ${D} columns but the whitening was fitted on ${zca.mean.size}`);

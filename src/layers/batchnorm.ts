@@ -13,49 +13,18 @@
  *   both:   dgamma = Σₙ dout · x̂,  dbeta = Σₙ dout
  *
  * With a batch of one in train mode every x̂ is 0: out = beta and dx = 0.
+ *
+ * The reference loops (the assignment). Parameters, checks and messages: ../ops/batchnorm/contract.ts.
  */
-import { Tensor, allocate, full } from "../tensor.js";
-import { checkCache, checkRank, checkShape, checkUpstream } from "./shapes.js";
+import { Tensor, allocate } from "../tensor.js";
+import {
+  checkBatchNormBackward,
+  checkBatchNormForward,
+  type BatchNormCache,
+  type BatchNormParams,
+} from "../ops/batchnorm/contract.js";
 
-export interface BatchNormParams {
-  /** 'train' normalises with the batch statistics and updates the running ones; 'test' uses the running ones. */
-  mode: "train" | "test";
-  /** Added to the variance before the square root (≥ 0, default 1e-5). */
-  eps?: number;
-  /** Weight of the old running statistics in their update (in [0, 1], default 0.9). */
-  momentum?: number;
-  /** Running mean [D] (default zeros). Never changed: the updated one is returned in the cache. */
-  runningMean?: Tensor;
-  /** Running (biased) variance [D] (default ones). Never changed: the updated one is in the cache. */
-  runningVar?: Tensor;
-}
-
-/** What batchNormForward keeps for batchNormBackward, and the updated running statistics. */
-export interface BatchNormCache {
-  mode: "train" | "test";
-  x: Tensor;
-  gamma: Tensor;
-  beta: Tensor;
-  eps: number;
-  /** The statistics x was normalised with, [D]: the batch's in train mode, the running ones in test mode. */
-  mean: Tensor;
-  variance: Tensor;
-  /** 1 / √(variance + eps), [D]. */
-  invStd: Tensor;
-  /** The normalised input x̂, [N, D]. */
-  xhat: Tensor;
-  /** Running statistics after this call, [D] (new tensors; in test mode copies of the given ones). */
-  runningMean: Tensor;
-  runningVar: Tensor;
-}
-
-/** Check a number option: finite and within [low, high]. */
-function checkRange(fn: string, what: string, value: unknown, low: number, high: number): number {
-  if (typeof value !== "number" || !Number.isFinite(value) || value < low || value > high) {
-    throw new Error(`${fn}: ${what} must be a number in [${low}, ${high}], got ${String(value)}`);
-  }
-  return value;
-}
+export type { BatchNormCache, BatchNormParams };
 
 /**
  * Forward pass of batch normalisation.
@@ -69,21 +38,7 @@ export function batchNormForward(
   beta: Tensor,
   params: BatchNormParams,
 ): [Tensor, BatchNormCache] {
-  const fn = "batchNormForward";
-  checkRank(fn, "x", x, ["N", "D"]);
-  const [N, D] = x.shape;
-  checkShape(fn, "gamma", gamma, [D], ["x", x]);
-  checkShape(fn, "beta", beta, [D], ["x", x]);
-  const mode = params?.mode;
-  if (mode !== "train" && mode !== "test") {
-    throw new Error(`${fn}: mode must be 'train' or 'test', got ${JSON.stringify(mode)}`);
-  }
-  const eps = checkRange(fn, "eps", params.eps ?? 1e-5, 0, Infinity);
-  const momentum = checkRange(fn, "momentum", params.momentum ?? 0.9, 0, 1);
-  const runningMean = params.runningMean ?? full([D], 0, x.dtype);
-  const runningVar = params.runningVar ?? full([D], 1, x.dtype);
-  checkShape(fn, "runningMean", runningMean, [D], ["x", x]);
-  checkShape(fn, "runningVar", runningVar, [D], ["x", x]);
+  const { N, D, mode, eps, momentum, runningMean, runningVar } = checkBatchNormForward(x, gamma, beta, params);
   // BEGIN SOLUTION
   const mean = new Tensor(allocate(D, x.dtype), [D]);
   const variance = new Tensor(allocate(D, x.dtype), [D]);
@@ -135,11 +90,8 @@ export function batchNormBackward(
   dout: Tensor,
   cache: BatchNormCache,
 ): { dx: Tensor; dgamma: Tensor; dbeta: Tensor } {
-  const fn = "batchNormBackward";
-  checkCache(fn, cache, ["x", "gamma", "beta", "xhat", "invStd"]);
+  const [N, D] = checkBatchNormBackward(dout, cache);
   const { mode, x, gamma, beta, xhat, invStd } = cache;
-  checkUpstream(fn, dout, x.shape);
-  const [N, D] = x.shape;
   // BEGIN SOLUTION
   const dx = new Tensor(allocate(N * D, x.dtype), [N, D]);
   const dgamma = new Tensor(allocate(D, gamma.dtype), [D]);

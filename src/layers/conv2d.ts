@@ -7,48 +7,20 @@
  *   backward: every multiply-add above sends dout[n, f, i, j] back to both of its factors:
  *             dw[f, c, ky, kx] += dout · xpad[…],  dx[…] += dout · w[f, c, ky, kx],  db[f] += dout
  *
- * These are the naive reference loops, written to be read; fast kernels are checked against them.
+ * These are the naive reference loops, written to be read (the assignment); the fast float32 path
+ * (../ops/conv2d/fast.ts) is checked against them. Shapes, checks and messages:
+ * ../ops/conv2d/contract.ts.
  */
 import { Tensor, allocate } from "../tensor.js";
-import { checkCache, checkRank, checkShape, checkUpstream, slidingOutputSize } from "./shapes.js";
+import {
+  checkConv2dBackward,
+  checkConv2dForward,
+  convOutputSize,
+  type Conv2dCache,
+  type ConvParams,
+} from "../ops/conv2d/contract.js";
 
-/** Stride (≥ 1, default 1) and zero padding on each side (≥ 0, default 0), the same along H and W. */
-export interface ConvParams {
-  stride?: number;
-  pad?: number;
-}
-
-/** What conv2dForward keeps for conv2dBackward: its inputs and the resolved stride and pad. */
-export interface Conv2dCache {
-  x: Tensor;
-  w: Tensor;
-  b: Tensor;
-  stride: number;
-  pad: number;
-}
-
-/**
- * Spatial output size of a convolution or pooling along one axis: (inSize − kernel + 2·pad)/stride + 1.
- * Inputs: sizes as integers (stride ≥ 1, pad ≥ 0). Returns the output size; throws if the kernel is
- * larger than the padded input or the result is not an integer.
- */
-export function convOutputSize(inSize: number, kernel: number, stride: number, pad: number): number {
-  return slidingOutputSize("convOutputSize", "size", inSize, kernel, stride, pad);
-}
-
-/**
- * Check the inputs of a conv2d forward or backward pass (shapes, stride, pad) and return the output
- * shape [N, F, Ho, Wo]. Fast kernels with the same contract reuse it, so their messages match.
- */
-export function checkConv2dInputs(fn: string, x: Tensor, w: Tensor, b: Tensor, stride: number, pad: number): number[] {
-  checkRank(fn, "x", x, ["N", "C", "H", "W"]);
-  checkRank(fn, "w", w, ["F", "C", "KH", "KW"]);
-  checkShape(fn, "w", w, [-1, x.shape[1], -1, -1], ["x", x]);
-  checkShape(fn, "b", b, [w.shape[0]], ["w", w]);
-  const [N, , H, W] = x.shape;
-  const [F, , KH, KW] = w.shape;
-  return [N, F, slidingOutputSize(fn, "height", H, KH, stride, pad), slidingOutputSize(fn, "width", W, KW, stride, pad)];
-}
+export { convOutputSize, type Conv2dCache, type ConvParams };
 
 /**
  * Forward pass of a 2-D convolution layer with zero padding.
@@ -56,8 +28,8 @@ export function checkConv2dInputs(fn: string, x: Tensor, w: Tensor, b: Tensor, s
  * Returns [out [N, F, Ho, Wo] (dtype of x), cache] with Ho = (H − KH + 2·pad)/stride + 1, Wo likewise.
  */
 export function conv2dForward(x: Tensor, w: Tensor, b: Tensor, params: ConvParams = {}): [Tensor, Conv2dCache] {
-  const { stride = 1, pad = 0 } = params;
-  const [N, F, Ho, Wo] = checkConv2dInputs("conv2dForward", x, w, b, stride, pad);
+  const { stride, pad, outShape } = checkConv2dForward(x, w, b, params);
+  const [N, F, Ho, Wo] = outShape;
   const [, C, H, W] = x.shape;
   const [, , KH, KW] = w.shape;
   // BEGIN SOLUTION
@@ -93,11 +65,8 @@ export function conv2dForward(x: Tensor, w: Tensor, b: Tensor, params: ConvParam
  * Returns { dx [N, C, H, W], dw [F, C, KH, KW], db [F] }, in the dtypes of x, w and b.
  */
 export function conv2dBackward(dout: Tensor, cache: Conv2dCache): { dx: Tensor; dw: Tensor; db: Tensor } {
-  const fn = "conv2dBackward";
-  checkCache(fn, cache, ["x", "w", "b"]);
+  const [N, F, Ho, Wo] = checkConv2dBackward(dout, cache);
   const { x, w, b, stride, pad } = cache;
-  const [N, F, Ho, Wo] = checkConv2dInputs(fn, x, w, b, stride, pad);
-  checkUpstream(fn, dout, [N, F, Ho, Wo]);
   const [, C, H, W] = x.shape;
   const [, , KH, KW] = w.shape;
   // BEGIN SOLUTION

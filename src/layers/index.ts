@@ -1,6 +1,7 @@
 /**
- * The layers of the lecture, forward and backward side by side (the assignment surface).
- * Batch-first shapes; every function is pure and keeps the dtype of its input.
+ * The layers of the lecture, forward and backward side by side: the six of the assignment
+ * (linear … batchnorm) and dropout, adaptive average pooling and pad/crop. Batch-first shapes;
+ * every function is pure and keeps the dtype of its input.
  */
 export { linearForward, linearBackward, type LinearCache } from "./linear.js";
 export { reluForward, reluBackward, type ReluCache } from "./relu.js";
@@ -13,3 +14,11 @@ export {
   type BatchNormParams,
   type BatchNormCache,
 } from "./batchnorm.js";
+export { dropoutForward, dropoutBackward, type DropoutParams, type DropoutCache } from "./dropout.js";
+export {
+  adaptiveAvgPool2dForward,
+  adaptiveAvgPool2dBackward,
+  type AdaptiveAvgPool2dParams,
+  type AdaptiveAvgPool2dCache,
+} from "./avgpool2d.js";
+export { pad2dForward, pad2dBackward, type Pad2dParams, type Pad2dCache } from "./pad2d.js";

@@ -8,38 +8,19 @@
  *
  * Ties: the gradient goes to the FIRST maximum in row-major order within the window (smallest ky,
  * then smallest kx); the other equal values get nothing, so each window passes its gradient on once.
+ *
+ * The reference loops (the assignment). Shapes, checks and messages: ../ops/maxpool2d/contract.ts;
+ * the fast float32 path beside it.
  */
 import { Tensor, allocate } from "../tensor.js";
-import { checkCache, checkInteger, checkRank, checkUpstream, slidingOutputSize } from "./shapes.js";
+import {
+  checkMaxPool2dBackward,
+  checkMaxPool2dForward,
+  type MaxPool2dCache,
+  type PoolParams,
+} from "../ops/maxpool2d/contract.js";
 
-/** Window size (≥ 1, the same along H and W) and stride (≥ 1, default: size, i.e. no overlap). */
-export interface PoolParams {
-  size: number;
-  stride?: number;
-}
-
-/** What maxPool2dForward keeps for maxPool2dBackward: its input and the resolved window. */
-export interface MaxPool2dCache {
-  x: Tensor;
-  size: number;
-  stride: number;
-}
-
-/**
- * Check the input and window of a max-pool forward or backward pass and return the output shape
- * [N, C, Ho, Wo] (exported so fast kernels with the same contract give the same messages).
- */
-export function checkMaxPool2dInputs(fn: string, x: Tensor, size: number, stride: number): number[] {
-  checkRank(fn, "x", x, ["N", "C", "H", "W"]);
-  checkInteger(fn, "size", size, 1);
-  const [N, C, H, W] = x.shape;
-  return [
-    N,
-    C,
-    slidingOutputSize(fn, "height", H, size, stride, 0, "window"),
-    slidingOutputSize(fn, "width", W, size, stride, 0, "window"),
-  ];
-}
+export type { MaxPool2dCache, PoolParams };
 
 /**
  * Forward pass of 2-D max-pooling.
@@ -47,9 +28,8 @@ export function checkMaxPool2dInputs(fn: string, x: Tensor, size: number, stride
  * Ho = (H − size)/stride + 1, Wo = (W − size)/stride + 1.
  */
 export function maxPool2dForward(x: Tensor, params: PoolParams): [Tensor, MaxPool2dCache] {
-  const size = params?.size;
-  const stride = params?.stride ?? size;
-  const [N, C, Ho, Wo] = checkMaxPool2dInputs("maxPool2dForward", x, size, stride);
+  const { size, stride, outShape } = checkMaxPool2dForward(x, params);
+  const [N, C, Ho, Wo] = outShape;
   const [, , H, W] = x.shape;
   // BEGIN SOLUTION
   const out = new Tensor(allocate(N * C * Ho * Wo, x.dtype), [N, C, Ho, Wo]);
@@ -77,11 +57,8 @@ export function maxPool2dForward(x: Tensor, params: PoolParams): [Tensor, MaxPoo
  * Inputs: dout [N, C, Ho, Wo], cache from maxPool2dForward. Returns dx [N, C, H, W] (dtype of x).
  */
 export function maxPool2dBackward(dout: Tensor, cache: MaxPool2dCache): Tensor {
-  const fn = "maxPool2dBackward";
-  checkCache(fn, cache, ["x"]);
+  const [N, C, Ho, Wo] = checkMaxPool2dBackward(dout, cache);
   const { x, size, stride } = cache;
-  const [N, C, Ho, Wo] = checkMaxPool2dInputs(fn, x, size, stride);
-  checkUpstream(fn, dout, [N, C, Ho, Wo]);
   const [, , H, W] = x.shape;
   // BEGIN SOLUTION
   const dx = new Tensor(allocate(x.size, x.dtype), x.shape);

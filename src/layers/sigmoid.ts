@@ -2,21 +2,20 @@
  * Logistic sigmoid, elementwise: out = σ(x) = 1 / (1 + e^(−x)).
  *
  *   backward: dx = dout · σ(x) · (1 − σ(x)), computed from the saved output
+ *
+ * The reference loops (the assignment). Checks and messages: ../ops/sigmoid/contract.ts.
  */
 import { Tensor, allocate } from "../tensor.js";
-import { checkCache, checkUpstream, expectTensor } from "./shapes.js";
+import { checkSigmoidBackward, checkSigmoidForward, type SigmoidCache } from "../ops/sigmoid/contract.js";
 
-/** What sigmoidForward keeps for sigmoidBackward: its output σ(x). */
-export interface SigmoidCache {
-  out: Tensor;
-}
+export type { SigmoidCache };
 
 /**
  * Forward pass of the sigmoid, out = 1 / (1 + e^(−x)) elementwise (no overflow for large |x|).
  * Input: x of any shape. Returns [out (shape and dtype of x), cache].
  */
 export function sigmoidForward(x: Tensor): [Tensor, SigmoidCache] {
-  expectTensor("sigmoidForward", "x", x);
+  checkSigmoidForward(x);
   // BEGIN SOLUTION
   const out = new Tensor(allocate(x.size, x.dtype), x.shape);
   for (let i = 0; i < x.size; i++) {
@@ -34,9 +33,8 @@ export function sigmoidForward(x: Tensor): [Tensor, SigmoidCache] {
  * Inputs: dout (shape of x), cache from sigmoidForward. Returns dx (shape and dtype of x).
  */
 export function sigmoidBackward(dout: Tensor, cache: SigmoidCache): Tensor {
-  checkCache("sigmoidBackward", cache, ["out"]);
+  checkSigmoidBackward(dout, cache);
   const { out } = cache;
-  checkUpstream("sigmoidBackward", dout, out.shape);
   // BEGIN SOLUTION
   const dx = new Tensor(allocate(out.size, out.dtype), out.shape);
   for (let i = 0; i < out.size; i++) {

@@ -34,7 +34,7 @@ export {
   type ActivationSpec,
 } from "./layer-spec.js";
 export { lenet5, alexnet, vgg16, mlp, conv, fc, maxPool } from "./specs.js";
-export { referenceOps, opsFor, type Ops } from "./ops.js";
+export { referenceOps, opsFor, type Ops } from "../ops/index.js";
 export {
   Linear,
   ReLU,

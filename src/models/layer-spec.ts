@@ -10,7 +10,7 @@
  * Multiply-adds (MACs) count only the weighted sums of Linear and Conv2d, bias not counted:
  * Linear D→M costs D·M, Conv2d costs (outputs F·Ho·Wo) × (C·KH·KW). Other layers count 0.
  */
-import { slidingOutputSize } from "../layers/shapes.js";
+import { expectedShapeStr, fitsShape, slidingOutputSize } from "../shapes.js";
 
 export interface LinearSpec {
   kind: "linear";
@@ -124,10 +124,8 @@ export function layerName(spec: LayerSpec): string {
 const product = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 
 function expectInput(name: string, inShape: readonly number[], expected: readonly number[], layout: string): void {
-  const ok = inShape.length === expected.length && expected.every((d, i) => d === -1 || d === inShape[i]);
-  if (!ok) {
-    const want = expected.map((d) => (d === -1 ? "*" : String(d))).join(", ");
-    throw new Error(`${name}: input shape [${inShape.join(", ")}] does not fit, expected [${want}] ${layout} (per example, no batch)`);
+  if (!fitsShape(inShape, expected)) {
+    throw new Error(`${name}: input shape [${inShape.join(", ")}] does not fit, expected ${expectedShapeStr(expected)} ${layout} (per example, no batch)`);
   }
 }
 
@@ -177,8 +175,8 @@ export function describeLayer(spec: LayerSpec, inShape: readonly number[]): Laye
     }
     case "maxpool2d": {
       expectInput(name, inShape, [-1, -1, -1], "[C, H, W]");
-      const ho = slidingOutputSize(name, "height", inShape[1], spec.size, spec.stride, 0);
-      const wo = slidingOutputSize(name, "width", inShape[2], spec.size, spec.stride, 0);
+      const ho = slidingOutputSize(name, "height", inShape[1], spec.size, spec.stride, 0, "window");
+      const wo = slidingOutputSize(name, "width", inShape[2], spec.size, spec.stride, 0, "window");
       outputShape = [inShape[0], ho, wo];
       break;
     }

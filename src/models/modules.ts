@@ -1,6 +1,6 @@
 /**
  * Layer objects: each wraps one layer function pair of src/layers/ (through the `ops` table of
- * ops.ts), owns its parameters and their gradients, and remembers the cache of its last forward
+ * src/ops/), owns its parameters and their gradients, and remembers the cache of its last forward
  * pass for the backward pass. Shapes are batch-first; a layer keeps its dtype (float32 by default).
  *
  * Parameters: He/Kaiming-normal initialisation (std √(2/fan_in), fan_in = D for Linear, C·KH·KW
@@ -10,10 +10,13 @@
  * Shape questions (output shape, parameter shapes, multiply-adds) are answered from the layer's
  * description (`spec`) by layer-spec.ts, the same code `summary` uses.
  */
+import type { AdaptiveAvgPool2dCache } from "../layers/avgpool2d.js";
 import type { BatchNormCache } from "../layers/batchnorm.js";
 import type { Conv2dCache } from "../layers/conv2d.js";
+import type { DropoutCache } from "../layers/dropout.js";
 import type { LinearCache } from "../layers/linear.js";
 import type { MaxPool2dCache } from "../layers/maxpool2d.js";
+import type { Pad2dCache } from "../layers/pad2d.js";
 import type { ReluCache } from "../layers/relu.js";
 import type { SigmoidCache } from "../layers/sigmoid.js";
 import { Rng } from "../random.js";
@@ -28,8 +31,8 @@ import {
   describeLayer,
   layerName,
 } from "./layer-spec.js";
-import { Ops, opsFor } from "./ops.js";
-import { kernelArray } from "../kernels/adam.js";
+import { opsFor, type Ops } from "../ops/index.js";
+import { float32Array } from "../ops/float32.js";
 import { conv, maxPool } from "./specs.js";
 
 /** A parameter tensor with its gradient (same shape and dtype). */
@@ -83,13 +86,13 @@ function initStd(init: Init, fanIn: number): number {
 
 /**
  * A parameter and its zeroed gradient. float32 ones are kept in kernel memory where the engine
- * allows (kernelArray), so that the fast kernels and the optimizer use them without copies.
+ * allows (float32Array), so that the fast kernels and the optimizer use them without copies.
  */
 function paramOf(name: string, value: Tensor): Param {
   if (value.dtype !== "float32") return { name, value, grad: zeros(value.shape, value.dtype) };
-  const data = kernelArray(value.size);
+  const data = float32Array(value.size);
   data.set(value.data);
-  return { name, value: new Tensor(data, value.shape), grad: new Tensor(kernelArray(value.size), value.shape) };
+  return { name, value: new Tensor(data, value.shape), grad: new Tensor(float32Array(value.size), value.shape) };
 }
 
 /** p.grad += g (same sizes). */
@@ -216,7 +219,7 @@ export class Sigmoid extends LayerBase<SigmoidCache> {
  * With `roundDown`, a padded input the windows do not tile exactly is zero-padded and cut to the
  * covered part here, and the layer function runs with pad 0 on it.
  */
-export class Conv2d extends LayerBase<{ conv: Conv2dCache; inShape: number[] | null }> {
+export class Conv2d extends LayerBase<{ conv: Conv2dCache; padded: Pad2dCache | null }> {
   readonly w: Param;
   readonly b: Param;
   private readonly conv: Conv2dSpec;
@@ -239,62 +242,28 @@ export class Conv2d extends LayerBase<{ conv: Conv2dCache; inShape: number[] | n
   forward(x: Tensor): Tensor {
     const { stride, pad, kernel, roundDown } = this.conv;
     if (roundDown && x.ndim === 4) {
-      const xp = padAndCut(x, pad, coveredLength(x.shape[2] + 2 * pad, kernel[0], stride), coveredLength(x.shape[3] + 2 * pad, kernel[1], stride));
+      const size = [coveredLength(x.shape[2] + 2 * pad, kernel[0], stride), coveredLength(x.shape[3] + 2 * pad, kernel[1], stride)] as const;
+      const [xp, padded] = this.ops.pad2dForward(x, { pad, size });
       const [out, cache] = this.ops.conv2dForward(xp, this.w.value, this.b.value, { stride, pad: 0 });
-      this.save({ conv: cache, inShape: [...x.shape] });
+      this.save({ conv: cache, padded });
       return out;
     }
     const [out, cache] = this.ops.conv2dForward(x, this.w.value, this.b.value, { stride, pad });
-    this.save({ conv: cache, inShape: null });
+    this.save({ conv: cache, padded: null });
     return out;
   }
 
   backward(dout: Tensor): Tensor {
-    const { conv: cache, inShape } = this.saved();
+    const { conv: cache, padded } = this.saved();
     const { dx, dw, db } = this.ops.conv2dBackward(dout, cache);
     accumulate(this.w, dw);
     accumulate(this.b, db);
-    return inShape ? unpad(dx, this.conv.pad, inShape) : dx;
+    return padded ? this.ops.pad2dBackward(dx, padded) : dx;
   }
 
   override params(): Param[] {
     return [this.w, this.b];
   }
-}
-
-/** x [N, C, H, W] → xp [N, C, Hp, Wp] with xp[.., i, j] = x[.., i − pad, j − pad] (zero outside x). */
-function padAndCut(x: Tensor, pad: number, Hp: number, Wp: number): Tensor {
-  const [N, C, H, W] = x.shape;
-  const out = new Tensor(allocate(N * C * Hp * Wp, x.dtype), [N, C, Hp, Wp]);
-  for (let nc = 0; nc < N * C; nc++) {
-    for (let i = 0; i < Hp; i++) {
-      const h = i - pad;
-      if (h < 0 || h >= H) continue;
-      for (let j = 0; j < Wp; j++) {
-        const w = j - pad;
-        if (w >= 0 && w < W) out.data[(nc * Hp + i) * Wp + j] = x.data[(nc * H + h) * W + w];
-      }
-    }
-  }
-  return out;
-}
-
-/** The gradient of padAndCut: dxp [N, C, Hp, Wp] → dx of shape `inShape` [N, C, H, W]. */
-function unpad(dxp: Tensor, pad: number, inShape: number[]): Tensor {
-  const [N, C, H, W] = inShape;
-  const [, , Hp, Wp] = dxp.shape;
-  const dx = new Tensor(allocate(N * C * H * W, dxp.dtype), inShape);
-  for (let nc = 0; nc < N * C; nc++) {
-    for (let h = 0; h < H; h++) {
-      const i = h + pad;
-      if (i >= Hp) continue;
-      for (let w = 0; w < W; w++) {
-        const j = w + pad;
-        if (j < Wp) dx.data[(nc * H + h) * W + w] = dxp.data[(nc * Hp + i) * Wp + j];
-      }
-    }
-  }
-  return dx;
 }
 
 /** Max-pooling size×size with `stride` (default size): [N, C, H, W] → [N, C, Ho, Wo]. */
@@ -388,10 +357,11 @@ export class BatchNorm extends LayerBase<BatchNormCache> {
 }
 
 /**
- * Inverted dropout: in training each unit is kept with probability 1 − p and scaled by 1/(1 − p);
- * in evaluation the layer passes x through. The masks come from a seeded generator.
+ * Inverted dropout (dropoutForward / dropoutBackward): in training each unit is kept with
+ * probability 1 − p and scaled by 1/(1 − p); in evaluation the layer passes x through. The masks
+ * come from a seeded generator.
  */
-export class Dropout extends LayerBase<Float64Array | null> {
+export class Dropout extends LayerBase<DropoutCache> {
   readonly p: number;
   private readonly rng: Rng;
 
@@ -403,36 +373,21 @@ export class Dropout extends LayerBase<Float64Array | null> {
   }
 
   forward(x: Tensor, training: boolean): Tensor {
-    if (!training || this.p === 0) {
-      this.save(null);
-      return x;
-    }
-    const keep = 1 / (1 - this.p);
-    const mask = new Float64Array(x.size);
-    const out = new Tensor(allocate(x.size, x.dtype), x.shape);
-    for (let i = 0; i < x.size; i++) {
-      mask[i] = this.rng.uniform() < this.p ? 0 : keep;
-      out.data[i] = x.data[i] * mask[i];
-    }
-    this.save(mask);
+    const [out, cache] = this.ops.dropoutForward(x, { p: this.p, mode: training ? "train" : "test", rng: this.rng });
+    this.save(cache);
     return out;
   }
 
   backward(dout: Tensor): Tensor {
-    const mask = this.saved();
-    if (mask === null) return dout;
-    const dx = new Tensor(allocate(dout.size, dout.dtype), dout.shape);
-    for (let i = 0; i < dout.size; i++) dx.data[i] = dout.data[i] * mask[i];
-    return dx;
+    return this.ops.dropoutBackward(dout, this.saved());
   }
 }
 
 /**
- * Adaptive average pooling to a fixed [OH, OW] (as in torchvision's AlexNet and VGG): output cell
- * (i, j) averages input rows ⌊i·H/OH⌋ … ⌈(i+1)·H/OH⌉ − 1 and the columns likewise.
- * When the input is already OH×OW it passes x through.
+ * Adaptive average pooling to a fixed [OH, OW] (adaptiveAvgPool2dForward / Backward, as in
+ * torchvision's AlexNet and VGG). When the input is already OH×OW it passes x through.
  */
-export class AdaptiveAvgPool2d extends LayerBase<number[]> {
+export class AdaptiveAvgPool2d extends LayerBase<AdaptiveAvgPool2dCache> {
   readonly output: [number, number];
 
   constructor(outH: number, outW = outH, opts: LayerOptions = {}) {
@@ -441,46 +396,13 @@ export class AdaptiveAvgPool2d extends LayerBase<number[]> {
   }
 
   forward(x: Tensor): Tensor {
-    this.save([...x.shape]);
-    const [N, C, H, W] = x.shape;
-    const [OH, OW] = this.output;
-    if (H === OH && W === OW) return x;
-    const out = new Tensor(allocate(N * C * OH * OW, x.dtype), [N, C, OH, OW]);
-    this.eachWindow(H, W, (nc, o, cells) => {
-      let s = 0;
-      for (const k of cells) s += x.data[nc * H * W + k];
-      out.data[nc * OH * OW + o] = s / cells.length;
-    }, N * C);
+    const [out, cache] = this.ops.adaptiveAvgPool2dForward(x, { output: this.output });
+    this.save(cache);
     return out;
   }
 
   backward(dout: Tensor): Tensor {
-    const inShape = this.saved();
-    const [N, C, H, W] = inShape;
-    const [OH, OW] = this.output;
-    if (H === OH && W === OW) return dout;
-    const dx = new Tensor(allocate(N * C * H * W, dout.dtype), inShape);
-    this.eachWindow(H, W, (nc, o, cells) => {
-      const g = dout.data[nc * OH * OW + o] / cells.length;
-      for (const k of cells) dx.data[nc * H * W + k] += g;
-    }, N * C);
-    return dx;
-  }
-
-  /** Call visit(plane, output cell, input cells of its window) for every plane and output cell. */
-  private eachWindow(H: number, W: number, visit: (nc: number, o: number, cells: number[]) => void, planes: number): void {
-    const [OH, OW] = this.output;
-    for (let i = 0; i < OH; i++) {
-      const h0 = Math.floor((i * H) / OH);
-      const h1 = Math.ceil(((i + 1) * H) / OH);
-      for (let j = 0; j < OW; j++) {
-        const w0 = Math.floor((j * W) / OW);
-        const w1 = Math.ceil(((j + 1) * W) / OW);
-        const cells: number[] = [];
-        for (let h = h0; h < h1; h++) for (let w = w0; w < w1; w++) cells.push(h * W + w);
-        for (let nc = 0; nc < planes; nc++) visit(nc, i * OW + j, cells);
-      }
-    }
+    return this.ops.adaptiveAvgPool2dBackward(dout, this.saved());
   }
 }
 

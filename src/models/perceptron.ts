@@ -14,8 +14,9 @@
  * a mistake or after `maxEpochs`.
  */
 import { Rng } from "../random.js";
-import { Tensor, expectShape } from "../tensor.js";
+import { Tensor } from "../tensor.js";
 import { appendOnes, argmaxRows, linearScores, oneHot, updateRule } from "./update-rule.js";
+import { checkShape } from "../shapes.js";
 
 export interface PerceptronFitOptions {
   /** Stop after this many epochs even if mistakes remain (default 100). */
@@ -73,7 +74,7 @@ function runEpochs<W>(
 }
 
 function checkInputs(fn: string, x: Tensor, dim: number, y: ArrayLike<number>): void {
-  expectShape(fn, "x", x, [-1, dim]);
+  checkShape(fn, "x", x, [-1, dim]);
   if (y.length !== x.shape[0]) {
     throw new Error(`${fn}: x has ${x.shape[0]} rows (shape ${x.shapeString()}) but there are ${y.length} labels`);
   }
@@ -101,7 +102,7 @@ export class Perceptron {
 
   /** x [N, D] → N labels in {−1, +1} (+1 where wᵀx̃ > 0). */
   predict(x: Tensor): Int32Array {
-    expectShape("Perceptron.predict", "x", x, [-1, this.dim]);
+    checkShape("Perceptron.predict", "x", x, [-1, this.dim]);
     const out = new Int32Array(x.shape[0]);
     for (let n = 0; n < out.length; n++) {
       out[n] = this.score(x.data.subarray(n * this.dim, (n + 1) * this.dim)) > 0 ? 1 : -1;
@@ -155,7 +156,7 @@ export class MulticlassPerceptron {
 
   /** x [N, D] → scores Wx̃ [N, C]. */
   scores(x: Tensor): Tensor {
-    expectShape("MulticlassPerceptron.scores", "x", x, [-1, this.dim]);
+    checkShape("MulticlassPerceptron.scores", "x", x, [-1, this.dim]);
     return linearScores(this.W, appendOnes(x));
   }
 

@@ -7,8 +7,9 @@
  */
 import { Labels, l2Loss, softmax, softmaxCrossEntropy } from "../losses.js";
 import { Rng } from "../random.js";
-import { Tensor, allocate, expectShape } from "../tensor.js";
+import { Tensor, allocate } from "../tensor.js";
 import { appendOnes, argmaxRows, linearScores, oneHot, updateRule } from "./update-rule.js";
+import { checkShape } from "../shapes.js";
 
 export interface RegressionFitOptions {
   /** Passes over the data (default 10). */
@@ -67,7 +68,7 @@ function fitLinear(
 }
 
 function checkRows(fn: string, x: Tensor, dim: number, n: number, what: string): void {
-  expectShape(fn, "x", x, [-1, dim]);
+  checkShape(fn, "x", x, [-1, dim]);
   if (x.shape[0] !== n) throw new Error(`${fn}: x has ${x.shape[0]} rows (shape ${x.shapeString()}) but ${what} has ${n}`);
 }
 
@@ -86,7 +87,7 @@ export class LinearRegression {
 
   /** x [N, D] → predictions h [N, C]. */
   predict(x: Tensor): Tensor {
-    expectShape("LinearRegression.predict", "x", x, [-1, this.dim]);
+    checkShape("LinearRegression.predict", "x", x, [-1, this.dim]);
     return linearScores(this.W, appendOnes(x));
   }
 
@@ -94,7 +95,7 @@ export class LinearRegression {
   fit(x: Tensor, t: Tensor, opts: RegressionFitOptions = {}): RegressionHistory {
     const fn = "LinearRegression.fit";
     const targets = t.ndim === 1 ? t.reshape([t.shape[0], 1]) : t;
-    expectShape(fn, "t", targets, [-1, this.outputs]);
+    checkShape(fn, "t", targets, [-1, this.outputs]);
     checkRows(fn, x, this.dim, targets.shape[0], "t");
     return fitLinear(
       this.W,
@@ -124,7 +125,7 @@ export class SoftmaxRegression {
 
   /** x [N, D] → class probabilities h [N, C]. */
   probabilities(x: Tensor): Tensor {
-    expectShape("SoftmaxRegression.probabilities", "x", x, [-1, this.dim]);
+    checkShape("SoftmaxRegression.probabilities", "x", x, [-1, this.dim]);
     return softmax(linearScores(this.W, appendOnes(x)));
   }
 

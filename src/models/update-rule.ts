@@ -4,7 +4,8 @@
  * The multiclass perceptron (h = one-hot of the argmax, α = 1), linear regression (h = Wx) and
  * softmax regression (h = softmax(Wx)) differ only in how they compute h; all three call this.
  */
-import { Tensor, allocate, expectShape } from "../tensor.js";
+import { Tensor, allocate } from "../tensor.js";
+import { checkRank, checkShape } from "../shapes.js";
 
 /**
  * W ← W − (α/N) Σₙ (hₙ − tₙ) xₙᵀ, in place; returns W.
@@ -13,12 +14,12 @@ import { Tensor, allocate, expectShape } from "../tensor.js";
  */
 export function updateRule(W: Tensor, x: Tensor, h: Tensor, t: Tensor, alpha: number): Tensor {
   const fn = "updateRule";
-  if (W.ndim !== 2) throw new Error(`${fn}: W has shape ${W.shapeString()}, expected [C, D]`);
+  checkRank(fn, "W", W, ["C", "D"]);
   const [C, D] = W.shape;
-  expectShape(fn, "x (expected [N, D] with D = W's columns)", x, [-1, D]);
+  checkShape(fn, "x (expected [N, D] with D = W's columns)", x, [-1, D]);
   const N = x.shape[0];
-  expectShape(fn, "h", h, [N, C]);
-  expectShape(fn, "t", t, [N, C]);
+  checkShape(fn, "h", h, [N, C]);
+  checkShape(fn, "t", t, [N, C]);
   const [w, xs, hs, ts] = [W.data, x.data, h.data, t.data];
   const scale = alpha / N;
   for (let n = 0; n < N; n++) {
@@ -38,7 +39,7 @@ export function updateRule(W: Tensor, x: Tensor, h: Tensor, t: Tensor, alpha: nu
  * (the slide's "bias folded into the weights": Wx̃ = W[:, :D]x + W[:, D]).
  */
 export function appendOnes(x: Tensor): Tensor {
-  if (x.ndim !== 2) throw new Error(`appendOnes: x has shape ${x.shapeString()}, expected [N, D]`);
+  checkRank("appendOnes", "x", x, ["N", "D"]);
   const [N, D] = x.shape;
   const out = new Tensor(allocate(N * (D + 1), x.dtype), [N, D + 1]);
   for (let n = 0; n < N; n++) {
@@ -50,9 +51,9 @@ export function appendOnes(x: Tensor): Tensor {
 
 /** Scores of the slide's linear models: W [C, D], x [N, D] → s [N, C] with sₙ = W xₙ. */
 export function linearScores(W: Tensor, x: Tensor): Tensor {
-  if (W.ndim !== 2) throw new Error(`linearScores: W has shape ${W.shapeString()}, expected [C, D]`);
+  checkRank("linearScores", "W", W, ["C", "D"]);
   const [C, D] = W.shape;
-  expectShape("linearScores", "x (expected [N, D] with D = W's columns)", x, [-1, D]);
+  checkShape("linearScores", "x (expected [N, D] with D = W's columns)", x, [-1, D]);
   const N = x.shape[0];
   const s = new Tensor(allocate(N * C, W.dtype), [N, C]);
   const [w, xs] = [W.data, x.data];

@@ -1,20 +1,21 @@
 /**
  * The layer files are the assignment: each of the twelve forward/backward bodies sits between
- * `// BEGIN SOLUTION` and `// END SOLUTION`, after the shape checks. This test strips every region
- * with the release's own stripper (the region becomes `throw new NotImplementedError("<fn>", …)`),
- * loads the stripped copy, and checks that shape errors still come first and then each function
- * says it is not implemented.
+ * `// BEGIN SOLUTION` and `// END SOLUTION`, after the contract's checks. This test takes src/ as
+ * the student kit holds it, strips every region with the release's own stripper (the region
+ * becomes `throw new NotImplementedError("<fn>", …)`), loads the stripped copy, and checks that
+ * shape errors still come first and then each function says it is not implemented.
  */
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
+import { inStudentKit, studentKitText } from "../../autograder/kit.js";
+import { listFiles } from "../../autograder/sandbox/build.js";
 import { stripSolutions } from "../../autograder/strip.js";
 import { tensor as hostTensor } from "../../src/tensor.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
-const layerDir = join(root, "src/layers");
 
 const SOLUTION_FUNCTIONS = [
   "linearForward", "linearBackward", "reluForward", "reluBackward", "sigmoidForward", "sigmoidBackward",
@@ -25,13 +26,14 @@ describe("solution regions in src/layers", () => {
   const work = mkdtempSync(join(tmpdir(), "nnkit-layers-release-"));
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
+  // the student kit's src/ (kernel selection as the release configures it), every region stripped
   const found: string[] = [];
-  mkdirSync(join(work, "src/layers"), { recursive: true });
-  for (const f of ["tensor.ts", "random.ts", "notImplemented.ts"]) copyFileSync(join(root, "src", f), join(work, "src", f));
-  for (const f of readdirSync(layerDir).filter((n) => n.endsWith(".ts"))) {
-    const { text, regions } = stripSolutions(readFileSync(join(layerDir, f), "utf8"), `src/layers/${f}`);
-    found.push(...regions.map((r) => r.fn));
-    writeFileSync(join(work, "src/layers", f), text);
+  for (const f of listFiles(join(root, "src")).map((x) => `src/${x}`)) {
+    if (!f.endsWith(".ts") || !inStudentKit(f)) continue;
+    const { text, regions } = stripSolutions(studentKitText(root, f), f);
+    if (f.startsWith("src/layers/")) found.push(...regions.map((r) => r.fn));
+    mkdirSync(dirname(join(work, f)), { recursive: true });
+    writeFileSync(join(work, f), text);
   }
 
   it("wraps exactly the twelve forward and backward bodies, once each", () => {

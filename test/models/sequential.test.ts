@@ -5,7 +5,7 @@ import { softmaxCrossEntropy } from "../../src/losses.js";
 import { conv, fc, maxPool, mlp } from "../../src/models/specs.js";
 import { LayerSpec } from "../../src/models/layer-spec.js";
 import { BatchNorm, Dropout, Linear, ReLU } from "../../src/models/modules.js";
-import { opsFor, referenceOps } from "../../src/models/ops.js";
+import { opsFor, referenceOps } from "../../src/ops/index.js";
 import { linearForward } from "../../src/layers/linear.js";
 import { Sequential, build } from "../../src/models/sequential.js";
 import { evaluate, predict, train } from "../../src/models/train.js";

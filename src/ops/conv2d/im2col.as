@@ -1,0 +1,112 @@
+// im2col / col2im for one image: the patches a convolution sees, laid out as the columns of a
+// matrix so that the convolution becomes one GEMM.
+//
+// x is [C, H, W]; col is [C·KH·KW, Ho·Wo] with row r = (c·KH + kh)·KW + kw and column p = oh·Wo + ow,
+// col[r, p] = x[c, oh·stride − pad + kh, ow·stride − pad + kw] (0 outside the image).
+
+@inline function floorDiv(a: i32, b: i32): i32 {
+  return a >= 0 ? a / b : -((-a + b - 1) / b);
+}
+
+/** First output column ow whose input column ow·stride − pad + kw is ≥ 0. */
+@inline function firstValid(kw: i32, stride: i32, pad: i32): i32 {
+  return max(0, -floorDiv(kw - pad, stride));
+}
+
+/** One past the last output column whose input column is < W. */
+@inline function lastValid(W: i32, Wo: i32, kw: i32, stride: i32, pad: i32): i32 {
+  return min(Wo, floorDiv(W - 1 + pad - kw, stride) + 1);
+}
+
+/** Fill col [C·KH·KW, Ho·Wo] at pCol from the image x [C, H, W] at pX. */
+export function im2col(
+  pX: usize, C: i32, H: i32, W: i32, KH: i32, KW: i32, stride: i32, pad: i32, Ho: i32, Wo: i32, pCol: usize,
+): void {
+  let dst = pCol;
+  for (let c = 0; c < C; c++) {
+    const plane = pX + ((<usize>(c * H * W)) << 2);
+    for (let kh = 0; kh < KH; kh++) {
+      for (let kw = 0; kw < KW; kw++) {
+        const lo = firstValid(kw, stride, pad);
+        const hi = max(lo, lastValid(W, Wo, kw, stride, pad));
+        for (let oh = 0; oh < Ho; oh++) {
+          const ih = oh * stride - pad + kh;
+          if (ih < 0 || ih >= H) {
+            zero(dst, 0, Wo);
+          } else {
+            zero(dst, 0, lo);
+            const src = plane + ((<usize>(ih * W + lo * stride - pad + kw)) << 2);
+            if (stride === 1) {
+              copy(dst + ((<usize>lo) << 2), src, hi - lo);
+            } else {
+              for (let ow = lo; ow < hi; ow++) {
+                store<f32>(dst + ((<usize>ow) << 2), load<f32>(src + ((<usize>((ow - lo) * stride)) << 2)));
+              }
+            }
+            zero(dst, hi, Wo);
+          }
+          dst += (<usize>Wo) << 2;
+        }
+      }
+    }
+  }
+}
+
+// Rows of an image are short (tens of floats): plain loops beat memory.copy / memory.fill calls.
+
+/** Zero floats [from, to) of the row at p. */
+@inline function zero(p: usize, from: i32, to: i32): void {
+  for (let i = from; i < to; i++) store<f32>(p + ((<usize>i) << 2), 0);
+}
+
+/** Copy n floats from src to dst, four at a time while it can. */
+@inline function copy(dst: usize, src: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) v128.store(dst + ((<usize>i) << 2), v128.load(src + ((<usize>i) << 2)));
+  for (; i < n; i++) store<f32>(dst + ((<usize>i) << 2), load<f32>(src + ((<usize>i) << 2)));
+}
+
+/** dst[i] += src[i] for n floats, four at a time while it can. */
+@inline function addTo(dst: usize, src: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const d = dst + ((<usize>i) << 2);
+    v128.store(d, f32x4.add(v128.load(d), v128.load(src + ((<usize>i) << 2))));
+  }
+  for (; i < n; i++) {
+    const d = dst + ((<usize>i) << 2);
+    store<f32>(d, load<f32>(d) + load<f32>(src + ((<usize>i) << 2)));
+  }
+}
+
+/** dx [C, H, W] at pX = the adjoint of im2col applied to col [C·KH·KW, Ho·Wo] at pCol (overwrites dx). */
+export function col2im(
+  pCol: usize, C: i32, H: i32, W: i32, KH: i32, KW: i32, stride: i32, pad: i32, Ho: i32, Wo: i32, pX: usize,
+): void {
+  memory.fill(pX, 0, (<usize>(C * H * W)) << 2);
+  let src = pCol;
+  for (let c = 0; c < C; c++) {
+    const plane = pX + ((<usize>(c * H * W)) << 2);
+    for (let kh = 0; kh < KH; kh++) {
+      for (let kw = 0; kw < KW; kw++) {
+        const lo = firstValid(kw, stride, pad);
+        const hi = max(lo, lastValid(W, Wo, kw, stride, pad));
+        for (let oh = 0; oh < Ho; oh++) {
+          const ih = oh * stride - pad + kh;
+          if (ih >= 0 && ih < H) {
+            const dst = plane + ((<usize>(ih * W + lo * stride - pad + kw)) << 2);
+            if (stride === 1) {
+              addTo(dst, src + ((<usize>lo) << 2), hi - lo);
+            } else {
+              for (let ow = lo; ow < hi; ow++) {
+                const d = dst + ((<usize>((ow - lo) * stride)) << 2);
+                store<f32>(d, load<f32>(d) + load<f32>(src + ((<usize>ow) << 2)));
+              }
+            }
+          }
+          src += (<usize>Wo) << 2;
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,39 @@
+/**
+ * Max-pooling's primitive (./kernels.as) and its plain TypeScript twin, for ./fast.ts.
+ * Pointers are byte offsets into the engine's memory.
+ */
+import { defineKernel, type JsMemory } from "../../engine/kernel.js";
+
+/**
+ * Max-pool planes [p0, p1) of x (planes [H, W] at pX): out [planes, Ho, Wo] at pOut and, as int32 at
+ * pArg, the flat index in x of each window's first maximum (row-major).
+ */
+export const MAX_POOL = defineKernel(
+  "maxPool",
+  ["pX", "p0", "p1", "H", "W", "size", "stride", "Ho", "Wo", "pOut", "pArg"] as const,
+  (m: JsMemory, pX: number, p0: number, p1: number, H: number, W: number, size: number, stride: number, Ho: number, Wo: number, pOut: number, pArg: number) => {
+    const h = m.f32;
+    const args = m.i32;
+    const x = pX >> 2;
+    let o = p0 * Ho * Wo;
+    for (let base = p0 * H * W; base < p1 * H * W; base += H * W) {
+      for (let i = 0; i < Ho; i++) {
+        for (let j = 0; j < Wo; j++, o++) {
+          const corner = base + i * stride * W + j * stride;
+          let best = -Infinity;
+          let at = corner;
+          for (let ky = 0; ky < size; ky++) {
+            for (let k = corner + ky * W, end = k + size; k < end; k++) {
+              if (h[x + k] > best) {
+                best = h[x + k];
+                at = k;
+              }
+            }
+          }
+          h[(pOut >> 2) + o] = best;
+          args[(pArg >> 2) + o] = at;
+        }
+      }
+    }
+  },
+);
