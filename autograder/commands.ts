@@ -22,8 +22,10 @@ interface GradeModule {
     assignment: string;
     jobs?: number;
     timeoutSeconds?: number;
+    canvasAssignment?: string;
+    moodleWorksheet?: string;
     progress?: (done: number, total: number, last: { id: string; score: number; maxScore: number }) => void;
-  }): Promise<{ results: { id: string; status: string; reason?: string }[]; notGraded: number; graderFaults: number; seconds: number; isolation: string; countLine: string }>;
+  }): Promise<{ results: { id: string; status: string; reason?: string }[]; notGraded: number; graderFaults: number; seconds: number; isolation: string; countLine: string; remarks: string[]; lmsFiles: string[] }>;
 }
 interface GradescopeModule {
   buildGradescopePackage(o: { out: string; assignment: string }): Promise<string>;
@@ -126,14 +128,16 @@ export function registerAssignmentCommands(program: Command): void {
 
   program
     .command("grade")
-    .description("grade one submission (zip or folder), a folder of them, a Canvas submissions.zip or a Moodle download; writes gradebook.csv, feedback/, results/, summary.html into DIR")
+    .description("grade one submission (zip, tarball or folder), a folder of them, or a Canvas, Moodle or Gradescope download; writes gradebook.csv, feedback/, results/, summary.html (and canvas-import.csv or moodle-grading-worksheet.csv for those downloads) into DIR")
     .argument("<input>", "a submission zip or folder, a folder of submissions, or a platform's bulk download")
     .requiredOption("--out <dir>", "output folder: new, empty, or a previous grading (which is replaced); nothing is written elsewhere")
     .option("--assignment <name>", "assignment name", "a6")
     .option("--jobs <n>", "submissions graded in parallel (default: number of cores)", positiveInt("--jobs"))
     .option("--timeout <seconds>", "time limit per call into student code (default: the manifest's)", positiveNumber("--timeout"))
+    .option("--canvas-assignment <column>", 'Canvas: the assignment column of canvas-import.csv, "<name> (<id>)" as in Canvas\'s gradebook export (default: a new assignment named after the manifest)')
+    .option("--moodle-worksheet <file>", "Moodle: the grading worksheet downloaded from the assignment; written back as moodle-grading-worksheet.csv with grades and feedback filled in")
     .addHelpText("after", `${EXIT_HELP} (1 = some submissions could not be graded; they still have a row with the reason)`)
-    .action(async (input: string, o: { out: string; assignment: string; jobs?: number; timeout?: number }) => {
+    .action(async (input: string, o: { out: string; assignment: string; jobs?: number; timeout?: number; canvasAssignment?: string; moodleWorksheet?: string }) => {
       const { gradeClass } = await instructorModule<GradeModule>("./grade.js");
       const { progressLine } = await import("../src/cli/progress.js");
       const line = progressLine();
@@ -145,6 +149,8 @@ export function registerAssignmentCommands(program: Command): void {
           assignment: o.assignment,
           jobs: o.jobs,
           timeoutSeconds: o.timeout,
+          canvasAssignment: o.canvasAssignment,
+          moodleWorksheet: o.moodleWorksheet,
           progress: (done, total, last) => {
             const rate = (60 * done) / Math.max(0.001, (Date.now() - started) / 1000);
             line.update(`grading ${done}/${total}  ${rate.toFixed(0)} submissions/min  last: ${last.id} ${last.score}/${last.maxScore}`);
@@ -152,7 +158,8 @@ export function registerAssignmentCommands(program: Command): void {
         }),
       );
       line.done(r.countLine);
-      process.stdout.write(`outputs in ${o.out}: gradebook.csv, summary.html, feedback/, results/\n${r.isolation}\n`);
+      process.stdout.write(`outputs in ${o.out}: gradebook.csv, ${r.lmsFiles.map((f) => `${f}, `).join("")}summary.html, feedback/, results/\n${r.isolation}\n`);
+      for (const remark of r.remarks) process.stderr.write(`${remark}\n`);
       const failed = r.results.filter((x) => x.status !== "graded");
       for (const x of failed.slice(0, 10)) process.stderr.write(`not graded: ${x.id}: ${x.reason ?? "no reason recorded"}\n`);
       if (failed.length > 10) process.stderr.write(`… and ${failed.length - 10} more not graded (see gradebook.csv)\n`);

@@ -8,7 +8,7 @@
 import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { availableParallelism, tmpdir } from "node:os";
-import { isAbsolute, join, relative, resolve } from "node:path";
+import { basename, isAbsolute, join, relative, resolve } from "node:path";
 import { HIDDEN_SPECS } from "./hidden/index.js";
 import type { FunctionSpec } from "./spec.js";
 import { InputError, findSubmissions } from "./intake.js";
@@ -16,6 +16,7 @@ import { kitRoot, loadManifest, type Manifest } from "./manifest.js";
 import { OutDir } from "./outdir.js";
 import { feedbackMarkdown, htmlPage } from "./report/feedback.js";
 import { gradebookCsv, gradescopeResults } from "./report/gradebook.js";
+import { canvasImportCsv, fillMoodleWorksheet, moodleWorksheetCsv, WorksheetError } from "./report/lms.js";
 import { PLOTLY_FILE, summaryHtml } from "./report/summary.js";
 import { gradeSubmission, notGraded, planTests, type GradeContext, type Submission, type SubmissionResult } from "./runner.js";
 import { buildSandboxBase } from "./sandbox/build.js";
@@ -35,6 +36,10 @@ export interface GradeOptions {
   root?: string;
   /** A prebuilt sandbox base (default: built into a temporary folder). */
   base?: string;
+  /** Canvas import: the assignment column, "<name> (<Canvas assignment id>)" (default: a new assignment named after the manifest). */
+  canvasAssignment?: string;
+  /** Moodle: the grading worksheet downloaded from Moodle, to be returned with grades and feedback filled in. */
+  moodleWorksheet?: string;
   /** Called after each submission. */
   progress?: (done: number, total: number, last: SubmissionResult) => void;
 }
@@ -49,6 +54,10 @@ export interface GradeSummary {
   isolation: string;
   /** The closing line for the TA (see countLine). */
   countLine: string;
+  /** Remarks on the LMS files (students missing from the Moodle worksheet, grades scaled, ...). */
+  remarks: string[];
+  /** The LMS import files written (e.g. ["canvas-import.csv"]). */
+  lmsFiles: string[];
 }
 
 /** A grading session: shared sandbox base and reference answers, reusable for several inputs. */
@@ -162,8 +171,12 @@ function plotlyBundle(): string {
   return createRequire(import.meta.url).resolve("plotly.js-dist");
 }
 
+/** The LMS import files (written for Canvas and Moodle downloads). */
+export const CANVAS_FILE = "canvas-import.csv";
+export const MOODLE_FILE = "moodle-grading-worksheet.csv";
+
 /** What one grading run writes into DIR (run-info.json marks a folder as a previous grading). */
-const GRADE_OUTPUTS = ["feedback", "results", "gradebook.csv", "summary.html", PLOTLY_FILE, "run-info.json"];
+const GRADE_OUTPUTS = ["feedback", "results", "gradebook.csv", CANVAS_FILE, MOODLE_FILE, "summary.html", PLOTLY_FILE, "run-info.json"];
 
 /**
  * Make `dir` ready for a grading: new or empty is fine; a previous grading (run-info.json) is removed
@@ -192,6 +205,17 @@ export async function gradeClass(opts: GradeOptions): Promise<GradeSummary> {
     }
     const { submissions, platform } = await findSubmissions(opts.input, grader.manifest);
     if (submissions.length === 0) throw new InputError(`no submissions found in ${opts.input}`);
+    let worksheet: string | undefined;
+    if (opts.moodleWorksheet !== undefined) {
+      if (platform !== "moodle") throw new InputError(`--moodle-worksheet needs a Moodle download as INPUT; ${opts.input} is ${platform === "single" ? "one submission" : `a ${platform} download`}`);
+      if (!existsSync(opts.moodleWorksheet) || !statSync(opts.moodleWorksheet).isFile()) throw new InputError(`--moodle-worksheet ${opts.moodleWorksheet} does not exist: download it in Moodle (Assignment → View all submissions → Download grading worksheet)`);
+      worksheet = readFileSync(opts.moodleWorksheet, "utf8");
+      try {
+        fillMoodleWorksheet(worksheet, [], grader.manifest, basename(opts.moodleWorksheet)); // refuse a wrong file before grading
+      } catch (e) {
+        throw e instanceof WorksheetError ? new InputError(e.message) : e;
+      }
+    }
     await grader.selfCheck();
     prepareGradeDir(opts.out);
     const out = new OutDir(opts.out);
@@ -201,6 +225,21 @@ export async function gradeClass(opts: GradeOptions): Promise<GradeSummary> {
       opts.progress?.(done, total, r);
     });
     out.write("gradebook.csv", gradebookCsv(results, grader.manifest));
+    const remarks: string[] = [];
+    const lmsFiles: string[] = [];
+    if (platform === "canvas") {
+      out.write(CANVAS_FILE, canvasImportCsv(results, grader.manifest, opts.canvasAssignment));
+      lmsFiles.push(CANVAS_FILE);
+    } else if (platform === "moodle") {
+      if (worksheet !== undefined) {
+        const filled = fillMoodleWorksheet(worksheet, results, grader.manifest, basename(opts.moodleWorksheet!));
+        out.write(MOODLE_FILE, filled.text);
+        remarks.push(...filled.remarks);
+      } else {
+        out.write(MOODLE_FILE, moodleWorksheetCsv(results, grader.manifest));
+      }
+      lmsFiles.push(MOODLE_FILE);
+    }
     out.write("summary.html", summaryHtml(results, grader.manifest));
     out.copy(plotlyBundle(), PLOTLY_FILE);
     const seconds = (Date.now() - started) / 1000;
@@ -210,7 +249,7 @@ export async function gradeClass(opts: GradeOptions): Promise<GradeSummary> {
       `${JSON.stringify({ startedAt, seconds, submissions: results.length, notGraded: notGradedCount, platform, jobs, node: process.version, isolation: grader.ctx.isolation.note, kitFilesLeftOut: grader.baseProblems, submissionsPerMinute: Number(((60 * results.length) / seconds).toFixed(1)) }, null, 2)}\n`,
     );
     const graderFaults = results.filter((r) => r.graderFault).length;
-    return { results, notGraded: notGradedCount, graderFaults, seconds, isolation: grader.ctx.isolation.note, countLine: countLine(results, seconds) };
+    return { results, notGraded: notGradedCount, graderFaults, seconds, isolation: grader.ctx.isolation.note, countLine: countLine(results, seconds), remarks, lmsFiles };
   } finally {
     grader.close();
   }

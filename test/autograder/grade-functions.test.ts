@@ -4,12 +4,10 @@
  * tests of that layer run on the reference forward's cache and the feedback says so. The
  * submissions are the reference solution with one function wrapped, built here.
  */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { Grader } from "../../autograder/grade.js";
 import type { SubmissionResult } from "../../autograder/runner.js";
-import { ROOT } from "./helpers.js";
+import { ROOT, referenceFiles, withWrapped } from "./helpers.js";
 
 const fast = new Grader({ root: ROOT, timeoutSeconds: 1.5 });
 // Out-of-memory cases need the heap to run out before the time limit, also on a busy machine.
@@ -19,15 +17,8 @@ afterAll(() => {
   patient.close();
 });
 
-/** The reference files with `fn` (exported from `file`) replaced by `export function fn(...a) { body }`; `inner(...a)` calls the original. */
-function withWrapped(fn: string, file: string, body: string, wrapper = `export function ${fn}(...a: any[])`): Map<string, Buffer> {
-  const files = new Map(fast.manifest.files.map((f) => [f, readFileSync(join(ROOT, f))]));
-  const text = files.get(file)!.toString("utf8");
-  const decl = `export function ${fn}(`;
-  if (text.split(decl).length !== 2) throw new Error(`${file} should declare ${fn} exactly once`);
-  files.set(file, Buffer.from(`${text.replace(decl, `function ${fn}Inner(`)}\n${wrapper} { const inner = ${fn}Inner; ${body} }\n`));
-  return files;
-}
+const reference = referenceFiles(fast.manifest.files);
+const wrapped = (fn: string, file: string, body: string, wrapper?: string): Map<string, Buffer> => withWrapped(reference, file, fn, body, wrapper);
 
 function grade(grader: Grader, id: string, files: Map<string, Buffer>): Promise<SubmissionResult> {
   return grader.grade({ id, student: id, name: "", source: id, late: false, files, notes: [] });
@@ -43,7 +34,7 @@ const RELU = "src/layers/relu.ts";
 describe("a forward pass that fails costs only its own tests", () => {
   it("hangs: conv2dForward's 8 points lost, conv2dBackward graded on the reference cache (one time-out, not one per case)", async () => {
     const started = Date.now();
-    const r = await grade(fast, "hangs", withWrapped("conv2dForward", CONV, "for (;;) {}"));
+    const r = await grade(fast, "hangs", wrapped("conv2dForward", CONV, "for (;;) {}"));
     expect(r.score).toBe(92);
     expect(test(r, "conv2dForward.out").failures[0].message).toBe("timed out after 1.5 s (an infinite loop, or far too slow)");
     expect(test(r, "conv2dForward.out").failures[1].message).toBe("not run after the previous case failed (timeout)");
@@ -55,7 +46,7 @@ describe("a forward pass that fails costs only its own tests", () => {
   }, 60_000);
 
   it("changes its input: only the forward's points are lost, the backward gets the reference cache", async () => {
-    const r = await grade(fast, "mutates", withWrapped("conv2dForward", CONV, "const r = inner(...a); a[0].data[0] += 1; return r;"));
+    const r = await grade(fast, "mutates", wrapped("conv2dForward", CONV, "const r = inner(...a); a[0].data[0] += 1; return r;"));
     expect(r.score).toBe(92);
     expect(test(r, "conv2dForward.out").failures[0].message).toBe("conv2dForward changed its input argument 1: functions must not change their inputs (make a new tensor).");
     expect(test(r, "conv2dBackward.dw").passed).toBe(true);
@@ -63,7 +54,7 @@ describe("a forward pass that fails costs only its own tests", () => {
   }, 60_000);
 
   it("runs out of memory: reported as memory (the manifest's limit), the same on every run, no V8 text anywhere", async () => {
-    const files = withWrapped("conv2dForward", CONV, "const keep: number[][] = []; for (;;) keep.push(new Array(1e6).fill(0.5));");
+    const files = wrapped("conv2dForward", CONV, "const keep: number[][] = []; for (;;) keep.push(new Array(1e6).fill(0.5));");
     const a = await grade(patient, "oom", files);
     const b = await grade(patient, "oom", files);
     expect(a.score).toBe(92);
@@ -76,18 +67,18 @@ describe("a forward pass that fails costs only its own tests", () => {
   }, 120_000);
 
   it("returns a Promise: a wrong answer ('must return …, not a Promise'), never awaited; the backward still graded", async () => {
-    const r = await grade(fast, "async", withWrapped("reluForward", RELU, "return inner(...a);", "export async function reluForward(...a: any[])"));
+    const r = await grade(fast, "async", wrapped("reluForward", RELU, "return inner(...a);", "export async function reluForward(...a: any[])"));
     expect(r.score).toBe(98);
     expect(test(r, "reluForward.out").failures[0].message).toBe("reluForward returned a Promise: it must return [out, cache], not a Promise (is it declared async?)");
     expect(test(r, "reluBackward.dx").passed).toBe(true);
     expect(test(r, "reluBackward.dx").notes[0]).toMatch(/^reluForward failed, so the reference reluForward's cache was used: reluForward returned a Promise/);
-    const thenable = await grade(fast, "thenable", withWrapped("reluBackward", RELU, "const r = inner(...a); return { then: (ok: (v: unknown) => void) => ok(r) };"));
+    const thenable = await grade(fast, "thenable", wrapped("reluBackward", RELU, "const r = inner(...a); return { then: (ok: (v: unknown) => void) => ok(r) };"));
     expect(thenable.score).toBe(96);
     expect(test(thenable, "reluBackward.dx").failures[0].message).toBe("reluBackward returned a Promise: it must return a Tensor, not a Promise (is it declared async?)");
   }, 60_000);
 
   it("returns something malformed (no cache): the forward fails, the backward gets the reference cache", async () => {
-    const r = await grade(fast, "malformed", withWrapped("reluForward", RELU, "return inner(...a)[0];"));
+    const r = await grade(fast, "malformed", wrapped("reluForward", RELU, "return inner(...a)[0];"));
     expect(r.score).toBe(98);
     expect(test(r, "reluForward.out").failures[0].message).toMatch(/^out is undefined; expected a Tensor of shape \[4, 6\]\.$/);
     expect(test(r, "reluBackward.dx").passed).toBe(true);
@@ -95,7 +86,7 @@ describe("a forward pass that fails costs only its own tests", () => {
   }, 60_000);
 
   it("returns float32 where float64 is expected: wrong, with the reason; its own cache still serves the backward", async () => {
-    const r = await grade(fast, "float32", withWrapped("reluForward", RELU, "const [out, cache] = inner(...a); return [new Tensor(Float32Array.from(out.data), out.shape), cache];"));
+    const r = await grade(fast, "float32", wrapped("reluForward", RELU, "const [out, cache] = inner(...a); return [new Tensor(Float32Array.from(out.data), out.shape), cache];"));
     expect(r.score).toBe(98);
     expect(test(r, "reluForward.out").failures[0].message).toBe("out is a float32 Tensor; expected float64, the dtype of the inputs (allocate the result with the input's dtype, e.g. allocate(n, x.dtype)).");
     expect(test(r, "reluBackward.dx")).toMatchObject({ passed: true, notes: [] });

@@ -4,8 +4,10 @@
  * copy next to it; the same input gives byte-identical outputs; nothing is written outside DIR.
  */
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { basename, dirname, join } from "node:path";
+import { parse as parseCsv } from "csv-parse/sync";
 import JSZip from "jszip";
+import { create as tarCreate } from "tar";
 import { beforeAll, describe, expect, it } from "vitest";
 import { Grader, gradeClass, type GradeSummary } from "../../autograder/grade.js";
 import { GraderFault } from "../../autograder/sandbox/permission.js";
@@ -14,7 +16,7 @@ import { loadManifest } from "../../autograder/manifest.js";
 import { loadSamples, writeSample } from "../../autograder/samples.js";
 import { csvField } from "../../autograder/report/gradebook.js";
 import { mdEscape } from "../../autograder/report/feedback.js";
-import { ROOT, tempDir } from "./helpers.js";
+import { ROOT, referenceFiles, tempDir, withWrapped } from "./helpers.js";
 
 const manifest = loadManifest(ROOT);
 const work = tempDir("grade");
@@ -70,8 +72,13 @@ describe("grade a class", () => {
     const html = readFileSync(join(work, "out1", "summary.html"), "utf8");
     expect(html).toContain('<script src="plotly.js"></script>');
     expect(html).not.toMatch(/https?:\/\//);
-    expect(html).toContain('"type":"histogram","x":[48,100,0,61,0]');
-    expect(html).toMatch(/linearBackward: dW<\/td><td>1 \/ 5<\/td><td>20\.0%/);
+    // graded: 48, 61 and 100 (bins of 5 points, the last one full marks); the two unreadable zips are listed apart
+    expect(html).toContain('"type":"bar","x":["0–5","5–10",');
+    expect(html).toContain('"y":[0,0,0,0,0,0,0,0,0,1,0,0,1,0,0,0,0,0,0,0,1]');
+    expect(html).toMatch(/linearBackward: dW<\/td><td>1 \/ 3<\/td><td>33\.3%/);
+    expect(html).toContain("<h2>Not graded (2)</h2>");
+    expect(html).toMatch(/<td>garbage<\/td><td><\/td><td><\/td><td>the zip was refused: not a zip archive/);
+    expect(html).toContain("Of the graded: mean 69.67, median 61.00 of 100 points.");
     expect(readFileSync(join(work, "out1", "plotly.js")).length).toBeGreaterThan(1e6);
   });
 
@@ -142,5 +149,149 @@ describe("a grader whose sandbox cannot start grades nobody", () => {
     } finally {
       grader.close();
     }
+  });
+});
+
+describe("a Canvas download as a TA gets it (the issue's class), graded twice", () => {
+  const w = tempDir("canvas-class");
+  const bulk = join(w, "submissions.zip");
+  let runs: GradeSummary[] = [];
+  const ref = referenceFiles(manifest.files);
+  const loose = (files: ReadonlyMap<string, Buffer>, prefix: string, firstAttachment: number): Record<string, Buffer> =>
+    Object.fromEntries([...files].map(([f, data], k) => [`${prefix}_${firstAttachment + k}_${basename(f)}`, data]));
+
+  beforeAll(async () => {
+    const z = new JSZip();
+    const add = (entries: Record<string, Buffer | string>): void => {
+      for (const [name, data] of Object.entries(entries)) z.file(name, data);
+    };
+    add(loose(ref, "adaseparate_1001", 5000));
+    add({ "brownpdf_1002_5100_report.pdf": "%PDF-1.7 a report, not code" });
+    const t = join(w, "tarred");
+    for (const [f, data] of ref) {
+      mkdirSync(dirname(join(t, f)), { recursive: true });
+      writeFileSync(join(t, f), data);
+    }
+    tarCreate({ gzip: true, file: join(w, "t.tgz"), cwd: t, sync: true, portable: true }, ["src"]);
+    add({ "cohentar_1003_5200_submission.tar.gz": readFileSync(join(w, "t.tgz")) });
+    add(loose(withWrapped(ref, "src/layers/conv2d.ts", "conv2dForward", "for (;;) {}"), "dahanging_1004", 5300));
+    add(loose(withWrapped(ref, "src/layers/conv2d.ts", "conv2dForward", "const r = inner(...a); a[0].data[0] += 1; return r;"), "evansmutating_1005", 5400));
+    add(loose(withWrapped(ref, "src/layers/conv2d.ts", "conv2dForward", "const keep: number[][] = []; for (;;) keep.push(new Array(1e6).fill(0.5));"), "fischerheap_1006", 5500));
+    add(loose(ref, "garcialate_late_1007", 5600));
+    writeFileSync(bulk, await z.generateAsync({ type: "nodebuffer", compression: "DEFLATE" }));
+    // a generous per-call limit: the heap of the memory case must run out first, also on a busy machine
+    for (const out of ["g1", "g2"]) runs.push(await gradeClass({ input: bulk, out: join(w, out), jobs: 2, timeoutSeconds: 15, canvasAssignment: "Assignment 6 (4321)" }));
+  }, 600_000);
+
+  it("grades each upload exactly as the issue asks", () => {
+    const by = Object.fromEntries(runs[0].results.map((r) => [r.student, r]));
+    expect(Object.keys(by).sort()).toEqual(["1001", "1002", "1003", "1004", "1005", "1006", "1007"]);
+    expect([by["1001"].score, by["1003"].score, by["1004"].score, by["1005"].score, by["1006"].score, by["1007"].score]).toEqual([100, 100, 92, 92, 92, 100]);
+    expect(by["1002"]).toMatchObject({ status: "not graded", category: "uploaded no file of the assignment" });
+    expect(by["1002"].reason).toContain("report.pdf (a PDF document)");
+    expect(by["1007"].late).toBe(true);
+    for (const id of ["1004", "1005", "1006"]) {
+      expect(by[id].tests.filter((t) => !t.passed).map((t) => t.id), id).toEqual(["conv2dForward.out"]);
+      expect(by[id].tests.find((t) => t.id === "conv2dBackward.dx")!.notes[0], id).toMatch(/^conv2dForward failed, so the reference conv2dForward's cache was used: /);
+    }
+    expect(by["1006"].tests.find((t) => t.id === "conv2dForward.out")!.failures[0].message).toBe("ran out of memory: it used more than 256 MB (the limit for one call)");
+    expect(runs[0].countLine).toMatch(/^graded 6 of 7 students in [\d.]+ s \(\d+\/min\); 1 not graded: 1 uploaded no file of the assignment$/);
+  });
+
+  it("gradebook.csv has a late column; canvas-import.csv has one row per student and one assignment column", () => {
+    const csv = readFileSync(join(w, "g1", "gradebook.csv"), "utf8").trim().split("\r\n");
+    expect(csv.find((l) => l.startsWith("1007,"))).toMatch(/^1007,garcialate,garcialate_1007,[^,]*(,[^,]*)*?,graded,late,100,100,/);
+    expect(csv.find((l) => l.startsWith("1001,"))).toMatch(/,graded,,100,100,/);
+    const canvas = readFileSync(join(w, "g1", "canvas-import.csv"), "utf8");
+    expect(canvas).toBe(
+      [
+        "Student,ID,SIS User ID,SIS Login ID,Section,Assignment 6 (4321)",
+        "adaseparate,1001,,,,100",
+        "brownpdf,1002,,,,",
+        "cohentar,1003,,,,100",
+        "dahanging,1004,,,,92",
+        "evansmutating,1005,,,,92",
+        "fischerheap,1006,,,,92",
+        "garcialate,1007,,,,100",
+        "",
+      ].join("\r\n"),
+    );
+  });
+
+  it("grading it twice gives byte-identical files (run-info.json apart)", () => {
+    const files = listFiles(join(w, "g1"));
+    expect(listFiles(join(w, "g2"))).toEqual(files);
+    for (const f of files.filter((x) => x !== "run-info.json")) expect(readFileSync(join(w, "g2", f)).equals(readFileSync(join(w, "g1", f))), f).toBe(true);
+    for (const f of files.filter((x) => x.endsWith(".md") || x.endsWith(".json"))) expect(readFileSync(join(w, "g1", f), "utf8"), f).not.toMatch(/FATAL ERROR|Last few GCs|heap limit/);
+  });
+});
+
+describe("a Moodle download: the grading worksheet", () => {
+  const w = tempDir("moodle-class");
+  const input = join(w, "download");
+  const ref = referenceFiles(manifest.files);
+
+  beforeAll(() => {
+    const folder = join(input, "Ada Lovelace_301_assignsubmission_file_");
+    for (const [f, data] of ref) {
+      mkdirSync(dirname(join(folder, f)), { recursive: true });
+      writeFileSync(join(folder, f), data);
+    }
+    writeFileSync(join(input, "Participant_302_assignsubmission_file_notes.pdf"), "%PDF");
+    const wrong = withWrapped(ref, "src/layers/relu.ts", "reluBackward", "const dx = inner(...a); dx.data[0] += 1; return dx;");
+    writeFileSync(join(input, "Grace Hopper_303_assignsubmission_file_relu.ts"), wrong.get("src/layers/relu.ts")!);
+  });
+
+  /** The rules Moodle's worksheet upload applies: these three columns must be there; rows are matched by "Participant <id>". */
+  function asMoodleReadsIt(text: string): Map<string, { grade: string; feedback: string }> {
+    const rows = parseCsv(text.replace(/^\uFEFF/, ""), { relax_column_count: true }) as string[][];
+    const h = rows[0];
+    for (const c of ["Identifier", "Grade", "Last modified (grade)"]) expect(h, c).toContain(c);
+    return new Map(rows.slice(1).map((r) => [r[h.indexOf("Identifier")].slice("Participant ".length), { grade: r[h.indexOf("Grade")], feedback: r[h.indexOf("Feedback comments")] }]));
+  }
+
+  it("without the downloaded worksheet: one Moodle accepts, grades for the graded, empty for the PDF", async () => {
+    const r = await gradeClass({ input, out: join(w, "plain"), jobs: 2, timeoutSeconds: 5 });
+    expect(r.lmsFiles).toEqual(["moodle-grading-worksheet.csv"]);
+    const text = readFileSync(join(w, "plain", "moodle-grading-worksheet.csv"), "utf8");
+    expect(text.split("\r\n")[0]).toBe("Identifier,Full name,Email address,Status,Grade,Maximum Grade,Grade can be changed,Last modified (submission),Last modified (grade),Feedback comments");
+    const seen = asMoodleReadsIt(text);
+    expect([...seen.keys()]).toEqual(["301", "303", "302"]); // in the order of the submissions' ids
+    expect(seen.get("301")).toEqual({ grade: "100", feedback: "a6: 100/100. Every test passed." });
+    expect(seen.get("302")!.grade).toBe("");
+    expect(seen.get("303")!.grade).toBe("2"); // only relu.ts, and its backward is wrong: reluForward's 2 points
+    expect(seen.get("303")!.feedback).toMatch(/^a6: 2\/100\. Points lost: linearForward: out 0\/4; /);
+  }, 120_000);
+
+  it("with the worksheet the TA downloaded: the same file back, Grade and Feedback comments filled in, every other cell kept", async () => {
+    const sheet = join(w, "Grades-CS101-Assignment 6-77.csv");
+    const original = [
+      "Identifier,Full name,Email address,Status,Grade,Maximum Grade,Grade can be changed,Last modified (submission),Last modified (grade),Feedback comments",
+      'Participant 301,Ada Lovelace,ada@example.edu,"Submitted for grading, graded",,100.00,Yes,"Monday, 30 November 2026, 11:58 PM",-,',
+      "Participant 302,Charles Babbage,cb@example.edu,Submitted for grading,,100.00,Yes,\"Monday, 30 November 2026, 10:00 PM\",-,",
+      "Participant 303,Grace Hopper,grace@example.edu,Submitted for grading,,100.00,Yes,\"Tuesday, 1 December 2026, 12:30 AM\",-,",
+      "Participant 304,No Submission,none@example.edu,No submission,,100.00,Yes,-,-,",
+      "",
+    ].join("\n");
+    writeFileSync(sheet, `\uFEFF${original}`);
+    const r = await gradeClass({ input, out: join(w, "filled"), jobs: 2, timeoutSeconds: 5, moodleWorksheet: sheet });
+    expect(r.remarks).toEqual([]);
+    const text = readFileSync(join(w, "filled", "moodle-grading-worksheet.csv"), "utf8");
+    expect(text.startsWith("\uFEFF")).toBe(true);
+    const lines = text.slice(1).split("\n");
+    expect(lines[0]).toBe(original.split("\n")[0]);
+    expect(lines[1]).toBe('Participant 301,Ada Lovelace,ada@example.edu,"Submitted for grading, graded",100,100.00,Yes,"Monday, 30 November 2026, 11:58 PM",-,a6: 100/100. Every test passed.');
+    expect(lines[2]).toBe('Participant 302,Charles Babbage,cb@example.edu,Submitted for grading,,100.00,Yes,"Monday, 30 November 2026, 10:00 PM",-,');
+    expect(lines[4]).toBe("Participant 304,No Submission,none@example.edu,No submission,,100.00,Yes,-,-,");
+    expect(asMoodleReadsIt(text).get("303")!.grade).toBe("2");
+  }, 120_000);
+
+  it("a file that is not a grading worksheet is refused before anything is graded", async () => {
+    const bad = join(w, "not-a-sheet.csv");
+    writeFileSync(bad, "name,score\nada,1\n");
+    await expect(gradeClass({ input, out: join(w, "never"), moodleWorksheet: bad })).rejects.toThrow(
+      'not-a-sheet.csv has no "Identifier", "Grade", "Last modified (grade)" column: give the grading worksheet Moodle downloaded (Assignment → View all submissions → Download grading worksheet)',
+    );
+    expect(existsSync(join(w, "never"))).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 /** Shared set-up of the autograder tests: temporary folders, a sandbox around one student module. */
-import { chmodSync, mkdtempSync, rmSync } from "node:fs";
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll } from "vitest";
@@ -51,4 +51,22 @@ export function sandboxWith(files: Record<string, string>, limits: SandboxLimits
   const sb = new SandboxProcess(dir, limits, isolation);
   sandboxes.push(sb);
   return sb;
+}
+
+/** The kit's reference files of the assignment (manifest path → content). */
+export function referenceFiles(files: readonly string[]): Map<string, Buffer> {
+  return new Map(files.map((f) => [f, readFileSync(join(ROOT, f))]));
+}
+
+/**
+ * `files` with the export `fn` of `file` replaced by `${wrapper} { body }` (default
+ * `export function fn(...a: any[])`); in `body`, `inner(...a)` calls the original function.
+ */
+export function withWrapped(files: ReadonlyMap<string, Buffer>, file: string, fn: string, body: string, wrapper = `export function ${fn}(...a: any[])`): Map<string, Buffer> {
+  const out = new Map(files);
+  const text = out.get(file)!.toString("utf8");
+  const decl = `export function ${fn}(`;
+  if (text.split(decl).length !== 2) throw new Error(`${file} should declare ${fn} exactly once`);
+  out.set(file, Buffer.from(`${text.replace(decl, `function ${fn}Inner(`)}\n${wrapper} { const inner = ${fn}Inner; ${body} }\n`));
+  return out;
 }
