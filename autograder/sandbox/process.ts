@@ -273,15 +273,20 @@ export class SandboxProcess {
     const m = msg as Record<string, unknown>;
     if (m.id !== p.id) return;
     const changed = Array.isArray(m.changed) ? m.changed.filter((n): n is string => typeof n === "string").slice(0, 20).map((n) => n.slice(0, 200)) : [];
-    this.settle(
+    // Settled after the output the call printed before answering has been read (it is in the pipes
+    // already, but may come in after this frame): so a call that goes over the output budget is
+    // the one that fails, whatever the order the pipes are read in.
+    const outcome: CallOutcome =
       m.ok === true
         ? { ok: true, outputs: m.outputs !== null && typeof m.outputs === "object" ? (m.outputs as Record<string, unknown>) : {}, changed, ...(typeof m.kept === "boolean" ? { kept: m.kept } : {}) }
         : {
             ok: false,
             kind: m.phase === "import" || m.phase === "missing" || m.phase === "promise" ? m.phase : "call",
             message: typeof m.error === "string" ? this.scrub(m.error.slice(0, 2000)) : "the call failed",
-          },
-    );
+          };
+    setImmediate(() => {
+      if (this.pending === p) this.settle(outcome);
+    });
   }
 
   private fail(kind: Exclude<CallOutcome, { ok: true }>["kind"], message: string): void {
