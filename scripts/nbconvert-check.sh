@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Execute every notebook (default: notebooks/*.ipynb) with Jupyter's own nbconvert and the tslab
-# kernel, to prove they run unchanged under Jupyter. The notebooks themselves are not modified:
-# executed copies go to a temporary folder. Needs Debian's jupyter-nbconvert, jupyter-client and
+# kernel, to prove they run unchanged under Jupyter, and convert each stored notebook to nbconvert's
+# HTML, to prove that every figure and drawing survives there as an image. The notebooks themselves
+# are not modified: executed copies and HTML go to a temporary folder. Needs Debian's jupyter-nbconvert, jupyter-client and
 # python3-ipykernel, and a built checkout (`npm run build`) so that `import … from "nnkit"` resolves.
 #   usage: scripts/nbconvert-check.sh [NOTEBOOK…]     env: NB_TIMEOUT (seconds per cell, default 300)
 set -euo pipefail
@@ -41,4 +42,20 @@ for nb in "${notebooks[@]}"; do
   fi
 done
 echo "nbconvert: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+
+# The stored outputs as nbconvert's HTML shows them: each figure (plotly JSON) and each drawing (an SVG,
+# which nbconvert's HTML strips down to its text) must come out as an <img> of a PNG.
+html_failed=0
+for nb in "${notebooks[@]}"; do
+  want=$(/usr/bin/python3 -c 'import json, sys
+nb = json.load(open(sys.argv[1]))
+kinds = ("image/png", "image/svg+xml", "application/vnd.plotly.v1+json")
+print(sum(any(k in o.get("data", {}) for k in kinds) for c in nb["cells"] if c["cell_type"] == "code" for o in c["outputs"]))' "$nb")
+  jupyter nbconvert --to html --output-dir "$work/html" "$nb" >"$work/log" 2>&1 || { echo "FAILED $nb (HTML)"; cat "$work/log"; html_failed=$((html_failed + 1)); continue; }
+  got=$({ grep -o '<img src="data:image/png;base64,' "$work/html/$(basename "${nb%.ipynb}").html" || true; } | wc -l)
+  if [ "$got" -ne "$want" ]; then
+    html_failed=$((html_failed + 1)); echo "FAILED $nb: nbconvert's HTML shows $got images for its $want figures and drawings"
+  fi
+done
+echo "nbconvert HTML: $(( ${#notebooks[@]} - html_failed )) of ${#notebooks[@]} stored notebooks show every figure and drawing as an image"
+[ "$failed" -eq 0 ] && [ "$html_failed" -eq 0 ]

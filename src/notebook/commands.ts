@@ -14,7 +14,7 @@ export function registerNotebookCommands(program: Command): void {
     .description("execute notebooks in the tslab kernel, cell by cell, and report the first failing cell")
     .argument("<notebooks...>", ".ipynb files")
     .option("--out <dir>", "write the executed notebooks into this folder")
-    .option("--in-place", "overwrite each notebook with its executed version (outputs, execution counts)")
+    .option("--in-place", "overwrite each notebook that runs without a failing cell with its executed version (outputs, execution counts, static images)")
     .option("--timeout <seconds>", "per-cell limit; the kernel is interrupted, then killed", "300")
     .option("--allow-errors", "go on after a failing cell")
     .action(async (paths: string[], opts: { out?: string; inPlace?: boolean; timeout: string; allowErrors?: boolean }) => {

@@ -3,6 +3,8 @@
 import { basename, dirname, join, resolve } from "node:path";
 import { Kernel, killAllKernels, type ExecuteResult } from "./kernel.js";
 import { writeFileAtomic } from "./files.js";
+import type { FigureRenderer } from "./images.js";
+import { PLOTLY_MIME } from "../plot/bundle.js";
 import { errorFromCell, OutputCollector, type ErrorInfo } from "./outputs.js";
 import {
   joinSource, readNotebook, serializeNotebook, TSLAB_KERNELSPEC, type CodeCell, type Notebook,
@@ -168,6 +170,43 @@ export async function runNotebooksCommand(paths: string[], options: RunCommandOp
 }
 
 async function runEach(paths: string[], options: RunCommandOptions, log: (line: string) => void): Promise<number> {
+  const images = new ImageStep(log);
+  try {
+    return await runEachWith(paths, options, log, images);
+  } finally {
+    await images.close();
+  }
+}
+
+/** The figure renderer of one `nnkit run`: opened for the first notebook that is written, at most once; says once when there is none. */
+class ImageStep {
+  private renderer: Promise<FigureRenderer | undefined> | undefined;
+  constructor(private readonly log: (line: string) => void) {}
+
+  /** Give the figures of `nb` their static images (see storeForReaders); a line for the log. */
+  async store(nb: Notebook): Promise<string> {
+    const hasFigures = nb.cells.some((c) => c.cell_type === "code" && c.outputs.some((o) => "data" in o && PLOTLY_MIME in o.data));
+    if (!hasFigures) return "";
+    this.renderer ??= import("./images.js").then(async ({ openFigureRenderer }) => {
+      const r = await openFigureRenderer();
+      if ("reason" in r) {
+        this.log(`static images: none, ${r.reason}; figures are stored as the kernel sent them (shown only where plotly.js runs)`);
+        return undefined;
+      }
+      return r;
+    });
+    const { storeForReaders } = await import("./images.js");
+    const stats = await storeForReaders(nb, await this.renderer);
+    for (const e of stats.errors) this.log(`  static image failed: ${e}`);
+    return stats.rendered > 0 ? `, ${stats.rendered} of ${stats.figures} figures as PNG` : "";
+  }
+
+  async close(): Promise<void> {
+    await (await this.renderer)?.close();
+  }
+}
+
+async function runEachWith(paths: string[], options: RunCommandOptions, log: (line: string) => void, images: ImageStep): Promise<number> {
   let failed = 0;
   for (const path of paths) {
     log(`${path}: starting kernel`);
@@ -187,13 +226,17 @@ async function runEach(paths: string[], options: RunCommandOptions, log: (line: 
       continue;
     }
     const { timings, failures } = result;
-    const target = options.inPlace ? path : options.out ? join(options.out, basename(path)) : undefined;
+    // A failed run never replaces the stored notebook (unless errors are allowed); --out keeps it for a look.
+    const keepStored = options.inPlace && failures.length > 0 && !options.allowErrors;
+    const target = keepStored ? undefined : options.inPlace ? path : options.out ? join(options.out, basename(path)) : undefined;
+    const imageNote = target ? await images.store(result.notebook) : "";
     if (target) writeFileAtomic(target, serializeNotebook(result.notebook));
     if (failures.length > 0) failed++;
     for (const f of failures) log(`  ${formatFailure(f)}`);
     log(
       `${path}: ${failures.length === 0 ? "ok" : "FAILED"} — kernel start ${(timings.kernelStartMs / 1000).toFixed(1)} s, ` +
-      `${timings.cells.length} cells, total ${(timings.totalMs / 1000).toFixed(1)} s${target ? `, written to ${target}` : ""}`,
+      `${timings.cells.length} cells, total ${(timings.totalMs / 1000).toFixed(1)} s${imageNote}${target ? `, written to ${target}` : ""}` +
+      (keepStored ? ", not written (the stored notebook is kept; --allow-errors writes it anyway)" : ""),
     );
   }
   log(`notebooks: ${paths.length - failed} ok, ${failed} failed`);

@@ -4,7 +4,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, relative, resolve, sep } from "node:path";
-import { figureHtml, PLOTLY_MIME, plotlyJsPath } from "../plot/bundle.js";
+import { figureHtml, PLOTLY_LOADER_PREFIX, PLOTLY_MIME, plotlyJsPath } from "../plot/bundle.js";
 import type { Figure } from "../plot/figure.js";
 import { writeFileAtomic } from "./files.js";
 import { escapeHtml, highlightTs } from "./highlight.js";
@@ -88,9 +88,6 @@ function renderCell(cell: Cell, markdown: (s: string) => string): string {
     (outputs ? `<div class="out">${outputs}</div>` : "") + "</div>";
 }
 
-/** The inlined plotly.js loader that figures carry in notebooks; the site loads plotly.js from assets instead. */
-const LOADER_PREFIX = '<script type="text/javascript">if (!window.Plotly)';
-
 function renderOutput(o: Output, markdown: (s: string) => string): string {
   switch (o.output_type) {
     case "stream":
@@ -110,7 +107,8 @@ function renderBundle(data: MimeBundle, markdown: (s: string) => string): string
   };
   if (data[PLOTLY_MIME] && typeof data[PLOTLY_MIME] === "object") return figureHtml(data[PLOTLY_MIME] as Figure);
   const html = text("text/html");
-  if (html !== undefined) return html.startsWith(LOADER_PREFIX) ? "" : `<div class="html">${html}</div>`;
+  // the inlined plotly.js loader of live sessions: the site loads plotly.js from its assets instead
+  if (html !== undefined) return html.startsWith(PLOTLY_LOADER_PREFIX) ? "" : `<div class="html">${html}</div>`;
   const svg = text("image/svg+xml");
   if (svg !== undefined) return `<div class="svg">${svg}</div>`;
   for (const mime of ["image/png", "image/jpeg", "image/gif"]) {

@@ -4,6 +4,7 @@
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { escapeHtml } from "../notebook/highlight.js";
 import { describeFigure, type Figure } from "./figure.js";
 
 export const PLOTLY_MIME = "application/vnd.plotly.v1+json";
@@ -20,16 +21,24 @@ export function plotlyJsPath(): string {
   return createRequire(import.meta.url).resolve("plotly.js-cartesian-dist-min");
 }
 
-let plotlySource: string | undefined;
+let source: string | undefined;
+
+/** The plotly.js bundle's text, with "</script" escaped so that it may sit inside a <script> element. */
+export function plotlySource(): string {
+  source ??= readFileSync(plotlyJsPath(), "utf8").replace(/<\/script/gi, "<\\/script");
+  return source;
+}
+
+/** How the loader's html begins: front-ends and the runner recognise the loader output by it. */
+export const PLOTLY_LOADER_PREFIX = '<script type="text/javascript">if (!window.Plotly)';
 
 /** A <script> that defines window.Plotly from the inlined bundle unless the page has it already, then draws queued figures. */
 export function plotlyLoaderHtml(): string {
-  plotlySource ??= readFileSync(plotlyJsPath(), "utf8").replace(/<\/script/gi, "<\\/script");
   // `module`, `exports` and `define` are shadowed so the bundle always installs itself as window.Plotly
   // (classic Notebook has require.js on the page).
   return (
-    '<script type="text/javascript">if (!window.Plotly) { (function (module, exports, define) {\n' +
-    plotlySource +
+    PLOTLY_LOADER_PREFIX + " { (function (module, exports, define) {\n" +
+    plotlySource() +
     "\n}).call(window); }\n(window.__nnkitPlots || []).splice(0).forEach(function (draw) { draw(); });</script>"
   );
 }
@@ -38,6 +47,16 @@ export function plotlyLoaderHtml(): string {
 export function scriptSafeJson(value: unknown): string {
   return JSON.stringify(value).replace(/</g, "\\u003c").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
 }
+
+/**
+ * plotly.js options of every interactive figure: a short toolbar (zoom, pan, reset, download) that
+ * appears on hover in the top right corner, where baseLayout leaves room above the title.
+ */
+export const PLOT_CONFIG = {
+  responsive: true,
+  displaylogo: false,
+  modeBarButtonsToRemove: ["select2d", "lasso2d", "zoomIn2d", "zoomOut2d", "autoScale2d"],
+} as const;
 
 /** A div and a script drawing `fig` with window.Plotly, waiting for the loader if plotly.js is not there yet. */
 export function figureHtml(fig: Figure, id = `nnkit-plot-${randomBytes(6).toString("hex")}`): string {
@@ -49,11 +68,32 @@ export function figureHtml(fig: Figure, id = `nnkit-plot-${randomBytes(6).toStri
     `  var fig = ${scriptSafeJson(fig)};\n` +
     "  function draw() {\n" +
     `    var el = document.getElementById("${id}");\n` +
-    "    if (el) window.Plotly.newPlot(el, fig.data, fig.layout, { responsive: true, displaylogo: false });\n" +
+    `    if (el) window.Plotly.newPlot(el, fig.data, fig.layout, ${JSON.stringify(PLOT_CONFIG)});\n` +
     "  }\n" +
     "  if (window.Plotly) draw(); else (window.__nnkitPlots = window.__nnkitPlots || []).push(draw);\n" +
     "})();</script>"
   );
+}
+
+/** The representations of a drawing (an SVG string), keyed by MIME type. */
+export interface SvgBundle {
+  "image/svg+xml": string;
+  "text/html": string;
+  "text/plain": string;
+}
+
+/**
+ * A drawing as one display bundle: the SVG; the same SVG as an <img> data URL in text/html, which
+ * front-ends that strip inline SVG from outputs (nbconvert's HTML export) keep; and a line of text.
+ */
+export function svgBundle(svg: string, text: string): SvgBundle {
+  const url = `data:image/svg+xml;base64,${Buffer.from(svg, "utf8").toString("base64")}`;
+  return { "image/svg+xml": svg, "text/html": imgHtml(url, text), "text/plain": text };
+}
+
+/** An <img> element for a data URL, with `alt` text. */
+export function imgHtml(dataUrl: string, alt: string): string {
+  return `<img src="${dataUrl}" alt="${escapeHtml(alt)}">`;
 }
 
 /** Figure → { plotly JSON (as an object), text/html (div + script), text/plain }. */

@@ -4,12 +4,9 @@
 import { randomBytes } from "node:crypto";
 import { createRequire } from "node:module";
 import { escapeHtml } from "../notebook/highlight.js";
-import { figureBundle, plotlyLoaderHtml } from "./bundle.js";
+import { figureBundle, plotlyLoaderHtml, svgBundle } from "./bundle.js";
 import type { Figure } from "./figure.js";
 import { installOutputQueue } from "./outputQueue.js";
-
-// A notebook that imports the kit gets outputs that cannot stall the kernel (see outputQueue.ts).
-installOutputQueue();
 
 type MimeData = Record<string, unknown>;
 /** Sends one display (update=false) or overwrites the display with that id (update=true). */
@@ -38,6 +35,9 @@ function load<T>(id: string): T | undefined {
  */
 function emitter(): Emit {
   if (!insideKernel()) return (data) => console.log(String(data["text/plain"] ?? ""));
+  // From the first display on, outputs cannot stall the kernel (see outputQueue.ts); a notebook that
+  // floods the console without displaying anything calls installOutputQueue() itself.
+  installOutputQueue();
   const jupyter = load<TslabJupyter>("tslab/dist/jupyter.js");
   if (typeof jupyter?.lastWriteDisplayData === "function") {
     return (data, id, update) =>
@@ -73,9 +73,9 @@ export function show(fig: Figure): void {
   emit({ ...figureBundle(fig) }, undefined, false);
 }
 
-/** Show an SVG drawing (e.g. drawGraph's computational graph) with a text fallback. */
+/** Show an SVG drawing (e.g. drawGraph's computational graph): the SVG, an <img> of it, and `text` (see svgBundle). */
 export function showSvg(svg: string, text = "[SVG drawing]"): void {
-  emitter()({ "image/svg+xml": svg, "text/plain": text }, undefined, false);
+  emitter()({ ...svgBundle(svg, text) }, undefined, false);
 }
 
 export interface LiveDisplay {

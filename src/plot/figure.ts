@@ -12,7 +12,7 @@ export interface Trace {
 
 /** Plotly layout; keys as in plotly.js. */
 export interface Layout {
-  title?: { text: string };
+  title?: { text: string; [key: string]: unknown };
   [key: string]: unknown;
 }
 
@@ -43,10 +43,21 @@ export function toList(values: Numbers): number[] {
   return Array.from(data as ArrayLike<number>, (v) => (Number.isFinite(v) ? v : Number.NaN));
 }
 
+/** Room above the plot area for a title with the hover toolbar (PLOT_CONFIG) above it, px. */
+export const TITLE_MARGIN = 64;
+
+/**
+ * A title that sits just above the plot area, left-aligned with it, clear of the toolbar that
+ * plotly shows in the figure's top right corner (give the layout a top margin of TITLE_MARGIN).
+ */
+export function titleLayout(text: string): Layout["title"] {
+  return { text, x: 0, xref: "paper", xanchor: "left", y: 1, yref: "paper", yanchor: "bottom", pad: { b: 10 } };
+}
+
 /** The layout every builder starts from: title, axis labels, size, compact margins. */
 export function baseLayout(o: FigureOptions): Layout {
-  const layout: Layout = { margin: { l: 50, r: 20, t: o.title ? 40 : 20, b: 40 } };
-  if (o.title) layout.title = { text: o.title };
+  const layout: Layout = { margin: { l: 60, r: 20, t: o.title ? TITLE_MARGIN : 30, b: 50 } };
+  if (o.title) layout.title = titleLayout(o.title);
   if (o.xLabel) layout.xaxis = { title: { text: o.xLabel } };
   if (o.yLabel) layout.yaxis = { title: { text: o.yLabel } };
   if (o.width) layout.width = o.width;

@@ -1,7 +1,7 @@
 // Small images side by side — MNIST digits, conv filters, activation maps, class templates —
 // as heatmap subplots on one figure, row 0 at the top as in the images themselves.
 import { Tensor } from "../tensor.js";
-import { baseLayout, type Figure, type FigureOptions, type Trace } from "./figure.js";
+import { baseLayout, TITLE_MARGIN, type Figure, type FigureOptions, type Trace } from "./figure.js";
 
 export interface ImageGridOptions extends FigureOptions {
   /** Images per row (default min(N, 8)). */
@@ -41,8 +41,8 @@ export function imageGrid(images: Tensor, options: ImageGridOptions = {}): Figur
   const layout = baseLayout(options);
   const cell = options.cellSize ?? 80;
   layout.width = options.width ?? Math.max(200, cols * cell + 40);
-  layout.height = options.height ?? rows * (cell + (options.titles ? 18 : 0)) + (options.title ? 50 : 20);
-  layout.margin = { l: 10, r: 10, t: options.title ? 40 : 10, b: 10 };
+  layout.height = options.height ?? rows * (cell + (options.titles ? 18 : 0)) + (options.title ? TITLE_MARGIN + 10 : 20);
+  layout.margin = { l: 10, r: 10, t: options.title ? TITLE_MARGIN : 10, b: 10 };
   const annotations: unknown[] = [];
   const data: Trace[] = [];
   for (let k = 0; k < n; k++) {

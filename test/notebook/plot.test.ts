@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { tensor } from "../../src/tensor.js";
 import {
   barChart, contourPlot, figureBundle, figureHtml, histogram, imageGrid, linePlot, liveDisplay, PLOTLY_MIME,
-  plotlyLoaderHtml, scatter2d, scriptSafeJson, show,
+  plotlyLoaderHtml, scatter2d, scriptSafeJson, show, svgBundle,
 } from "../../src/plot/index.js";
 
 describe("figure bundle", () => {
@@ -13,11 +13,25 @@ describe("figure bundle", () => {
     expect(b[PLOTLY_MIME]).toBe(fig);
     expect(JSON.parse(JSON.stringify(b[PLOTLY_MIME]))).toEqual({
       data: [{ type: "scatter", mode: "lines", x: [0, 1, 2], y: [3, 2, 1] }],
-      layout: { title: { text: "loss" }, margin: { l: 50, r: 20, t: 40, b: 40 } },
+      layout: {
+        title: { text: "loss", x: 0, xref: "paper", xanchor: "left", y: 1, yref: "paper", yanchor: "bottom", pad: { b: 10 } },
+        margin: { l: 60, r: 20, t: 64, b: 50 },
+      },
     });
     expect(b["text/html"]).toContain("window.Plotly.newPlot(el, fig.data, fig.layout");
     expect(b["text/html"]).not.toMatch(/https?:\/\//);
     expect(b["text/plain"]).toBe('Figure "loss": 1 trace (scatter)');
+    // the hover toolbar keeps zoom, pan, reset and download; the title sits below it, above the plot area
+    expect(b["text/html"]).toContain('"modeBarButtonsToRemove":["select2d","lasso2d","zoomIn2d","zoomOut2d","autoScale2d"]');
+  });
+
+  it("shows a drawing as SVG, as an <img> of the same SVG (which nbconvert keeps) and as text", () => {
+    const svg = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>';
+    const b = svgBundle(svg, 'graph of "L"');
+    expect(b["image/svg+xml"]).toBe(svg);
+    const src = /^<img src="data:image\/svg\+xml;base64,([A-Za-z0-9+/=]+)" alt="graph of &quot;L&quot;">$/.exec(b["text/html"]);
+    expect(Buffer.from(src![1]!, "base64").toString("utf8")).toBe(svg);
+    expect(b["text/plain"]).toBe('graph of "L"');
   });
 
   it("keeps </script> in figure data from closing the script element", () => {

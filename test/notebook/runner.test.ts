@@ -1,8 +1,9 @@
 // Runs fixture notebooks through the real tslab kernel (needs `npm run build` for the "nnkit" import).
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { copyFileSync, mkdirSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { findBrowser } from "../../src/notebook/images.js";
 import { Kernel } from "../../src/notebook/kernel.js";
 import { runNotebook, runNotebooksCommand } from "../../src/notebook/runner.js";
 import { parseNotebook, serializeNotebook, validateNotebook, joinSource, type CodeCell, type Notebook } from "../../src/notebook/nbformat.js";
@@ -102,6 +103,58 @@ describe("runNotebook through tslab", () => {
     expect(lines.filter((l) => /^  cell 7\/8 \[6\] FAILED RangeError: fixture failure \(\d+ ms\)$/.test(l))).toHaveLength(1);
     expect(lines.at(-1)).toBe("notebooks: 0 ok, 1 failed");
     expect(validateNotebook(parseNotebook(readFileSync(join(out, "basic.ipynb"), "utf8")))).toEqual([]);
+  }, 60_000);
+
+  it("--in-place never replaces a notebook with a failed run of it", async () => {
+    const copy = join(root, "node_modules", ".cache", "nnkit-test-inplace", "basic.ipynb");
+    mkdirSync(dirname(copy), { recursive: true });
+    copyFileSync(join(fixtures, "basic.ipynb"), copy);
+    const before = readFileSync(copy, "utf8");
+    const lines: string[] = [];
+    expect(await runNotebooksCommand([copy], { inPlace: true, timeout: 30, log: (l) => lines.push(l) })).toBe(1);
+    expect(readFileSync(copy, "utf8")).toBe(before);
+    expect(lines.at(-2)).toMatch(/basic\.ipynb: FAILED — .*, not written \(the stored notebook is kept; --allow-errors writes it anyway\)$/);
+  }, 60_000);
+});
+
+describe("static images when notebooks are written", () => {
+  const out = join(root, "node_modules", ".cache", "nnkit-test-images");
+  const keys = (nb: Notebook) => code(nb, 2).outputs.map((o) => ("data" in o ? Object.keys(o.data).sort() : o.output_type));
+
+  it("without a browser: says so once for the whole run and keeps the outputs as the kernel sent them", async () => {
+    const lines: string[] = [];
+    const saved = process.env.NNKIT_CHROMIUM;
+    process.env.NNKIT_CHROMIUM = "/nonexistent/chromium";
+    try {
+      const copy = join(out, "copy", "figure.ipynb");
+      mkdirSync(dirname(copy), { recursive: true });
+      copyFileSync(join(fixtures, "figure.ipynb"), copy);
+      expect(await runNotebooksCommand([join(fixtures, "figure.ipynb"), copy], { out: join(out, "none"), timeout: 30, log: (l) => lines.push(l) })).toBe(0);
+    } finally {
+      if (saved === undefined) delete process.env.NNKIT_CHROMIUM;
+      else process.env.NNKIT_CHROMIUM = saved;
+    }
+    expect(lines.filter((l) => l.startsWith("static images: none, "))).toHaveLength(1);
+    const nb = parseNotebook(readFileSync(join(out, "none", "figure.ipynb"), "utf8"));
+    expect(keys(nb)).toEqual([
+      ["text/html", "text/plain"], // the plotly.js loader, which the figure still needs
+      ["application/vnd.plotly.v1+json", "text/html", "text/plain"],
+      ["image/svg+xml", "text/html", "text/plain"],
+    ]);
+  }, 60_000);
+
+  it.skipIf(!findBrowser())("with a browser: figures and drawings carry PNGs and the notebook carries no plotly.js", async () => {
+    const lines: string[] = [];
+    expect(await runNotebooksCommand([join(fixtures, "figure.ipynb")], { out: join(out, "png"), timeout: 30, log: (l) => lines.push(l) })).toBe(0);
+    expect(lines.some((l) => l.startsWith("static images: none"))).toBe(false);
+    expect(lines.at(-2)).toMatch(/figure\.ipynb: ok — .*, 1 of 1 figures as PNG, written to /);
+    const text = readFileSync(join(out, "png", "figure.ipynb"), "utf8");
+    expect(keys(parseNotebook(text))).toEqual([
+      ["application/vnd.plotly.v1+json", "image/png", "text/plain"],
+      ["image/png", "image/svg+xml", "text/html", "text/plain"],
+    ]);
+    expect(text).not.toContain("window.Plotly");
+    expect(text.length).toBeLessThan(100_000);
   }, 60_000);
 });
 
