@@ -15,8 +15,8 @@ export interface Series {
   dash?: "solid" | "dash" | "dot";
 }
 
-/** Lines of y[i] against x[i] (e.g. loss per step); series: one or several; logY for log-scaled losses. */
-export function linePlot(series: Numbers | Series | Series[], options: FigureOptions & { logY?: boolean } = {}): Figure {
+/** Lines of y[i] against x[i] (e.g. loss per step); series: one or several; logY for losses that span decades, logX for sizes or learning rates. */
+export function linePlot(series: Numbers | Series | Series[], options: FigureOptions & { logY?: boolean; logX?: boolean } = {}): Figure {
   const list: Series[] = Array.isArray(series) && (series.length === 0 || typeof series[0] === "object")
     ? (series as Series[])
     : isSeries(series) ? [series] : [{ y: series as Numbers }];
@@ -34,6 +34,7 @@ export function linePlot(series: Numbers | Series | Series[], options: FigureOpt
   });
   const layout = baseLayout(options);
   if (options.logY) layout.yaxis = { ...(layout.yaxis as object | undefined), type: "log" };
+  if (options.logX) layout.xaxis = { ...(layout.xaxis as object | undefined), type: "log" };
   return { data, layout };
 }
 
