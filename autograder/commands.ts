@@ -28,7 +28,7 @@ interface GradeModule {
   }): Promise<{ results: { id: string; status: string; reason?: string }[]; notGraded: number; graderFaults: number; seconds: number; isolation: string; countLine: string; remarks: string[]; lmsFiles: string[] }>;
 }
 interface GradescopeModule {
-  buildGradescopePackage(o: { out: string; assignment: string }): Promise<string>;
+  buildGradescopePackage(o: { out: string; assignment: string; hiddenVisibility?: string }): Promise<string>;
 }
 
 /** Import an instructor-only module by path (computed, so the student release compiles without it). */
@@ -174,10 +174,11 @@ export function registerAssignmentCommands(program: Command): void {
     .description("build autograder.zip for Gradescope (setup.sh and run_autograder at its root)")
     .argument("<assignment>", "assignment name, e.g. a6")
     .requiredOption("--out <dir>", "output folder for autograder.zip")
+    .option("--hidden-visibility <when>", "when students see which hidden case failed and why: after_due_date, after_published, hidden or visible (scores and pass/fail are always shown; the public cases always in full)", "after_due_date")
     .addHelpText("after", EXIT_HELP)
-    .action(async (assignment: string, o: { out: string }) => {
+    .action(async (assignment: string, o: { out: string; hiddenVisibility: string }) => {
       const { buildGradescopePackage } = await instructorModule<GradescopeModule>("./gradescope.js");
-      const path = await asUsage(() => buildGradescopePackage({ out: o.out, assignment }));
+      const path = await asUsage(() => buildGradescopePackage({ out: o.out, assignment, hiddenVisibility: o.hiddenVisibility }));
       process.stdout.write(`wrote ${path}: upload it as the autograder of a "Programming Assignment" on Gradescope\n`);
       process.exitCode = EXIT.ok;
     });

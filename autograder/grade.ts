@@ -15,7 +15,8 @@ import { InputError, findSubmissions } from "./intake.js";
 import { kitRoot, loadManifest, type Manifest } from "./manifest.js";
 import { OutDir } from "./outdir.js";
 import { feedbackMarkdown, htmlPage } from "./report/feedback.js";
-import { gradebookCsv, gradescopeResults } from "./report/gradebook.js";
+import { gradebookCsv } from "./report/gradebook.js";
+import { gradescopeResults } from "./report/gradescope.js";
 import { canvasImportCsv, fillMoodleWorksheet, moodleWorksheetCsv, WorksheetError } from "./report/lms.js";
 import { PLOTLY_FILE, summaryHtml } from "./report/summary.js";
 import { gradeSubmission, notGraded, planTests, type GradeContext, type Submission, type SubmissionResult } from "./runner.js";
@@ -164,7 +165,8 @@ export function writeStudentOutputs(out: OutDir, r: SubmissionResult, manifest: 
   const md = feedbackMarkdown(r, manifest);
   out.write(`feedback/${r.id}.md`, md);
   out.write(`feedback/${r.id}.html`, htmlPage(`${manifest.assignment} feedback: ${r.student}`, md));
-  out.write(`results/${r.id}.json`, `${JSON.stringify(gradescopeResults(r, manifest), null, 2)}\n`);
+  // Graded locally, the details go to the TA at once.
+  out.write(`results/${r.id}.json`, `${JSON.stringify(gradescopeResults(r, manifest, { hiddenVisibility: "visible" }), null, 2)}\n`);
 }
 
 function plotlyBundle(): string {

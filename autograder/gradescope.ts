@@ -2,7 +2,9 @@
  * `nnkit gradescope a6 --out DIR`: builds DIR/autograder.zip for Gradescope. At its root:
  * setup.sh (installs Node 24 LTS and esbuild on Gradescope's Ubuntu image), run_autograder, grader.mjs
  * (the grader, hidden tests and reference bundled into one file), sandbox-base/ (the stripped kit
- * the sandbox child runs, prebuilt), the manifest and a minimal package.json.
+ * the sandbox child runs, prebuilt), reference/ (the reference solution's files, which the grader
+ * grades in the sandbox before each submission: the self-check), the manifest with the public
+ * cases (tests/cases.json), gradescope.json (the hidden cases' visibility) and a minimal package.json.
  * run_autograder grades $NNKIT_AUTOGRADER_ROOT/submission (default /autograder) into
  * results/results.json.
  */
@@ -13,7 +15,11 @@ import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import JSZip from "jszip";
 import { buildSandboxBase, listFiles } from "./sandbox/build.js";
+import { specsToJson } from "./casefile.js";
+import { publicSpecs } from "./check.js";
+import { InputError } from "./intake.js";
 import { kitRoot, loadManifest } from "./manifest.js";
+import { DEFAULT_HIDDEN_VISIBILITY, VISIBILITIES } from "./report/gradescope.js";
 import { OutDir } from "./outdir.js";
 
 const ZIP_DATE = new Date("2000-01-01T00:00:00Z");
@@ -48,9 +54,13 @@ function entryPoint(): string {
 }
 
 /** Build autograder.zip into `out`; returns its path. */
-export async function buildGradescopePackage(opts: { out: string; assignment?: string; root?: string }): Promise<string> {
+export async function buildGradescopePackage(opts: { out: string; assignment?: string; root?: string; hiddenVisibility?: string }): Promise<string> {
   const root = opts.root ?? kitRoot();
   const manifest = loadManifest(root, opts.assignment ?? "a6");
+  const hiddenVisibility = opts.hiddenVisibility ?? DEFAULT_HIDDEN_VISIBILITY;
+  if (!(VISIBILITIES as readonly string[]).includes(hiddenVisibility)) {
+    throw new InputError(`--hidden-visibility must be one of ${VISIBILITIES.join(", ")}, got "${hiddenVisibility}"`);
+  }
   const work = mkdtempSync(join(tmpdir(), "nnkit-gradescope-"));
   try {
     const bundle = join(work, "grader.mjs");
@@ -77,6 +87,9 @@ export async function buildGradescopePackage(opts: { out: string; assignment?: s
     add("grader.mjs", readFileSync(bundle));
     add("package.json", `${JSON.stringify({ name: "nnkit-autograder", private: true, type: "module", dependencies: { esbuild: esbuildVersion } }, null, 2)}\n`);
     add(`assignments/${manifest.assignment}/manifest.json`, readFileSync(join(root, "assignments", manifest.assignment, "manifest.json")));
+    add(`${manifest.publicTests}/cases.json`, specsToJson(await publicSpecs(root, manifest)));
+    for (const file of manifest.files) add(`reference/${file}`, readFileSync(join(root, file)));
+    add("gradescope.json", `${JSON.stringify({ hiddenVisibility }, null, 2)}\n`);
     for (const rel of listFiles(base)) add(`sandbox-base/${rel}`, readFileSync(join(base, rel)));
     const bytes = await zip.generateAsync({ type: "nodebuffer", compression: "DEFLATE", platform: "UNIX" });
     const out = new OutDir(opts.out);

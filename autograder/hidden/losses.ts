@@ -56,7 +56,40 @@ export function lossSpecs(list: readonly LossCase[], large: readonly LossCase[] 
   ];
 }
 
-export const [l2LossSpec, softmaxCrossEntropySpec, sigmoidCrossEntropySpec, svmLossSpec] = lossSpecs(HIDDEN, HIDDEN_LARGE);
+const [l2Hidden, softmaxHidden, sigmoidHidden, svmHidden] = lossSpecs(HIDDEN, HIDDEN_LARGE);
+export const l2LossSpec = l2Hidden;
+export const softmaxCrossEntropySpec = softmaxHidden;
+export const sigmoidCrossEntropySpec = sigmoidHidden;
+/** svmLoss's hidden cases end with one whose margins are exactly 0 in places (not active: the handout's `> 0`). */
+export const svmLossSpec: FunctionSpec = { ...svmHidden, cases: memo(() => [...svmHidden.cases(), svmTieCase()]) };
+
+/**
+ * Scores chosen so that some margins s_j − s_y + 1 are exactly 0 (all values are exact in binary):
+ * a margin of 0 is not active, so a gradient that tests `>= 0` instead of `> 0` differs there.
+ */
+export function svmTieCase(): HiddenCase {
+  const s = new Tensor(Float64Array.from([2, 1, 0.5, 2.5, 0.25, -1, 1.25, 0.25, 3, 1, 0, 1.5]), [3, 4]);
+  const y = Int32Array.from([0, 2, 1]);
+  const [N, C] = s.shape;
+  const withTies = new Tensor(new Float64Array(s.size), s.shape);
+  for (let i = 0; i < N; i++) {
+    let active = 0;
+    for (let j = 0; j < C; j++) {
+      if (j !== y[i] && s.data[i * C + j] - s.data[i * C + y[i]] + 1 >= 0) {
+        withTies.data[i * C + j] = 1 / N;
+        active++;
+      }
+    }
+    withTies.data[i * C + y[i]] = -active / N;
+  }
+  return {
+    label: `s ${dims(s)} with margins of exactly 0, y ${N} labels`,
+    batch: N,
+    args: [s, y],
+    expected: { ds: svmLoss(s, y).ds },
+    candidates: { ds: [{ mistake: "a margin of exactly 0 counted as active", hint: "ds counts class j when s_j − s_y + 1 = 0: a margin is active only when it is > 0 (the handout's max(0, ·) has no gradient at 0), so test > 0, not >= 0.", value: withTies }] },
+  };
+}
 
 function l2Make(s: Tensor, k: number): ReturnType<Make> {
   const t = normal(s.shape, 6100 + k);

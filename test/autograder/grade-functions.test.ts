@@ -92,3 +92,19 @@ describe("a forward pass that fails costs only its own tests", () => {
     expect(test(r, "reluBackward.dx")).toMatchObject({ passed: true, notes: [] });
   }, 60_000);
 });
+
+describe("svmLoss: a margin of exactly 0 is not active", () => {
+  it("a gradient that tests >= 0 instead of > 0 loses svmLoss's points, with the mistake named", async () => {
+    const text = reference.get("src/losses.ts")!.toString("utf8");
+    const find = "s.data[row + j] - correct + 1 > 0) {\n        ds.data[row + j] = 1 / N;";
+    expect(text.split(find).length, "the reference's svm gradient test").toBe(2);
+    const files = new Map(reference);
+    files.set("src/losses.ts", Buffer.from(text.replace(find, find.replace("> 0)", ">= 0)"))));
+    const r = await grade(fast, "svm-ties", files);
+    expect(r.score).toBe(96);
+    const svm = test(r, "svmLoss.ds");
+    expect(svm.failures).toHaveLength(1);
+    expect(svm.failures[0].label).toMatch(/with margins of exactly 0/);
+    expect(svm.failures[0].mistake?.name).toBe("a margin of exactly 0 counted as active");
+  }, 60_000);
+});
