@@ -14,7 +14,7 @@ export * from "./gradcheck.js";
 export { check } from "./check.js";
 export * from "./layers/index.js";
 export * from "./losses.js";
-export * from "./optim.js";
+export * from "./optim/index.js";
 export { Value, topologicalOrder, type Operand } from "./graph/value.js";
 export { drawGraph, type DrawOptions } from "./graph/draw.js";
 export * from "./models/index.js";

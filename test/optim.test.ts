@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { relError } from "../src/gradcheck.js";
-import { AdaGrad, Adam, OPTIMIZER_NAMES, RMSProp, SGD, SGDMomentum, makeOptimizer, type Optimizer } from "../src/optim.js";
+import { AdaGrad, Adam, OPTIMIZER_NAMES, RMSProp, SGD, SGDMomentum, makeOptimizer, type Optimizer } from "../src/optim/index.js";
 import { Tensor, tensor } from "../src/tensor.js";
 
 // Two steps on x = [1, −2, 0.5] with gradients g1 then g2; each expected value is computed here

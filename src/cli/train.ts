@@ -4,7 +4,7 @@
  */
 import { Command, Option } from "commander";
 import { loadMnist } from "../data/files.js";
-import { OPTIMIZER_NAMES, OptimizerName, makeOptimizer } from "../optim.js";
+import { OPTIMIZER_NAMES, makeOptimizer, type OptimizerName } from "../optim/index.js";
 import { build } from "../models/sequential.js";
 import { evaluate, train } from "../models/train.js";
 import { progressLine } from "./progress.js";

@@ -8,7 +8,8 @@
  */
 import { gatherLabels, gatherRows, orderedBatches, shuffledBatches } from "../data/batches.js";
 import { Labels, LossResult, softmaxCrossEntropy, svmLoss } from "../losses.js";
-import { Optimizer, OptimizerName, makeOptimizer } from "../optim.js";
+import { OptimizerBase, makeOptimizer, type Optimizer, type OptimizerName } from "../optim/index.js";
+import { fusedSteps } from "../ops/float32.js";
 import { Rng } from "../random.js";
 import { Tensor } from "../tensor.js";
 import { argmaxRows } from "./update-rule.js";
@@ -134,6 +135,11 @@ export function train(model: Sequential, data: TrainData, opts: TrainOptions = {
   const schedule = opts.schedule ?? "constant";
   if (schedule !== "constant" && schedule !== "linear") throw new Error(`train: unknown schedule "${schedule}"; choose 'constant' or 'linear'`);
   const lr0 = optimizer.lr;
+  // The training loop chooses the update: the lecture's optimizers take their fused kernels
+  // (src/ops/update/fast.ts) for the float32 parameters in kernel memory and the slide's rule for
+  // the others; an optimizer of the caller's own makes its own step.
+  const fused = fusedSteps;
+  const update = optimizer instanceof OptimizerBase && fused ? () => optimizer.stepFused(values, grads, fused) : () => optimizer.step(values, grads);
   const totalSteps = epochs * stepsPerEpoch;
   let stepsDone = 0;
 
@@ -159,7 +165,7 @@ export function train(model: Sequential, data: TrainData, opts: TrainOptions = {
       model.zeroGrad();
       model.backward(ds);
       if (schedule === "linear") optimizer.lr = lr0 * (1 - stepsDone / totalSteps);
-      optimizer.step(values, grads);
+      update();
       stepsDone++;
 
       images += idx.length;

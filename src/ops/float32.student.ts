@@ -1,9 +1,10 @@
 /**
  * The student kit's version of ./float32.ts (the release ships it under that name): float32 models
- * run the reference ops — the student's own layer code — on plain arrays, with the slide's Adam.
+ * run the reference ops — the student's own layer code — on plain arrays, with the slides' update
+ * rules.
  * The fast paths are not in the student kit.
  */
-import type { FusedAdam } from "./adam/contract.js";
+import type { FusedSteps } from "./update/contract.js";
 import { referenceOps, type Ops } from "./reference.js";
 
 export const float32Ops: Readonly<Ops> = referenceOps;
@@ -13,4 +14,4 @@ export function float32Array(n: number): Float32Array {
   return new Float32Array(n);
 }
 
-export const fusedAdam: FusedAdam | undefined = undefined;
+export const fusedSteps: FusedSteps | undefined = undefined;

@@ -9,7 +9,7 @@ import { configureKernels, kernelEngine } from "../../src/engine/index.js";
 import { GEMM } from "../../src/engine/gemm.js";
 import type { Kernel } from "../../src/engine/kernel.js";
 import { WasmEngine } from "../../src/engine/wasm.js";
-import { ADAM } from "../../src/ops/adam/kernels.js";
+import { ADAGRAD_STEP, ADAM_STEP, MOMENTUM_STEP, RMSPROP_STEP, SGD_STEP } from "../../src/ops/update/kernels.js";
 import { CONV_BACKWARD, CONV_FORWARD } from "../../src/ops/conv2d/kernels.js";
 import { MAX_POOL } from "../../src/ops/maxpool2d/kernels.js";
 import { RELU, RELU_GRAD } from "../../src/ops/relu/kernels.js";
@@ -25,7 +25,11 @@ const KERNELS: [Kernel, string][] = [
   [RELU, "src/ops/relu/kernels.as"],
   [RELU_GRAD, "src/ops/relu/kernels.as"],
   [MAX_POOL, "src/ops/maxpool2d/kernels.as"],
-  [ADAM, "src/ops/adam/kernels.as"],
+  [SGD_STEP, "src/ops/update/kernels.as"],
+  [MOMENTUM_STEP, "src/ops/update/kernels.as"],
+  [ADAGRAD_STEP, "src/ops/update/kernels.as"],
+  [RMSPROP_STEP, "src/ops/update/kernels.as"],
+  [ADAM_STEP, "src/ops/update/kernels.as"],
 ];
 const root = new URL("../../", import.meta.url);
 
