@@ -7,6 +7,7 @@
  */
 import type { Command } from "commander";
 import { EXIT, FaultError, UsageError } from "../src/cli/errors.js";
+import { positiveInt, positiveNumber } from "../src/cli/options.js";
 
 const EXIT_HELP = `
 Exit codes: 0 ok, 1 failures found, 2 usage or input error, 3 the grader or its machine is at fault (nothing is graded wrongly: it stops, or marks the row "grader fault").`;
@@ -44,22 +45,6 @@ async function instructorModule<T>(file: string): Promise<T> {
   }
 }
 
-function positiveInt(what: string): (v: string) => number {
-  return (v: string) => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 1) throw new UsageError(`${what} must be a whole number ≥ 1, got "${v}"`);
-    return n;
-  };
-}
-
-function positiveNumber(what: string): (v: string) => number {
-  return (v: string) => {
-    const n = Number(v);
-    if (!(n > 0) || !Number.isFinite(n)) throw new UsageError(`${what} must be a positive number of seconds, got "${v}"`);
-    return n;
-  };
-}
-
 /** Turn known input problems into UsageError (exit 2) with their message. */
 async function asUsage<T>(work: () => Promise<T>): Promise<T> {
   try {
@@ -91,7 +76,7 @@ export function registerAssignmentCommands(program: Command): void {
     .command("check")
     .description("run the public tests on your code as the grader runs them: points per function, the first failing case in detail, the likely mistake")
     .option("--assignment <name>", "assignment name", "a6")
-    .option("--timeout <seconds>", "stop the tests after this long in all", positiveNumber("--timeout"), 120)
+    .option("--timeout <seconds>", "stop the tests after this long in all", positiveNumber("--timeout", "seconds"), 120)
     .option("--only <text>", "only the functions whose name contains this text, e.g. linearBackward or relu")
     .option("--verbose", "every failing case in detail, all that your code printed")
     .addHelpText("after", `${EXIT_HELP} (1 = some public test fails or a file does not compile)`)
@@ -133,7 +118,7 @@ export function registerAssignmentCommands(program: Command): void {
     .requiredOption("--out <dir>", "output folder: new, empty, or a previous grading (which is replaced); nothing is written elsewhere")
     .option("--assignment <name>", "assignment name", "a6")
     .option("--jobs <n>", "submissions graded in parallel (default: number of cores)", positiveInt("--jobs"))
-    .option("--timeout <seconds>", "time limit per call into student code (default: the manifest's)", positiveNumber("--timeout"))
+    .option("--timeout <seconds>", "time limit per call into student code (default: the manifest's)", positiveNumber("--timeout", "seconds"))
     .option("--canvas-assignment <column>", 'Canvas: the assignment column of canvas-import.csv, "<name> (<id>)" as in Canvas\'s gradebook export (default: a new assignment named after the manifest)')
     .option("--moodle-worksheet <file>", "Moodle: the grading worksheet downloaded from the assignment; written back as moodle-grading-worksheet.csv with grades and feedback filled in")
     .addHelpText("after", `${EXIT_HELP} (1 = some submissions could not be graded; they still have a row with the reason)`)

@@ -4,6 +4,7 @@
  * max |x − y| / max(1e-8, |x| + |y|)) against the stated threshold, and the first wrong element
  * with its index and both values. Used by the hidden tests and by the public tests.
  */
+import { elementRelError, firstNonFinite, relError } from "../src/metrics.js";
 import { Tensor, shapeStr } from "../src/tensor.js";
 
 /** The threshold used when none is stated: float64 results must agree to 1e-7 relative error. */
@@ -15,21 +16,6 @@ export interface Mismatch {
   message: string;
   /** Relative error when the shapes agree (Infinity for NaN/Infinity), else undefined. */
   relError?: number;
-}
-
-/** Elementwise relative error of one pair, as in cs231n; NaN anywhere counts as Infinity. */
-export function elementError(x: number, y: number): number {
-  if (Number.isNaN(x) || Number.isNaN(y)) return Infinity;
-  if (x === y) return 0;
-  const e = Math.abs(x - y) / Math.max(1e-8, Math.abs(x) + Math.abs(y));
-  return Number.isNaN(e) ? Infinity : e;
-}
-
-/** max over elements of elementError; arrays must have equal length. */
-export function maxRelError(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let worst = 0;
-  for (let i = 0; i < a.length; i++) worst = Math.max(worst, elementError(a[i], b[i]));
-  return worst;
 }
 
 /** Multi-index of flat position `k` in `shape`, e.g. [1, 0, 2]. */
@@ -72,10 +58,10 @@ export function compareTensor(what: string, expected: Tensor, actual: Tensor, to
         `(expected ${fmt(expected.data[bad])}); look for a division by zero or an overflowing exp.`,
     };
   }
-  const err = maxRelError(expected.data, actual.data);
+  const err = relError(expected.data, actual.data);
   if (err <= tol) return undefined;
   let first = 0;
-  while (first < actual.data.length && elementError(expected.data[first], actual.data[first]) <= tol) first++;
+  while (first < actual.data.length && elementRelError(expected.data[first], actual.data[first]) <= tol) first++;
   return {
     relError: err,
     message:
@@ -85,12 +71,7 @@ export function compareTensor(what: string, expected: Tensor, actual: Tensor, to
   };
 }
 
-function firstNonFinite(data: ArrayLike<number>): number {
-  for (let i = 0; i < data.length; i++) if (!Number.isFinite(data[i])) return i;
-  return -1;
-}
-
 /** True when `a` and `b` have the same shape and agree to `tol` (used to test mistake variants). */
 export function closeTo(a: Tensor, b: Tensor, tol: number): boolean {
-  return a.shape.length === b.shape.length && a.shape.every((d, i) => d === b.shape[i]) && maxRelError(a.data, b.data) <= tol;
+  return a.shape.length === b.shape.length && a.shape.every((d, i) => d === b.shape[i]) && relError(a.data, b.data) <= tol;
 }

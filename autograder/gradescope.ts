@@ -21,8 +21,8 @@ import { InputError } from "./intake.js";
 import { kitRoot, loadManifest } from "./manifest.js";
 import { DEFAULT_HIDDEN_VISIBILITY, VISIBILITIES } from "./report/gradescope.js";
 import { OutDir } from "./outdir.js";
+import { ZIP_DATE } from "./zipfile.js";
 
-const ZIP_DATE = new Date("2000-01-01T00:00:00Z");
 
 export const SETUP_SH = `#!/usr/bin/env bash
 # Gradescope setup: Node 24 LTS from NodeSource, then esbuild (the only runtime dependency not bundled).

@@ -19,6 +19,7 @@ import { loadManifest, kitRoot } from "./manifest.js";
 import { OutDir } from "./outdir.js";
 import { NOT_IN_STUDENT_KIT, studentKitText } from "./kit.js";
 import { hasSolutionMarkers, stripSolutions, type SolutionRegion } from "./strip.js";
+import { ZIP_DATE } from "./zipfile.js";
 
 /**
  * Autograder files students get: what `nnkit check` (the grader's runner on the public cases) and
@@ -54,8 +55,6 @@ export const KIT_DEV_DEPENDENCIES = ["@types/node", "nnkit", "typescript"];
 
 const TOP_FILES = ["package.json", "package-lock.json", "tsconfig.json", "tsconfig.build.json", ".gitignore"];
 const TEXT = /\.(ts|js|mjs|cjs|as|json|md|txt|ipynb|html|css|yml|yaml)$/;
-/** Fixed entry date in the zip so the same kit gives the same bytes. */
-const ZIP_DATE = new Date("2000-01-01T00:00:00Z");
 
 export interface ReleaseResult {
   folder: string;

@@ -15,12 +15,11 @@ import JSZip from "jszip";
 import { compileProblems, notImplemented, runCheck } from "./check.js";
 import { kitRoot, loadManifest } from "./manifest.js";
 import { OutDir } from "./outdir.js";
+import { ZIP_DATE } from "./zipfile.js";
 
 /** The submission was refused (files missing or not compiling, functions not implemented); the message lists why. */
 export class SubmitError extends Error {}
 
-/** Fixed entry dates, so only metadata.json's time differs between two zips of the same files. */
-const ZIP_DATE = new Date("2000-01-01T00:00:00Z");
 
 export interface SubmitOptions {
   root?: string;

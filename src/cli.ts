@@ -1,12 +1,15 @@
 #!/usr/bin/env node
 /**
- * The `nnkit` command. Library commands live in src/cli/; the notebook commands in src/notebook/;
- * the assignment and grading commands in autograder/ (loaded only when present, so the library
- * itself depends on none of them).
+ * The `nnkit` command, the one place that brings the parts together: the library commands
+ * (src/cli/), the assignment and grading commands (autograder/commands.ts, which loads the
+ * grading modules only when their command runs), and the notebook commands (src/notebook/),
+ * registered when present — the student kit does not ship the notebook runner. The library
+ * itself imports none of them.
  */
 import { Command, CommanderError } from "commander";
 import { existsSync, realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { registerAssignmentCommands } from "../autograder/commands.js";
 import { registerDemo } from "./cli/demo.js";
 import { EXIT, FaultError, UsageError } from "./cli/errors.js";
 import { registerSummary } from "./cli/summary.js";
@@ -16,7 +19,7 @@ interface CommandModule {
   register(program: Command): void;
 }
 
-/** Load `register` from an optional module next to the build (absent in a student release). */
+/** Load `register` from an optional module next to the build (absent in the student kit). */
 async function optionalCommands(relative: string, exportName: string): Promise<CommandModule | null> {
   const url = new URL(relative, import.meta.url);
   const path = fileURLToPath(url);
@@ -36,13 +39,8 @@ export async function main(argv: string[]): Promise<number> {
   registerSummary(program);
   registerTrain(program);
   registerDemo(program);
-  for (const [path, name] of [
-    ["./notebook/commands.js", "registerNotebookCommands"],
-    ["../autograder/commands.js", "registerAssignmentCommands"],
-  ] as const) {
-    const mod = await optionalCommands(path, name);
-    mod?.register(program);
-  }
+  (await optionalCommands("./notebook/commands.js", "registerNotebookCommands"))?.register(program);
+  registerAssignmentCommands(program);
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === "number" ? process.exitCode : EXIT.ok;

@@ -1,21 +1,8 @@
 /**
- * Gradient checking, as in cs231n's gradient_check.py: centred differences in float64 and the
- * relative error max(|x − y| / max(1e-8, |x| + |y|)).
+ * Gradient checking, as in cs231n's gradient_check.py: centred differences in float64, compared
+ * with relError (./metrics.ts), max(|x − y| / max(1e-8, |x| + |y|)).
  */
 import { Tensor, allocate } from "./tensor.js";
-
-/** Relative error between two tensors (or arrays) of the same length: max |x−y| / max(1e-8, |x|+|y|). */
-export function relError(x: Tensor | ArrayLike<number>, y: Tensor | ArrayLike<number>): number {
-  const a = x instanceof Tensor ? x.data : x;
-  const b = y instanceof Tensor ? y.data : y;
-  if (a.length !== b.length) throw new Error(`relError: lengths differ (${a.length} vs ${b.length})`);
-  let worst = 0;
-  for (let i = 0; i < a.length; i++) {
-    const e = Math.abs(a[i] - b[i]) / Math.max(1e-8, Math.abs(a[i]) + Math.abs(b[i]));
-    if (e > worst || Number.isNaN(e)) worst = Number.isNaN(e) ? Infinity : e;
-  }
-  return worst;
-}
 
 /**
  * Numerical gradient of a scalar function f at x (changed in place and restored), by centred

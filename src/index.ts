@@ -11,12 +11,13 @@
 export * from "./tensor.js";
 export * from "./random.js";
 export * from "./gradcheck.js";
+export * from "./metrics.js";
 export { check } from "./check.js";
 export * from "./layers/index.js";
 export * from "./losses.js";
 export * from "./optim/index.js";
-export { Value, topologicalOrder, type Operand } from "./graph/value.js";
-export { drawGraph, type DrawOptions } from "./graph/draw.js";
+export { Value, topologicalOrder, type Operand } from "./autograd/value.js";
+export { drawGraph, type DrawOptions } from "./autograd/draw.js";
 export * from "./models/index.js";
 export * from "./summary.js";
 export * from "./data/index.js";

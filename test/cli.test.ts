@@ -47,7 +47,7 @@ describe("nnkit CLI (built)", () => {
     expect(sizes.stderr).toMatch(/positive integers/);
     const epochs = nnkit("train", "mlp", "--epochs", "-1");
     expect(epochs.code).toBe(2);
-    expect(epochs.stderr).toMatch(/--epochs must be a positive integer, got "-1"/);
+    expect(epochs.stderr).toMatch(/--epochs must be a whole number ≥ 1, got "-1"/);
     const help = nnkit("train", "--help");
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/--optimizer <name>/);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { numericalGradient, numericalGradientArray, relError } from "../src/gradcheck.js";
+import { numericalGradient, numericalGradientArray } from "../src/gradcheck.js";
+import { relError } from "../src/metrics.js";
 import { tensor } from "../src/tensor.js";
 
 describe("gradcheck", () => {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { drawGraph, escapeXml, formatNumber } from "../src/graph/draw.js";
-import { Value, topologicalOrder } from "../src/graph/value.js";
-import { numericalGradient, relError } from "../src/gradcheck.js";
+import { drawGraph, escapeXml, formatNumber } from "../src/autograd/draw.js";
+import { Value, topologicalOrder } from "../src/autograd/value.js";
+import { numericalGradient } from "../src/gradcheck.js";
+import { relError } from "../src/metrics.js";
 import { Rng } from "../src/random.js";
 import { tensor } from "../src/tensor.js";
 

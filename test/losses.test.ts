@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { numericalGradient, relError } from "../src/gradcheck.js";
+import { numericalGradient } from "../src/gradcheck.js";
+import { relError } from "../src/metrics.js";
 import { l2Loss, sigmoid, sigmoidCrossEntropy, softmax, softmaxCrossEntropy, svmLoss } from "../src/losses.js";
 import { Rng } from "../src/random.js";
 import { Tensor, rand, randn, tensor } from "../src/tensor.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { relError } from "../src/gradcheck.js";
+import { relError } from "../src/metrics.js";
 import { AdaGrad, Adam, OPTIMIZER_NAMES, RMSProp, SGD, SGDMomentum, makeOptimizer, type Optimizer } from "../src/optim/index.js";
 import { Tensor, tensor } from "../src/tensor.js";
 

@@ -9,10 +9,14 @@ export interface ProgressLine {
   done(text?: string): void;
 }
 
+/** How often a terminal's progress line is redrawn, and how often a line is printed otherwise (a CI log). */
+const TERMINAL_REDRAW_MS = 100;
+const LOG_LINE_MS = 5000;
+
 /** A progress line on `stream` (stderr by default); `intervalMs` throttles non-terminal output. */
 export function progressLine(stream: NodeJS.WriteStream = process.stderr, intervalMs?: number): ProgressLine {
   const tty = stream.isTTY === true;
-  const every = intervalMs ?? (tty ? 100 : 5000);
+  const every = intervalMs ?? (tty ? TERMINAL_REDRAW_MS : LOG_LINE_MS);
   let last = 0;
   let lastText = "";
   let shown = "";

@@ -3,7 +3,8 @@ import { Command } from "commander";
 import type { ModelSpec } from "../models/layer-spec.js";
 import { formatSummary, summary, type SummaryResult } from "../summary.js";
 import { UsageError } from "./errors.js";
-import { MODEL_NAMES, parseSizes, specByName } from "./models.js";
+import { MODEL_NAMES, specByName } from "./models.js";
+import { parseSizes } from "./options.js";
 
 export function registerSummary(program: Command): void {
   program

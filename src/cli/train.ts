@@ -7,9 +7,10 @@ import { loadMnist } from "../data/files.js";
 import { OPTIMIZER_NAMES, makeOptimizer, type OptimizerName } from "../optim/index.js";
 import { build } from "../models/sequential.js";
 import { evaluate, train } from "../models/train.js";
+import { integer, parseSizes, positiveInt, positiveNumber } from "./options.js";
 import { progressLine } from "./progress.js";
 import { UsageError } from "./errors.js";
-import { parseSizes, specByName } from "./models.js";
+import { specByName } from "./models.js";
 
 export interface TrainCommandOptions {
   /** Default: 5 for mlp, 1 for lenet5. */
@@ -102,22 +103,6 @@ export function checkTrainable(name: string, hidden?: string): boolean {
   return isMlp;
 }
 
-function positiveInt(what: string): (v: string) => number {
-  return (v: string) => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${what} must be a positive integer, got "${v}"`);
-    return n;
-  };
-}
-
-function positiveNumber(what: string): (v: string) => number {
-  return (v: string) => {
-    const n = Number(v);
-    if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${what} must be a positive number, got "${v}"`);
-    return n;
-  };
-}
-
 /** The training options shared by `train` and `demo`. */
 export function addTrainOptions(cmd: Command, epochsDefault = "5 for mlp, 1 for lenet5"): Command {
   return cmd
@@ -127,11 +112,7 @@ export function addTrainOptions(cmd: Command, epochsDefault = "5 for mlp, 1 for 
     .addOption(new Option("--schedule <name>", "learning rate: constant, or linear (falling to 0 by the last step); default constant for mlp, linear for lenet5").choices(["constant", "linear"]))
     .addOption(new Option("--optimizer <name>", "optimizer").choices([...OPTIMIZER_NAMES]).default("adam"))
     .option("--lr <rate>", "learning rate (default: 1e-3 for adam and rmsprop, 0.01 for momentum/adagrad, 0.05 for sgd)", positiveNumber("--lr"))
-    .option("--seed <n>", "seed of the weights and the shuffling", (v) => {
-      const n = Number(v);
-      if (!Number.isInteger(n)) throw new UsageError(`--seed must be an integer, got "${v}"`);
-      return n;
-    }, 0);
+    .option("--seed <n>", "seed of the weights and the shuffling", integer("--seed"), 0);
 }
 
 export function registerTrain(program: Command): void {

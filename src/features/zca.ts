@@ -13,6 +13,9 @@ import { matmul } from "../engine/gemm.js";
 import { Tensor } from "../tensor.js";
 import { checkRank } from "../shapes.js";
 
+/** Jacobi sweeps symmetricEigen makes at most (each roughly squares the off-diagonal error: a few dozen suffice). */
+const MAX_SWEEPS = 100;
+
 /** A fitted whitening: the mean [D] to subtract and the symmetric matrix W [D, D] to multiply by. */
 export interface ZcaWhitening {
   mean: Tensor;
@@ -41,7 +44,7 @@ export function symmetricEigen(a: Tensor): { values: Tensor; vectors: Tensor } {
   }
   const v = new Float64Array(D * D);
   for (let i = 0; i < D; i++) v[i * D + i] = 1;
-  for (let sweep = 0; sweep < 100; sweep++) {
+  for (let sweep = 0; sweep < MAX_SWEEPS; sweep++) {
     let off = 0;
     let diag = 0;
     for (let i = 0; i < D; i++) {

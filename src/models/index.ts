@@ -51,7 +51,7 @@ export {
   type Init,
   type LayerOptions,
 } from "./modules.js";
-export { Sequential, build, NonFiniteError, firstNonFinite, type BuildOptions } from "./sequential.js";
+export { Sequential, build, NonFiniteError, type BuildOptions } from "./sequential.js";
 export {
   train,
   evaluate,

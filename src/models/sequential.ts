@@ -5,6 +5,7 @@
  *
  * `build(spec)` turns a weight-free spec (specs.ts) into a Sequential with allocated, seeded weights.
  */
+import { firstNonFinite } from "../metrics.js";
 import { Rng } from "../random.js";
 import { DType, Tensor } from "../tensor.js";
 import { LayerSpec, ModelSpec } from "./layer-spec.js";
@@ -28,13 +29,9 @@ export class NonFiniteError extends Error {
 }
 
 /** "NaN", "Infinity" or null for the first non-finite value in t. */
-export function firstNonFinite(t: Tensor): "NaN" | "Infinity" | null {
-  const d = t.data;
-  for (let i = 0; i < d.length; i++) {
-    const v = d[i];
-    if (v - v !== 0) return Number.isNaN(v) ? "NaN" : "Infinity"; // v − v is NaN exactly for NaN and ±∞
-  }
-  return null;
+function nonFinite(t: Tensor): "NaN" | "Infinity" | null {
+  const i = firstNonFinite(t.data);
+  return i < 0 ? null : Number.isNaN(t.data[i]) ? "NaN" : "Infinity";
 }
 
 export class Sequential {
@@ -70,7 +67,7 @@ export class Sequential {
       out = layer.forward(out, training);
       outputs.push(out);
     }
-    if (firstNonFinite(out)) throw this.findNonFinite()!;
+    if (nonFinite(out)) throw this.findNonFinite()!;
     return out;
   }
 
@@ -81,7 +78,7 @@ export class Sequential {
   findNonFinite(): NonFiniteError | null {
     const outputs = this.lastOutputs;
     for (let i = 0; i < outputs.length; i++) {
-      const what = firstNonFinite(outputs[i]);
+      const what = nonFinite(outputs[i]);
       if (what) return new NonFiniteError(i, i === 0 ? "input" : this.layers[i - 1].name, what);
     }
     return null;

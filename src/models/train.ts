@@ -87,6 +87,9 @@ export interface TrainHistory {
   imagesPerSecond: number;
 }
 
+/** Examples per forward pass when evaluating (no gradients kept, so larger than a training batch). */
+const EVAL_BATCH = 256;
+
 const LOSSES: Record<"softmax" | "svm", (s: Tensor, y: Labels) => LossResult> = {
   softmax: softmaxCrossEntropy,
   svm: svmLoss,
@@ -179,7 +182,7 @@ export function train(model: Sequential, data: TrainData, opts: TrainOptions = {
     history.loss.push(lossSum / N);
     history.trainAcc.push(correct / N);
     const evalStart = performance.now();
-    const valAcc = data.xVal && data.yVal ? evaluate(model, data.xVal, data.yVal, opts.evalBatchSize ?? 256) : null;
+    const valAcc = data.xVal && data.yVal ? evaluate(model, data.xVal, data.yVal, opts.evalBatchSize ?? EVAL_BATCH) : null;
     evalSeconds += (performance.now() - evalStart) / 1000;
     if (valAcc !== null) history.valAcc.push(valAcc);
     opts.onEpoch?.({ epoch, loss: lossSum / N, trainAcc: correct / N, valAcc, elapsed: (performance.now() - start) / 1000 });
@@ -201,7 +204,7 @@ function diverged(epoch: number, step: number, what: string): Error {
 }
 
 /** Predicted classes for x [N, ...] (argmax of the scores, evaluation mode), `batchSize` examples at a time. */
-export function predict(model: Sequential, x: Tensor, batchSize = 256): Int32Array {
+export function predict(model: Sequential, x: Tensor, batchSize = EVAL_BATCH): Int32Array {
   if (!(x instanceof Tensor) || x.ndim < 2) throw new Error(`predict: x must be a Tensor [N, ...], got ${x instanceof Tensor ? x.shapeString() : typeof x}`);
   const out = new Int32Array(x.shape[0]);
   for (const idx of orderedBatches(x.shape[0], batchSize)) {
@@ -212,7 +215,7 @@ export function predict(model: Sequential, x: Tensor, batchSize = 256): Int32Arr
 }
 
 /** Accuracy (fraction in [0, 1]) of the model on x [N, ...] with labels y [N]. */
-export function evaluate(model: Sequential, x: Tensor, y: Labels, batchSize = 256): number {
+export function evaluate(model: Sequential, x: Tensor, y: Labels, batchSize = EVAL_BATCH): number {
   checkData("evaluate", x, y, "x");
   const p = predict(model, x, batchSize);
   let ok = 0;

@@ -6,6 +6,7 @@
 import { existsSync, readdirSync, statSync } from "node:fs";
 import type { Command } from "commander";
 import { EXIT, UsageError } from "../cli/errors.js";
+import { positiveNumber } from "../cli/options.js";
 import { readNotebook } from "./nbformat.js";
 
 export function registerNotebookCommands(program: Command): void {
@@ -15,11 +16,10 @@ export function registerNotebookCommands(program: Command): void {
     .argument("<notebooks...>", ".ipynb files")
     .option("--out <dir>", "write the executed notebooks into this folder")
     .option("--in-place", "overwrite each notebook that runs without a failing cell with its executed version (outputs, execution counts, static images)")
-    .option("--timeout <seconds>", "per-cell limit; the kernel is interrupted, then killed", "300")
+    .option("--timeout <seconds>", "per-cell limit; the kernel is interrupted, then killed", positiveNumber("--timeout", "seconds"), 300)
     .option("--allow-errors", "go on after a failing cell")
-    .action(async (paths: string[], opts: { out?: string; inPlace?: boolean; timeout: string; allowErrors?: boolean }) => {
-      const timeout = Number(opts.timeout);
-      if (!(timeout > 0)) throw new UsageError(`run: --timeout must be a positive number of seconds, got "${opts.timeout}"`);
+    .action(async (paths: string[], opts: { out?: string; inPlace?: boolean; timeout: number; allowErrors?: boolean }) => {
+      const timeout = opts.timeout;
       if (opts.out && opts.inPlace) throw new UsageError("run: give either --out DIR or --in-place, not both");
       const missing = paths.filter((p) => !existsSync(p));
       if (missing.length > 0) throw new UsageError(`run: no such notebook: ${missing.join(", ")}`);

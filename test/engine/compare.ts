@@ -1,11 +1,10 @@
 /**
- * Shared by the kernel tests: the float32 error measure with its threshold, and the engine
- * configurations every kernel is checked under.
+ * Shared by the kernel tests: the float32 error measure (scaledMaxError of src/metrics.ts) with
+ * its threshold, and the engine configurations every kernel is checked under.
  */
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { Tensor } from "../../src/tensor.js";
 import { configureKernels, type KernelOptions } from "../../src/engine/index.js";
 
 // The WebAssembly kernels are a build product (npm run build:kernels); build them if missing.
@@ -14,23 +13,11 @@ if (!["kernels.wasm", "kernels-fma.wasm"].every((f) => existsSync(fileURLToPath(
 }
 
 /**
- * Float32 agreement threshold: max|a − b| / (max|b| + 1e-6) below 1e-4. Float32 carries about 7
+ * Float32 agreement threshold: scaledMaxError, max|a − b| / (max|b| + 1e-6), below 1e-4. Float32 carries about 7
  * significant digits; sums of a few thousand products in another order drift by well under 1e-5
  * of the largest value, while any indexing mistake gives errors of order 1.
  */
 export const FLOAT32_TOLERANCE = 1e-4;
-
-/** max|a − b| / (max|b| + 1e-6), after checking that the shapes agree. */
-export function maxRelError(a: Tensor, b: Tensor): number {
-  if (a.shape.join() !== b.shape.join()) throw new Error(`shapes differ: ${a.shapeString()} vs ${b.shapeString()}`);
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < a.size; i++) {
-    diff = Math.max(diff, Math.abs(a.data[i] - b.data[i]));
-    scale = Math.max(scale, Math.abs(b.data[i]));
-  }
-  return diff / (scale + 1e-6);
-}
 
 /**
  * The engine settings under test: WebAssembly on one and on two threads, and the TypeScript fallback.
@@ -48,3 +35,5 @@ export function useEngine(options: KernelOptions): void {
   const want = options.engine === "js" ? "js" : "wasm-simd";
   if (!info.engine.startsWith(want)) throw new Error(`asked for the ${want} engine, got ${info.engine} (is kernels.wasm built?)`);
 }
+
+export { scaledMaxError } from "../../src/metrics.js";

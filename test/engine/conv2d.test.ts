@@ -4,7 +4,7 @@ import { randn } from "../../src/tensor.js";
 import { conv2dBackward as refBackward, conv2dForward as refForward } from "../../src/layers/conv2d.js";
 import { configureKernels } from "../../src/engine/index.js";
 import { fastKernels } from "../../src/ops/fast.js";
-import { ENGINES, FLOAT32_TOLERANCE, maxRelError, useEngine } from "./compare.js";
+import { ENGINES, FLOAT32_TOLERANCE, scaledMaxError, useEngine } from "./compare.js";
 
 // Random shapes: batch 1..4, channels, non-square images and kernels, stride 1/2, pad 0/1/2,
 // always with an integral output size (the reference rejects the rest).
@@ -36,13 +36,13 @@ describe.each(ENGINES)("fast conv2d ($label)", ({ options }) => {
       const [out, cache] = fastKernels.conv2dForward(x, w, b, params);
       const [ref, refCache] = refForward(x, w, b, params);
       expect(out.dtype).toBe("float32");
-      expect(maxRelError(out, ref), JSON.stringify(c)).toBeLessThan(FLOAT32_TOLERANCE);
+      expect(scaledMaxError(out, ref), JSON.stringify(c)).toBeLessThan(FLOAT32_TOLERANCE);
       const dout = randn(ref.shape, { rng, dtype: "float32" });
       const got = fastKernels.conv2dBackward(dout, cache);
       const want = refBackward(dout, refCache);
-      expect(maxRelError(got.dx, want.dx), `dx ${JSON.stringify(c)}`).toBeLessThan(FLOAT32_TOLERANCE);
-      expect(maxRelError(got.dw, want.dw), `dw ${JSON.stringify(c)}`).toBeLessThan(FLOAT32_TOLERANCE);
-      expect(maxRelError(got.db, want.db), `db ${JSON.stringify(c)}`).toBeLessThan(FLOAT32_TOLERANCE);
+      expect(scaledMaxError(got.dx, want.dx), `dx ${JSON.stringify(c)}`).toBeLessThan(FLOAT32_TOLERANCE);
+      expect(scaledMaxError(got.dw, want.dw), `dw ${JSON.stringify(c)}`).toBeLessThan(FLOAT32_TOLERANCE);
+      expect(scaledMaxError(got.db, want.db), `db ${JSON.stringify(c)}`).toBeLessThan(FLOAT32_TOLERANCE);
     }
   });
 
@@ -57,13 +57,13 @@ describe.each(ENGINES)("fast conv2d ($label)", ({ options }) => {
     const b = randn([wShape[0]], { rng, dtype: "float32" });
     const [out, cache] = fastKernels.conv2dForward(x, w, b, { stride: 1, pad: 2 });
     const [ref, refCache] = refForward(x, w, b, { stride: 1, pad: 2 });
-    expect(maxRelError(out, ref)).toBeLessThan(FLOAT32_TOLERANCE);
+    expect(scaledMaxError(out, ref)).toBeLessThan(FLOAT32_TOLERANCE);
     const dout = randn(ref.shape, { rng, dtype: "float32" });
     const got = fastKernels.conv2dBackward(dout, cache);
     const want = refBackward(dout, refCache);
-    expect(maxRelError(got.dx, want.dx)).toBeLessThan(FLOAT32_TOLERANCE);
-    expect(maxRelError(got.dw, want.dw)).toBeLessThan(FLOAT32_TOLERANCE);
-    expect(maxRelError(got.db, want.db)).toBeLessThan(FLOAT32_TOLERANCE);
+    expect(scaledMaxError(got.dx, want.dx)).toBeLessThan(FLOAT32_TOLERANCE);
+    expect(scaledMaxError(got.dw, want.dw)).toBeLessThan(FLOAT32_TOLERANCE);
+    expect(scaledMaxError(got.db, want.db)).toBeLessThan(FLOAT32_TOLERANCE);
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { batchNormBackward, batchNormForward } from "../../src/layers/batchnorm.js";
-import { relError } from "../../src/gradcheck.js";
+import { relError } from "../../src/metrics.js";
 import { Rng } from "../../src/random.js";
 import { Tensor, tensor, zeros } from "../../src/tensor.js";
 import { AFFINE_H, SMOOTH_H, expectGradients, expectUnchanged, flat, reportWorstErrors, rnd } from "./helpers.js";

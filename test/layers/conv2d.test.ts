@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { conv2dBackward, conv2dForward, convOutputSize } from "../../src/layers/conv2d.js";
 import { linearForward } from "../../src/layers/linear.js";
-import { relError } from "../../src/gradcheck.js";
+import { relError } from "../../src/metrics.js";
 import { Rng } from "../../src/random.js";
 import { Tensor, tensor, zeros } from "../../src/tensor.js";
 import { AFFINE_H, expectGradients, expectUnchanged, reportWorstErrors, rnd } from "./helpers.js";

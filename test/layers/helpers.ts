@@ -1,6 +1,7 @@
 /** Shared helpers for the layer tests: gradient checks that remember the worst error, purity checks. */
 import { afterAll, expect } from "vitest";
-import { numericalGradientArray, relError } from "../../src/gradcheck.js";
+import { numericalGradientArray } from "../../src/gradcheck.js";
+import { relError } from "../../src/metrics.js";
 import { randn, type Tensor } from "../../src/tensor.js";
 
 /** The cs231n-style threshold for float64 gradient checks of the reference layers. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { spiral2d } from "../../src/data/toy.js";
-import { relError, numericalGradient } from "../../src/gradcheck.js";
+import { numericalGradient } from "../../src/gradcheck.js";
+import { relError } from "../../src/metrics.js";
 import { softmaxCrossEntropy } from "../../src/losses.js";
 import { conv, fc, maxPool, mlp } from "../../src/models/specs.js";
 import { LayerSpec } from "../../src/models/layer-spec.js";
