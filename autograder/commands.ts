@@ -8,6 +8,7 @@
 import type { Command } from "commander";
 import { EXIT, FaultError, UsageError } from "../src/cli/errors.js";
 import { positiveInt, positiveNumber } from "../src/cli/options.js";
+import { withPackages } from "../src/cli/packages.js";
 
 const EXIT_HELP = `
 Exit codes: 0 ok, 1 failures found, 2 usage or input error, 3 the grader or its machine is at fault (nothing is graded wrongly: it stops, or marks the row "grader fault").`;
@@ -36,7 +37,7 @@ interface GradescopeModule {
 async function instructorModule<T>(file: string): Promise<T> {
   const url = new URL(file, import.meta.url);
   try {
-    return (await import(url.href)) as T;
+    return await withPackages(`nnkit ${file.replace(/^\.\/|\.js$/g, "")}`, async () => (await import(url.href)) as T);
   } catch (e) {
     if ((e as { code?: string }).code === "ERR_MODULE_NOT_FOUND") {
       throw new UsageError("this command is for instructors: the grading code is not part of the student release");
@@ -81,7 +82,7 @@ export function registerAssignmentCommands(program: Command): void {
     .option("--verbose", "every failing case in detail, all that your code printed")
     .addHelpText("after", `${EXIT_HELP} (1 = some public test fails or a file does not compile)`)
     .action(async (o: { assignment: string; timeout: number; only?: string; verbose?: boolean }) => {
-      const { runCheck } = await import("./check.js");
+      const { runCheck } = await withPackages("nnkit check", () => import("./check.js"));
       const r = await asUsage(() => runCheck({ assignment: o.assignment, timeoutSeconds: o.timeout, filter: o.only, verbose: o.verbose }));
       if (r.code === EXIT.usage) throw new UsageError(r.lines.join(" ").replace(/^✗ /, ""));
       if (r.code === EXIT.fault) throw new FaultError(r.lines.join(" ").replace(/^✗ /, ""));
@@ -98,7 +99,7 @@ export function registerAssignmentCommands(program: Command): void {
     .option("--allow-incomplete", "submit even though some functions still throw 'not implemented yet'")
     .addHelpText("after", `${EXIT_HELP} (1 = not submitted: a file does not compile, or a function is not implemented without --allow-incomplete)`)
     .action(async (o: { assignment: string; out?: string; name?: string; allowIncomplete?: boolean }) => {
-      const { buildSubmission, SubmitError } = await import("./submit.js");
+      const { buildSubmission, SubmitError } = await withPackages("nnkit submit", () => import("./submit.js"));
       try {
         const r = await asUsage(() => buildSubmission({ assignment: o.assignment, out: o.out, name: o.name, allowIncomplete: o.allowIncomplete }));
         for (const w of r.warnings) process.stderr.write(`warning: ${w}\n`);

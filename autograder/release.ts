@@ -129,6 +129,9 @@ export function releasePackageJson(text: string, shipped: ReadonlySet<string>): 
   };
   pkg.dependencies = pick(KIT_DEPENDENCIES);
   pkg.devDependencies = pick(KIT_DEV_DEPENDENCIES);
+  // the kit installs what it runs; the library's optional peers (what each part of nnkit needs) do not apply
+  delete pkg.peerDependencies;
+  delete pkg.peerDependenciesMeta;
   const kit = new Set([...KIT_DEPENDENCIES, ...KIT_DEV_DEPENDENCIES]);
   const overrides = Object.fromEntries(Object.entries(pkg.overrides ?? {}).filter(([name]) => kit.has(name)));
   if (Object.keys(overrides).length > 0) pkg.overrides = overrides;

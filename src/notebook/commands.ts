@@ -7,6 +7,7 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import type { Command } from "commander";
 import { EXIT, UsageError } from "../cli/errors.js";
 import { positiveNumber } from "../cli/options.js";
+import { withPackages } from "../cli/packages.js";
 import { readNotebook } from "./nbformat.js";
 
 export function registerNotebookCommands(program: Command): void {
@@ -24,7 +25,7 @@ export function registerNotebookCommands(program: Command): void {
       const missing = paths.filter((p) => !existsSync(p));
       if (missing.length > 0) throw new UsageError(`run: no such notebook: ${missing.join(", ")}`);
       for (const p of paths) checkNotebookFile(p);
-      const { runNotebooksCommand } = await import("./runner.js");
+      const { runNotebooksCommand } = await withPackages("nnkit run", () => import("./runner.js"));
       const failed = await runNotebooksCommand(paths, { out: opts.out, inPlace: opts.inPlace, timeout, allowErrors: opts.allowErrors });
       process.exitCode = failed > 0 ? EXIT.failures : EXIT.ok;
     });
@@ -38,7 +39,7 @@ export function registerNotebookCommands(program: Command): void {
       if (!existsSync(opts.notebooks)) throw new UsageError(`site: notebooks folder ${opts.notebooks} does not exist`);
       if (!statSync(opts.notebooks).isDirectory()) throw new UsageError(`site: --notebooks ${opts.notebooks} is a file; give the folder that holds the .ipynb files`);
       if (!readdirSync(opts.notebooks).some((f) => f.endsWith(".ipynb"))) throw new UsageError(`site: no .ipynb files in ${opts.notebooks}`);
-      const { siteCommand } = await import("./site.js");
+      const { siteCommand } = await withPackages("nnkit site", () => import("./site.js"));
       siteCommand({ out: opts.out, notebooks: opts.notebooks, title: opts.title });
     });
 }
