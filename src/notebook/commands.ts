@@ -1,5 +1,5 @@
 /**
- * `nnkit run NOTEBOOK…` and `nnkit site --out DIR`: the notebook commands of the CLI. The runner
+ * `nnkit run NOTEBOOK…` and `nnkit site --out DIR [--serve]`: the notebook commands of the CLI. The runner
  * (zeromq) and the site builder (markdown-it, KaTeX) are imported only when their command runs, so
  * every other nnkit command starts without them.
  */
@@ -31,16 +31,26 @@ export function registerNotebookCommands(program: Command): void {
     });
   program
     .command("site")
-    .description("render the notebooks (with their stored outputs) as a static course site")
+    .description("render the notebooks as a static course site whose pages run their code in the browser")
     .requiredOption("--out <dir>", "output folder (created; nothing is written outside it)")
     .option("--notebooks <dir>", "folder of .ipynb files", "notebooks")
     .option("--title <text>", "title of the index page", "Neural networks: the course notebooks")
-    .action(async (opts: { out: string; notebooks: string; title: string }) => {
+    .option("--serve", "then serve the site on 127.0.0.1 with the headers that let its pages use threads (Ctrl+C stops)")
+    .option("--port <n>", "port for --serve", "8000")
+    .action(async (opts: { out: string; notebooks: string; title: string; serve?: boolean; port: string }) => {
       if (!existsSync(opts.notebooks)) throw new UsageError(`site: notebooks folder ${opts.notebooks} does not exist`);
       if (!statSync(opts.notebooks).isDirectory()) throw new UsageError(`site: --notebooks ${opts.notebooks} is a file; give the folder that holds the .ipynb files`);
       if (!readdirSync(opts.notebooks).some((f) => f.endsWith(".ipynb"))) throw new UsageError(`site: no .ipynb files in ${opts.notebooks}`);
+      const port = Number(opts.port);
+      if (!(Number.isInteger(port) && port >= 0 && port <= 65535)) throw new UsageError(`site: --port must be a whole number from 0 to 65535, got "${opts.port}"`);
       const { siteCommand } = await withPackages("nnkit site", () => import("./site.js"));
       siteCommand({ out: opts.out, notebooks: opts.notebooks, title: opts.title });
+      if (!opts.serve) return;
+      const { serveSite } = await import("./serve.js");
+      const { url } = await serveSite(opts.out, port).catch((e: NodeJS.ErrnoException) => {
+        throw new UsageError(`site: cannot serve on 127.0.0.1:${port} (${e.code ?? e.message}); choose another --port`);
+      });
+      process.stdout.write(`serving ${opts.out} at ${url} (threads allowed: cross-origin isolated); Ctrl+C stops\n`);
     });
 }
 

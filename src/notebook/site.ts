@@ -10,6 +10,7 @@ import { writeFileAtomic } from "./files.js";
 import { escapeHtml, highlightTs } from "./highlight.js";
 import { createMarkdown, renderMath, type Heading } from "./markdown.js";
 import { joinSource, readNotebook, type Cell, type MimeBundle, type Output } from "./nbformat.js";
+import { notebookScript, pageDefaults, pageSource, runtimeHead, writeRuntimeAssets } from "./site-runtime.js";
 
 export interface SiteOptions {
   /** Folder of .ipynb files (default "notebooks"). */
@@ -52,9 +53,9 @@ export function buildSite(options: SiteOptions): SitePage[] {
   const bodies = pages.map((page) => renderNotebook(join(nbDir, page.notebook), page)); // titles first, for the links
   pages.forEach((page, i) => {
     const nav = navigation(pages[i - 1], pages[i + 1]);
-    write(page.file, pageHtml(page.title, bodies[i]!, nav, bodies[i]!.includes('class="nnkit-plot"')));
+    write(page.file, pageHtml(page.title, bodies[i]!.html, nav, bodies[i]!.cells));
   });
-  write("index.html", pageHtml(options.title ?? "Course notebooks", indexBody(options.title ?? "Course notebooks", pages), "", false));
+  write("index.html", pageHtml(options.title ?? "Course notebooks", indexBody(options.title ?? "Course notebooks", pages), "", undefined));
   return pages;
 }
 
@@ -66,25 +67,40 @@ function copyAssets(write: (name: string, content: Uint8Array) => void): void {
     write(`assets/fonts/${font}`, readFileSync(join(katexDist, "fonts", font)));
   }
   write("assets/site.css", new TextEncoder().encode(CSS));
+  writeRuntimeAssets(write);
 }
 
-/** One notebook → the HTML of its cells; fills page.title (first h1) and page.headings. */
-function renderNotebook(path: string, page: SitePage): string {
+/**
+ * One notebook → the HTML of its cells and the code of its code cells as the page runs them (see
+ * pageSource); fills page.title (first h1) and page.headings.
+ */
+function renderNotebook(path: string, page: SitePage): { html: string; cells: string[] } {
   const nb = readNotebook(path);
   const { md, headings } = createMarkdown();
-  const parts = nb.cells.map((cell) => renderCell(cell, md.render.bind(md)));
+  const defaults = pageDefaults(nb.metadata);
+  const cells: string[] = [];
+  const parts = nb.cells.map((cell) => {
+    if (cell.cell_type !== "code") return renderCell(cell, md.render.bind(md));
+    const { source, changed } = pageSource(joinSource(cell.source), defaults);
+    cells.push(source);
+    const note = changed.length > 0
+      ? `<p class="page-note">In this page: ${changed.map(escapeHtml).join(", ")}, for a quicker run; edit the value and run the cell again for the notebook's.</p>`
+      : "";
+    return note + renderCell(cell, md.render.bind(md), { index: cells.length - 1, source });
+  });
   page.headings = headings;
   page.title = headings.find((h) => h.level === 1)?.text ?? page.title;
-  return parts.join("\n");
+  return { html: parts.join("\n"), cells };
 }
 
-function renderCell(cell: Cell, markdown: (s: string) => string): string {
-  const source = joinSource(cell.source);
+/** A cell's HTML; a code cell carries its index among the code cells (data-cell) and shows `code.source`. */
+function renderCell(cell: Cell, markdown: (s: string) => string, code?: { index: number; source: string }): string {
+  const source = code?.source ?? joinSource(cell.source);
   if (cell.cell_type === "markdown") return `<div class="cell md">${markdown(source)}</div>`;
   if (cell.cell_type === "raw") return `<div class="cell raw"><pre>${escapeHtml(source)}</pre></div>`;
   const prompt = `<div class="prompt">In [${cell.execution_count ?? " "}]:</div>`;
   const outputs = cell.outputs.map((o) => renderOutput(o, markdown)).filter((s) => s !== "").join("\n");
-  return `<div class="cell code"><div class="in">${prompt}<pre><code>${highlightTs(source)}</code></pre></div>` +
+  return `<div class="cell code" data-cell="${code?.index ?? 0}"><div class="in">${prompt}<pre><code>${highlightTs(source)}</code></pre></div>` +
     (outputs ? `<div class="out">${outputs}</div>` : "") + "</div>";
 }
 
@@ -141,7 +157,8 @@ function indexBody(title: string, pages: SitePage[]): string {
   return `<h1>${escapeHtml(title)}</h1>\n<ol class="toc">\n${items.join("\n")}\n</ol>`;
 }
 
-function pageHtml(title: string, body: string, nav: string, plotly: boolean): string {
+/** A page; `cells` (a notebook page's code, as it runs in the page) makes it runnable, with plotly.js for its figures. */
+function pageHtml(title: string, body: string, nav: string, cells: string[] | undefined): string {
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -150,14 +167,14 @@ function pageHtml(title: string, body: string, nav: string, plotly: boolean): st
 <title>${escapeHtml(title)}</title>
 <link rel="stylesheet" href="assets/katex.min.css">
 <link rel="stylesheet" href="assets/site.css">
-${plotly ? '<script src="assets/plotly.min.js"></script>\n' : ""}</head>
+${cells ? `<script src="assets/plotly.min.js"></script>\n${runtimeHead()}` : ""}</head>
 <body>
 ${nav}
 <main>
 ${body}
 </main>
 ${nav}
-</body>
+${cells ? notebookScript(cells) + "\n" : ""}</body>
 </html>
 `;
 }

@@ -42,7 +42,7 @@ describe("course site", () => {
     const pages = buildSite({ notebooks: nbDir, out, title: "Neural networks" });
     expect(pages.map((p) => [p.file, p.title])).toEqual([["01-perceptron.html", "The perceptron"], ["02-empty.html", "02-empty"]]);
     expect(pages[0]!.headings.map((h) => h.id)).toEqual(["the-perceptron", "learning", "learning-1"]);
-    expect(readdirSync(out).sort()).toEqual(["01-perceptron.html", "02-empty.html", "assets", "index.html"]);
+    expect(readdirSync(out).sort()).toEqual(["01-perceptron.html", "02-empty.html", "assets", "data", "index.html"]);
 
     const page = readFileSync(join(out, "01-perceptron.html"), "utf8");
     expect(readFileSync(join(out, "02-empty.html"), "utf8")).toContain('<a href="01-perceptron.html">← The perceptron</a>');

