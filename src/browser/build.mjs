@@ -11,39 +11,17 @@ const here = dirname(fileURLToPath(import.meta.url));
 const outDir = resolve(here, "../../dist/src/browser");
 mkdirSync(outDir, { recursive: true });
 
-/**
- * Until the kernel engine reaches Node's built-ins only at run time, its static imports of them are
- * answered with stand-ins that make it choose the plain TypeScript kernels in the page.
- */
-const nodeBuiltins = {
-  name: "node-builtins",
-  setup(b) {
-    b.onResolve({ filter: /^node:/ }, (args) => ({ path: args.path, namespace: "node-builtin" }));
-    b.onLoad({ filter: /.*/, namespace: "node-builtin" }, (args) => ({
-      contents: {
-        "node:os": "export const availableParallelism = () => navigator.hardwareConcurrency || 1;",
-        "node:fs": "export const existsSync = () => false; export const readFileSync = () => { throw new Error('no files in the page'); };",
-        "node:url": "export const fileURLToPath = (u) => String(u);",
-        "node:v8": "export const setFlagsFromString = () => undefined;",
-        "node:worker_threads": "export class Worker { constructor() { throw new Error('no worker_threads in the page'); } }",
-      }[args.path] ?? `throw new Error(${JSON.stringify(`${args.path} is not available in the page`)});`,
-      loader: "js",
-    }));
-  },
-};
-
-async function bundle(entry, name) {
+/** `format`: the page script is a classic script, the kernel worker a module worker. */
+async function bundle(entry, name, format) {
   const outFile = join(outDir, name);
   const result = await build({
     entryPoints: [join(here, entry)],
     bundle: true,
-    format: "iife",
+    format,
     platform: "browser",
     target: ["chrome111", "firefox115", "safari16.4"],
     minify: true,
     legalComments: "eof",
-    define: { "process.env": "{}", "import.meta.url": "location.href" },
-    plugins: [nodeBuiltins],
     write: false,
     logLevel: "warning",
   });
@@ -53,5 +31,5 @@ async function bundle(entry, name) {
   console.log(`build-site: wrote ${outFile} (${Math.round(result.outputFiles[0].contents.length / 1024)} KiB)`);
 }
 
-await bundle("page.ts", "nnkit-page.js");
-await bundle("worker.ts", "nnkit-kernel.js");
+await bundle("page.ts", "nnkit-page.js", "iife");
+await bundle("worker.ts", "nnkit-kernel.js", "esm");

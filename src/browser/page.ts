@@ -13,6 +13,7 @@ import type { DisplayContent, FromKernel, PageNotebook, ToKernel } from "./proto
 interface PlotlyApi {
   newPlot(el: HTMLElement, data: unknown[], layout: object, config: object): Promise<unknown>;
   react(el: HTMLElement, data: unknown[], layout: object, config: object): Promise<unknown>;
+  relayout(el: HTMLElement, update: object): Promise<unknown>;
 }
 
 const PLOT_CONFIG = { responsive: true, displaylogo: false, modeBarButtonsToRemove: ["select2d", "lasso2d"] };
@@ -83,6 +84,8 @@ class Page {
   private readonly cells: Cell[];
   private readonly queue: number[] = [];
   private running: number | undefined;
+  /** Runs so far in this kernel (the prompts' "In [n]"). */
+  private executions = 0;
   private runAllState: { started: number; failed: boolean } | undefined;
   private readonly displays = new Map<string, HTMLElement>();
   private readonly pendingDraws = new Map<HTMLElement, DisplayContent>();
@@ -120,12 +123,13 @@ class Page {
     this.runAllButton.addEventListener("click", () => this.runAll());
     restart.addEventListener("click", () => this.restart());
     this.start();
+    window.addEventListener("resize", () => fitFigures());
     if (new URLSearchParams(location.search).get("run") === "all") this.runAll();
   }
 
   private start(): void {
     const base = new URL(".", document.baseURI).href;
-    this.worker = new Worker(new URL("assets/nnkit-kernel.js", base));
+    this.worker = new Worker(new URL("assets/nnkit-kernel.js", base), { type: "module" });
     this.worker.onmessage = (e: MessageEvent<FromKernel>) => this.receive(e.data);
     this.worker.onerror = (e) => {
       this.kernelStatus.textContent = `the kernel could not start: ${e.message}`;
@@ -148,6 +152,7 @@ class Page {
     this.running = undefined;
     if (this.runAllState) this.finishRunAll(true);
     this.displays.clear();
+    this.executions = 0;
     this.start();
   }
 
@@ -187,6 +192,8 @@ class Page {
     const cell = this.cells[i]!;
     this.running = i;
     cell.clear();
+    const prompt = cell.el.querySelector(".prompt");
+    if (prompt) prompt.textContent = `In [${++this.executions}]:`;
     cell.setStatus("running…", "running");
     this.send({ type: "run", cell: i, source: cell.source });
   }
@@ -287,17 +294,39 @@ function drawContent(el: HTMLElement, content: DisplayContent): void {
   }
 }
 
+function plotlyApi(): PlotlyApi | undefined {
+  return (window as unknown as { Plotly?: PlotlyApi }).Plotly;
+}
+
+/** The width a figure of layout width `width` gets in `el`: its own, or the room there is on a narrow screen. */
+function fittedWidth(el: HTMLElement, width: unknown): number | undefined {
+  if (typeof width !== "number") return undefined;
+  const room = el.parentElement?.clientWidth ?? 0;
+  return room > 0 && room < width ? room : width;
+}
+
+/** After the window changed size: every figure drawn in the page at its fitted width again. */
+function fitFigures(): void {
+  const plotly = plotlyApi();
+  for (const el of document.querySelectorAll<HTMLElement>(".nnkit-display.nnkit-plot[data-width]")) {
+    const width = fittedWidth(el, Number(el.dataset.width));
+    if (plotly && width !== undefined) void plotly.relayout(el, { width });
+  }
+}
+
 /** A figure at its layout's size, narrowed to the page's width on small screens. */
 function drawFigure(el: HTMLElement, fig: Figure): void {
-  const plotly = (window as unknown as { Plotly?: PlotlyApi }).Plotly;
+  const plotly = plotlyApi();
   if (!plotly) {
     el.textContent = "[figure: plotly.js did not load]";
     return;
   }
   el.className = "nnkit-display nnkit-plot";
-  const room = el.parentElement?.clientWidth ?? 0;
   const layout: Record<string, unknown> = { ...fig.layout };
-  if (typeof layout.width === "number" && room > 0 && room < layout.width) layout.width = room;
+  if (typeof fig.layout.width === "number") {
+    el.dataset.width = String(fig.layout.width);
+    layout.width = fittedWidth(el, fig.layout.width);
+  }
   if (el.dataset.plotted) void plotly.react(el, fig.data, layout, PLOT_CONFIG);
   else {
     el.replaceChildren();

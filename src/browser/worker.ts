@@ -8,6 +8,7 @@
 import { format, inspect } from "node-inspect-extracted";
 import * as nnkit from "../index.js";
 import { CellError, CellRunner } from "./cells.js";
+import { startPageKernels } from "./engine.js";
 import * as node from "./node.js";
 import { setDataBase } from "./node.js";
 import { connectOutbox, post, postStream, setCurrentCell } from "./outbox.js";
@@ -87,8 +88,7 @@ worker.onmessage = (event) => {
   const message = event.data;
   if (message.type === "init") {
     setDataBase(message.base);
-    ready = Promise.resolve().then(() => {
-      const info = nnkit.configureKernels({ threads: message.threads });
+    ready = startPageKernels(message.base, message.threads).then((info) => {
       post({ type: "ready", engine: info.engine, threads: info.threads, isolated: worker.crossOriginIsolated });
     });
   } else if (message.type === "run") {

@@ -1,14 +1,14 @@
 /**
  * The kernel engine in use. By default the WebAssembly SIMD engine on every core
  * (os.availableParallelism()); the plain TypeScript engine when WebAssembly SIMD or the kernel
- * module is missing (one line on stderr says so; in a browser, for now, always) or when asked
- * for. Environment: NNKIT_KERNELS=js|wasm, NNKIT_THREADS=n, NNKIT_FMA=0 (plain SIMD without
+ * module is missing (one line on stderr says so) or when asked for. A host without file access (a
+ * web page) gives the module with setWasmHost. Environment: NNKIT_KERNELS=js|wasm, NNKIT_THREADS=n, NNKIT_FMA=0 (plain SIMD without
  * fused multiply-add).
  */
 import type { Engine } from "./engine.js";
 import { environment, hostParallelism } from "./host.js";
 import { JsEngine } from "./js.js";
-import { WasmEngine, wasmUnavailableReason } from "./wasm.js";
+import { WasmEngine, wasmUnavailableReason, type WasmHost } from "./wasm.js";
 
 export type EngineName = "wasm" | "js";
 
@@ -20,6 +20,12 @@ export interface KernelOptions {
 
 let current: Engine | null = null;
 let options: KernelOptions = {};
+let wasmHost: WasmHost | undefined;
+
+/** From now on the WebAssembly engine takes its module and worker threads from `host` (a web page, which cannot read files). */
+export function setWasmHost(host: WasmHost): void {
+  wasmHost = host;
+}
 
 function fromEnvironment(): KernelOptions {
   const engine = environment("NNKIT_KERNELS");
@@ -33,12 +39,12 @@ function fromEnvironment(): KernelOptions {
 function create(opts: KernelOptions): Engine {
   const threads = opts.threads ?? hostParallelism();
   if (opts.engine === "js") return new JsEngine();
-  const reason = wasmUnavailableReason();
+  const reason = wasmUnavailableReason(wasmHost);
   if (reason !== null) {
     console.warn(`nnkit: ${reason}; using the plain TypeScript kernels (much slower)`);
     return new JsEngine();
   }
-  return new WasmEngine(threads);
+  return new WasmEngine(threads, wasmHost);
 }
 
 /** The engine in use (created on first use). */

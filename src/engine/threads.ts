@@ -9,8 +9,24 @@
  * The kernels therefore stay synchronous functions for their callers, and a busy machine, where a
  * second thread is not always given a core at once, degrades to one thread rather than stalling.
  */
-import type * as WorkerThreads from "node:worker_threads";
 import type { WasmMemory, WasmModule } from "./webassembly.js";
+
+/** What a worker is given: the module and memory it shares, the control block and its slots in it. */
+export interface WorkerData {
+  module: WasmModule;
+  memory: WasmMemory;
+  control: SharedArrayBuffer;
+  names: readonly string[];
+  state: number;
+  ran: number;
+  args: number;
+}
+
+/**
+ * Starts a worker running `source` (a CommonJS script reading `require("node:worker_threads").workerData`):
+ * Node's Worker with `eval: true`, or a host's stand-in (a web page's Web Worker, src/browser/threads.ts).
+ */
+export type WorkerConstructor = new (source: string, options: { eval: true; workerData: WorkerData }) => { unref?(): void; terminate(): unknown };
 
 // Control block (Int32 slots): the job (KERNEL … FAILED), then per worker a state slot and a count
 // of the items it ran, then the argument lists of the job.
@@ -55,7 +71,7 @@ for (;;) {
 `;
 
 export class ThreadPool {
-  private readonly workers: WorkerThreads.Worker[] = [];
+  private readonly workers: InstanceType<WorkerConstructor>[] = [];
   private readonly c: Int32Array;
   private readonly at: ReturnType<typeof layout>;
 
@@ -64,7 +80,7 @@ export class ThreadPool {
    * kernels they may run (the module's function exports).
    */
   constructor(
-    Worker: typeof WorkerThreads.Worker,
+    Worker: WorkerConstructor,
     module: WasmModule,
     memory: WasmMemory,
     count: number,
@@ -74,9 +90,9 @@ export class ThreadPool {
     const control = new SharedArrayBuffer(this.at.slots * 4);
     this.c = new Int32Array(control);
     for (let index = 0; index < count; index++) {
-      const workerData = { module, memory, control, names, state: this.at.state(index), ran: this.at.ran(index), args: this.at.args };
+      const workerData: WorkerData = { module, memory, control, names, state: this.at.state(index), ran: this.at.ran(index), args: this.at.args };
       const worker = new Worker(workerSource, { eval: true, workerData });
-      worker.unref();
+      worker.unref?.();
       this.workers.push(worker);
     }
   }

@@ -2,14 +2,15 @@
  * The WebAssembly SIMD engine: loads kernels.wasm (compiled from the AssemblyScript sources by
  * build-wasm.mjs), or kernels-fma.wasm where relaxed SIMD is available (its fused multiply-add
  * makes the GEMM about a third faster), gives it one shared linear memory, and runs kernels on
- * worker threads when asked to. The module is read from a file next to this one (Node); a host
- * without file access gets the plain TypeScript engine instead (see index.ts).
+ * worker threads when asked to. The module is read from a file next to this one (Node), or given
+ * by a host without file access (a web page: WasmHost); without either, index.ts falls back to the
+ * plain TypeScript engine.
  */
 import { Arena, ArenaEngine } from "./arena.js";
 import type { Engine } from "./engine.js";
 import { environment, nodeBuiltin } from "./host.js";
 import { positional, type Kernel, type KernelArgs } from "./kernel.js";
-import { ThreadPool } from "./threads.js";
+import { ThreadPool, type WorkerConstructor } from "./threads.js";
 import { webAssembly, type WasmApi, type WasmMemory, type WasmModule } from "./webassembly.js";
 
 /** A WebAssembly memory page, in bytes. */
@@ -31,19 +32,30 @@ const RELAXED_PROBE = new Uint8Array([
 ]);
 
 /**
- * Whether relaxed SIMD can be used: natively (Node ≥ 22), or on Node 20 once V8's
+ * The kernel module and worker threads of a host that cannot read files (a web page): the module
+ * compiled from kernels-fma.wasm when `fma` (see relaxedSimd), else from kernels.wasm.
+ */
+export interface WasmHost {
+  module: WasmModule;
+  fma: boolean;
+  /** How the host starts a worker thread (absent: one thread only). */
+  Worker?: WorkerConstructor;
+}
+
+/**
+ * Whether relaxed SIMD can be used: natively (Node ≥ 22, current browsers), or on Node 20 once V8's
  * --experimental-wasm-relaxed-simd is switched on (before any module using it is compiled).
  * NNKIT_FMA=0 keeps to plain SIMD.
  */
-function relaxedSimd(wa: WasmApi): boolean {
+export function relaxedSimd(wa: WasmApi): boolean {
   if (environment("NNKIT_FMA") === "0") return false;
   if (wa.validate(RELAXED_PROBE)) return true;
   nodeBuiltin("node:v8")?.setFlagsFromString("--experimental-wasm-relaxed-simd");
   return wa.validate(RELAXED_PROBE);
 }
 
-/** Why the WebAssembly engine cannot run here, or null when it can. */
-export function wasmUnavailableReason(): string | null {
+/** Why the WebAssembly engine cannot run here (with `host`'s module, if given), or null when it can. */
+export function wasmUnavailableReason(host?: WasmHost): string | null {
   if (webAssembly === undefined) return "WebAssembly is not available";
   if (!webAssembly.validate(SIMD_PROBE)) return "WebAssembly SIMD is not supported";
   try {
@@ -51,6 +63,7 @@ export function wasmUnavailableReason(): string | null {
   } catch {
     return "shared WebAssembly memory is not supported";
   }
+  if (host) return null;
   if (nodeBuiltin("node:fs") === undefined) return "the kernel module cannot be read here (no file access)";
   if (wasmFile("kernels.wasm") === null) return "kernels.wasm was not built (run `npm run build:kernels`)";
   return null;
@@ -98,16 +111,25 @@ export class WasmEngine extends ArenaEngine implements Engine {
   private readonly residentBuffers = new WeakSet<object>();
   private residentBytes = 0;
 
-  /** Load the module; `threads` ≥ 1 is the number of threads run() may use (workers start lazily). */
-  constructor(threads: number) {
+  /**
+   * Load the module (from its file, or `host`'s); `threads` ≥ 1 is the number of threads run() may
+   * use (workers start lazily, or at startThreads()).
+   */
+  constructor(threads: number, private readonly host?: WasmHost) {
     super();
     const wa: WasmApi | undefined = webAssembly;
-    const fs = nodeBuiltin("node:fs");
-    const fma = wa !== undefined && relaxedSimd(wa) ? wasmFile("kernels-fma.wasm") : null;
-    const file = fma ?? wasmFile("kernels.wasm");
-    if (file === null || wa === undefined || fs === undefined) throw new Error("WasmEngine: kernels.wasm not found; run `npm run build:kernels`");
-    this.name = fma ? "wasm-simd-fma" : "wasm-simd";
-    this.module = new wa.Module(fs.readFileSync(file));
+    if (wa === undefined) throw new Error("WasmEngine: WebAssembly is not available");
+    if (host) {
+      this.name = host.fma ? "wasm-simd-fma" : "wasm-simd";
+      this.module = host.module;
+    } else {
+      const fs = nodeBuiltin("node:fs");
+      const fma = relaxedSimd(wa) ? wasmFile("kernels-fma.wasm") : null;
+      const file = fma ?? wasmFile("kernels.wasm");
+      if (file === null || fs === undefined) throw new Error("WasmEngine: kernels.wasm not found; run `npm run build:kernels`");
+      this.name = fma ? "wasm-simd-fma" : "wasm-simd";
+      this.module = new wa.Module(fs.readFileSync(file));
+    }
     this.kernelNames = wa.Module.exports(this.module).filter((e) => e.kind === "function").map((e) => e.name);
     this.memory = new wa.Memory({ initial: INITIAL_PAGES, maximum: MAX_PAGES, shared: true });
     const instance = new wa.Instance(this.module, kernelImports(this.memory));
@@ -176,10 +198,15 @@ export class WasmEngine extends ArenaEngine implements Engine {
     return this.pool?.size ?? 0;
   }
 
+  /** Start the worker threads now rather than on the first call that is shared out (a host whose workers start only when it yields). */
+  startThreads(): void {
+    if (this.threads > 1) this.pool ??= this.startPool();
+  }
+
   private startPool(): ThreadPool {
-    const threads = nodeBuiltin("node:worker_threads");
-    if (!threads) throw new Error("nnkit kernels: worker threads are not available here; use threads: 1");
-    return new ThreadPool(threads.Worker, this.module, this.memory, this.threads - 1, this.kernelNames);
+    const Worker = this.host ? this.host.Worker : nodeBuiltin("node:worker_threads")?.Worker;
+    if (!Worker) throw new Error("nnkit kernels: worker threads are not available here; use threads: 1");
+    return new ThreadPool(Worker, this.module, this.memory, this.threads - 1, this.kernelNames);
   }
 
   /** Stop the worker threads (they are started again on demand). */

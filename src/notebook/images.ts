@@ -8,8 +8,7 @@
 // The browser driver (playwright-core) and the browser (the system's Chromium or Chrome) are tools of
 // the notebooks' maintainers: both are looked up only when a notebook is written, never installed or
 // downloaded by the kit; without them the outputs are kept as the kernel sent them.
-import { existsSync } from "node:fs";
-import { delimiter, join } from "node:path";
+import { BROWSER_ARGS, findBrowser } from "./chromium.js";
 import { imgHtml, PLOTLY_LOADER_PREFIX, PLOTLY_MIME, plotlySource } from "../plot/bundle.js";
 import { describeFigure, type Figure } from "../plot/figure.js";
 import { joinSource, type MimeBundle, type Notebook, type Output } from "./nbformat.js";
@@ -37,27 +36,6 @@ export interface RendererOptions {
 
 /** The figure size a front-end shows when the layout gives none (figureHtml's default height, plotly's default width). */
 export const DEFAULT_FIGURE_SIZE = { width: 700, height: 420 } as const;
-
-const BROWSER_NAMES = ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome"];
-const BROWSER_PLACES = [
-  "/Applications/Chromium.app/Contents/MacOS/Chromium",
-  "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",
-];
-/** Flags for a headless browser that stays off the network and leaves no profile behind. */
-const BROWSER_ARGS = [
-  "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-  "--disable-component-update", "--disable-sync", "--disable-quic",
-];
-
-/** The browser to use: `explicit`, else $NNKIT_CHROMIUM, else the first of the usual names on PATH or install places; undefined if none. */
-export function findBrowser(explicit?: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
-  if (explicit) return explicit;
-  if (env.NNKIT_CHROMIUM) return env.NNKIT_CHROMIUM;
-  for (const dir of (env.PATH ?? "").split(delimiter).filter(Boolean)) {
-    for (const name of BROWSER_NAMES) if (existsSync(join(dir, name))) return join(dir, name);
-  }
-  return BROWSER_PLACES.find((p) => existsSync(p));
-}
 
 // The few parts of playwright-core used here. It is loaded by name at run time, so that the kit
 // builds and runs where this maintainers' tool is not installed.

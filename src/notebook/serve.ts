@@ -48,23 +48,28 @@ export function resolveSitePath(root: string, urlPath: string): string | undefin
   }
 }
 
-/** Serve folder `dir` on 127.0.0.1:`port` (0: any free port); resolves once listening, with the server and its URL. */
-export function serveSite(dir: string, port: number): Promise<{ server: Server; url: string }> {
+/**
+ * Serve folder `dir` on 127.0.0.1:`port` (0: any free port); resolves once listening, with the
+ * server and its URL. `isolated: false` leaves out the isolation headers, as a plain static host
+ * does (the pages then run their kernels on one thread).
+ */
+export function serveSite(dir: string, port: number, options: { isolated?: boolean } = {}): Promise<{ server: Server; url: string }> {
   const root = resolve(dir);
+  const headers = options.isolated === false ? { "Cache-Control": ISOLATION_HEADERS["Cache-Control"]! } : ISOLATION_HEADERS;
   const server = createServer((req, res) => {
     if (req.method !== "GET" && req.method !== "HEAD") {
-      res.writeHead(405, { Allow: "GET, HEAD", ...ISOLATION_HEADERS }).end();
+      res.writeHead(405, { Allow: "GET, HEAD", ...headers }).end();
       return;
     }
     const file = resolveSitePath(root, req.url ?? "/");
     if (file === undefined) {
-      res.writeHead(404, { "Content-Type": "text/plain; charset=utf-8", ...ISOLATION_HEADERS }).end("not found\n");
+      res.writeHead(404, { "Content-Type": "text/plain; charset=utf-8", ...headers }).end("not found\n");
       return;
     }
     res.writeHead(200, {
       "Content-Type": TYPES[extname(file)] ?? "application/octet-stream",
       "Content-Length": String(statSync(file).size),
-      ...ISOLATION_HEADERS,
+      ...headers,
     });
     if (req.method === "HEAD") res.end();
     else createReadStream(file).pipe(res);

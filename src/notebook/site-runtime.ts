@@ -28,19 +28,20 @@ background:#fff;border-bottom:1px solid #e1e4e8;padding:.5rem 0;margin-bottom:.5
 .page-note{background:#fff8c5;border:1px solid #eac54f;border-radius:4px;padding:.5rem .8rem;font-size:.9rem}
 @media (max-width:40rem){body{padding:.5rem .6rem;font-size:15px}pre{font-size:.75rem}.nnkit-bar{font-size:.8rem}}`;
 
-/** Path of a file the in-page runtime's build wrote (dist/src/browser), from this file's place in dist/ or in src/. */
-function runtimeFile(name: string): string {
+/** Path of a build product in dist/src/`folder` ("browser": the page runtime, "engine": the kernel modules), from this file's place in dist/ or in src/. */
+function builtFile(folder: string, name: string): string {
   const here = dirname(fileURLToPath(import.meta.url));
-  for (const dir of [join(here, "../browser"), join(here, "../../dist/src/browser")]) {
+  for (const dir of [join(here, "..", folder), join(here, "../../dist/src", folder)]) {
     if (existsSync(join(dir, name))) return join(dir, name);
   }
-  throw new Error(`site: the page runtime ${name} was not built (run \`npm run build\`)`);
+  throw new Error(`site: ${name} was not built (run \`npm run build\`)`);
 }
 
-/** Write the page script, its kernel worker, its stylesheet and the MNIST files into the site (via `write`). */
+/** Write the page script, its kernel worker and kernel modules, its stylesheet and the MNIST files into the site (via `write`). */
 export function writeRuntimeAssets(write: (name: string, content: Uint8Array) => void): void {
-  write("assets/nnkit-page.js", readFileSync(runtimeFile("nnkit-page.js")));
-  write("assets/nnkit-kernel.js", readFileSync(runtimeFile("nnkit-kernel.js")));
+  write("assets/nnkit-page.js", readFileSync(builtFile("browser", "nnkit-page.js")));
+  write("assets/nnkit-kernel.js", readFileSync(builtFile("browser", "nnkit-kernel.js")));
+  for (const wasm of ["kernels.wasm", "kernels-fma.wasm"]) write(`assets/${wasm}`, readFileSync(builtFile("engine", wasm)));
   write("assets/nnkit-page.css", new TextEncoder().encode(CSS));
   writeMnist(write);
 }

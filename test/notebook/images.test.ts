@@ -4,7 +4,8 @@ import { describe, expect, it } from "vitest";
 import { figureBundle, plotlyLoaderHtml, PLOTLY_MIME, svgBundle } from "../../src/plot/bundle.js";
 import { linePlot } from "../../src/plot/charts.js";
 import type { Figure } from "../../src/plot/figure.js";
-import { findBrowser, openFigureRenderer, storeForReaders, type FigureRenderer } from "../../src/notebook/images.js";
+import { findBrowser } from "../../src/notebook/chromium.js";
+import { openFigureRenderer, storeForReaders, type FigureRenderer } from "../../src/notebook/images.js";
 import { storeBundle, type CodeCell, type Notebook, type Output } from "../../src/notebook/nbformat.js";
 
 const display = (data: Record<string, unknown>): Output => ({ output_type: "display_data", data: storeBundle(data), metadata: {} });

@@ -3,7 +3,7 @@ import { execFileSync } from "node:child_process";
 import { copyFileSync, mkdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { findBrowser } from "../../src/notebook/images.js";
+import { findBrowser } from "../../src/notebook/chromium.js";
 import { Kernel } from "../../src/notebook/kernel.js";
 import { runNotebook, runNotebooksCommand } from "../../src/notebook/runner.js";
 import { parseNotebook, serializeNotebook, validateNotebook, joinSource, type CodeCell, type Notebook } from "../../src/notebook/nbformat.js";
