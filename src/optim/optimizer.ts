@@ -7,6 +7,7 @@
 import { Tensor, sameShape, shapeStr, type TypedArray } from "../tensor.js";
 import { float32Array } from "../ops/float32.js";
 import type { FusedSteps } from "../ops/update/contract.js";
+import type { OptimizerName } from "./rules.js";
 
 /** What every optimizer offers: a learning rate and an in-place update step. */
 export interface Optimizer {
@@ -20,9 +21,7 @@ export interface Optimizer {
   reset(): void;
 }
 
-/** The optimizer names understood by `makeOptimizer` (and `nnkit train --optimizer`). */
-export const OPTIMIZER_NAMES = ["sgd", "momentum", "adagrad", "rmsprop", "adam"] as const;
-export type OptimizerName = (typeof OPTIMIZER_NAMES)[number];
+export { OPTIMIZER_NAMES, type OptimizerName } from "./rules.js";
 
 /** Options of all optimizers; each uses the ones it knows. Defaults are given per class. */
 export interface OptimizerOptions {

@@ -2,7 +2,7 @@
  * The contract of the fused optimizer steps (./fast.ts), the fast twins of the slides' rules in
  * src/optim/rules.ts: one parameter, its gradient and its state updated in one pass.
  */
-import type { OptimizerName } from "../../optim/optimizer.js";
+import type { OptimizerName } from "../../optim/rules.js";
 
 /**
  * x, g and the state arrays (as many as the rule has): float32 arrays of one length; `constants`
