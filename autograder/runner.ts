@@ -6,7 +6,7 @@
  */
 import { rmSync } from "node:fs";
 import { compileTs, createSandboxDir } from "./sandbox/build.js";
-import type { Isolation } from "./sandbox/isolation.js";
+import { mountTableFile, type Isolation } from "./sandbox/isolation.js";
 import { SandboxProcess, type CallOutcome, type SandboxLimits } from "./sandbox/process.js";
 import { GraderFault } from "./sandbox/permission.js";
 import { readOutput, toWire } from "./sandbox/wire.js";
@@ -162,6 +162,7 @@ export async function gradeSubmission(sub: Submission, ctx: GradeContext): Promi
   } finally {
     await sandbox.close();
     rmSync(dir.root, { recursive: true, force: true });
+    rmSync(mountTableFile(dir.root), { force: true });
   }
   for (const problem of fileProblem.values()) notes.push(problem);
   const tests = ctx.manifest.tests.map((t) => results.get(t.id)!);

@@ -11,7 +11,7 @@
  * Not as root, or where `unshare` is refused, the note says in one line which isolation is missing.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, realpathSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, realpathSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, isAbsolute, join, relative } from "node:path";
 import { SANDBOX_UID } from "./build.js";
@@ -33,35 +33,53 @@ export interface Isolation {
 export const SOCKET_FOLDERS = ["/tmp", "/var/tmp", "/run", "/var/run", "/dev/shm"];
 
 /**
- * The shell script run as root inside the new namespaces: cover each folder listed in $1 with an
- * empty tmpfs that nobody may write, bind the sandbox folder ($2) and the folder of the node binary
- * ($3), which may live under a covered folder, back at their own paths (opened as fds 7 and 8
- * before covering, they stay reachable through /proc/self/fd), then become nobody and exec the rest
- * of the arguments, leaving no descriptor or variable of the shell's own behind.
+ * The shell script run as root inside the new namespaces: with the sandbox folder ($2) and the
+ * folder of the node binary ($3) open as fds 7 and 8, one `mount --all` of the table $1 covers the
+ * socket folders with empty tmpfs that nobody may write and binds those two folders back at their
+ * own paths (reached through /proc/self/fd once covered); then it becomes nobody and execs the
+ * rest of the arguments, leaving no descriptor or variable of its own behind.
  */
 const MOUNT_SCRIPT = [
   "set -e",
-  'cover="$1"; root="$2"; bindir="$3"; shift 3',
+  'table="$1"; root="$2"; bindir="$3"; shift 3',
   'exec 7<"$root" 8<"$bindir"',
-  'for d in $cover; do mount -t tmpfs -o mode=755,size=64k,nosuid,nodev,noexec tmpfs "$d"; done',
-  'mkdir -p "$root" "$bindir"',
-  'mount --no-canonicalize --bind /proc/self/fd/7 "$root"',
-  'mount --no-canonicalize --bind /proc/self/fd/8 "$bindir"',
+  'mount --no-canonicalize --all --fstab "$table"',
   "exec 7<&- 8<&-",
   'cd "$root"',
-  "unset cover root bindir OLDPWD PWD",
+  "unset table root bindir OLDPWD PWD",
   `exec setpriv --reuid=${SANDBOX_UID} --regid=${SANDBOX_UID} --clear-groups --no-new-privs -- "$@"`,
 ].join("\n");
 
+/** A path in fstab's notation (space, tab, newline and backslash as octal escapes). */
+function fstabPath(p: string): string {
+  return p.replace(/[\\ \t\n]/g, (c) => `\\${c.charCodeAt(0).toString(8).padStart(3, "0")}`);
+}
+
+/** The mount table the script gives to `mount --all`: tmpfs over `covered`, then `root` and `bindir` bound back. */
+export function mountTable(covered: readonly string[], root: string, bindir: string): string {
+  const lines = covered.map((d) => `tmpfs ${fstabPath(d)} tmpfs mode=755,size=64k,nosuid,nodev,noexec 0 0`);
+  lines.push(`/proc/self/fd/7 ${fstabPath(root)} none bind,X-mount.mkdir 0 0`, `/proc/self/fd/8 ${fstabPath(bindir)} none bind,X-mount.mkdir 0 0`);
+  return `${lines.join("\n")}\n`;
+}
+
+/** Where the mount table of the sandbox folder `root` is kept (beside it: the child cannot read it). Remove it with the folder. */
+export function mountTableFile(root: string): string {
+  return `${root}.mounts`;
+}
+
 /**
  * The command that runs `argv` (the sandbox's node and its arguments) under `iso` with `root` as
- * the sandbox folder: [command, arguments].
+ * the sandbox folder: [command, arguments]. With a mount namespace, the mount table is written
+ * next to `root` (as `<root>.mounts`, outside what the child may read) the first time.
  */
 export function isolatedCommand(iso: Isolation, root: string, argv: string[]): [string, string[]] {
   if (!iso.namespaces) return [argv[0], argv.slice(1)];
   const ns = ["--net", "--pid", "--fork", "--kill-child"];
   if (iso.covered && iso.covered.length > 0) {
-    return ["unshare", [...ns, "--mount", "--propagation", "private", "--", "/bin/sh", "-c", MOUNT_SCRIPT, "sh", iso.covered.join(" "), root, dirname(argv[0]), ...argv]];
+    const table = mountTableFile(root);
+    const bindir = dirname(argv[0]);
+    if (!existsSync(table)) writeFileSync(table, mountTable(iso.covered, root, bindir));
+    return ["unshare", [...ns, "--mount", "--propagation", "private", "--", "/bin/sh", "-c", MOUNT_SCRIPT, "sh", table, root, bindir, ...argv]];
   }
   return ["unshare", [...ns, "--setuid", String(SANDBOX_UID), "--setgid", String(SANDBOX_UID), "--", ...argv]];
 }
@@ -130,5 +148,6 @@ export function detectIsolation(): Isolation {
     return cache;
   } finally {
     rmSync(probeDir, { recursive: true, force: true });
+    rmSync(mountTableFile(probeDir), { force: true });
   }
 }
