@@ -93,7 +93,11 @@ export function storeBundle(data: MimeBundle): MimeBundle {
   return out;
 }
 
-/** Notebook → JSON text as Jupyter writes it (1-space indent, sorted keys, lines split, trailing newline). */
+/**
+ * Notebook → JSON text as Jupyter writes it (1-space indent, sorted keys, lines split, trailing
+ * newline), except that an array of numbers stays on one line: a figure's data (a heatmap's rows, a
+ * loss curve) would otherwise take a line and its indentation per number, most of a notebook's bytes.
+ */
 export function serializeNotebook(nb: Notebook): string {
   const normalized: Notebook = {
     ...nb,
@@ -105,7 +109,24 @@ export function serializeNotebook(nb: Notebook): string {
       return cell;
     }),
   };
-  return JSON.stringify(sortKeys(normalized), null, 1) + "\n";
+  return pretty(sortKeys(normalized), "") + "\n";
+}
+
+/** JSON.stringify(v, null, 1), with arrays of numbers (and nulls) written on one line. */
+function pretty(v: unknown, indent: string): string {
+  if (Array.isArray(v)) {
+    if (v.length === 0) return "[]";
+    if (v.every((x) => typeof x === "number" || x === null)) return JSON.stringify(v).replace(/,/g, ", ");
+    const inner = indent + " ";
+    return `[\n${v.map((x) => inner + pretty(x, inner)).join(",\n")}\n${indent}]`;
+  }
+  if (v && typeof v === "object") {
+    const entries = Object.entries(v).filter(([, x]) => x !== undefined);
+    if (entries.length === 0) return "{}";
+    const inner = indent + " ";
+    return `{\n${entries.map(([k, x]) => `${inner}${JSON.stringify(k)}: ${pretty(x, inner)}`).join(",\n")}\n${indent}}`;
+  }
+  return JSON.stringify(v) ?? "null";
 }
 
 function sortKeys(v: unknown): unknown {

@@ -78,6 +78,14 @@ export function showSvg(svg: string, text = "[SVG drawing]"): void {
   emitter()({ ...svgBundle(svg, text) }, undefined, false);
 }
 
+/**
+ * Show markdown that a cell computed — a sentence of the notebook's prose with its numbers filled in
+ * from the run, so that the text cannot disagree with the result — as markdown and as plain text.
+ */
+export function showMarkdown(markdown: string): void {
+  emitter()({ "text/markdown": markdown, "text/plain": markdown }, undefined, false);
+}
+
 export interface LiveDisplay {
   /**
    * Replace what this display shows with a figure or a line of text (pre-formatted). At most one

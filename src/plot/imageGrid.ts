@@ -3,16 +3,21 @@
 import { Tensor } from "../tensor.js";
 import { baseLayout, TITLE_MARGIN, type Figure, type FigureOptions, type Trace } from "./figure.js";
 
+/** Blue for negative, white for 0, red for positive values (ColorBrewer's RdBu, red high). */
+export const DIVERGING: [number, string][] = [
+  [0, "#2166ac"], [0.25, "#67a9cf"], [0.45, "#d1e5f0"], [0.5, "#f7f7f7"], [0.55, "#fddbc7"], [0.75, "#ef8a62"], [1, "#b2182b"],
+];
+
 export interface ImageGridOptions extends FigureOptions {
   /** Images per row (default min(N, 8)). */
   cols?: number;
   /** One title per image (e.g. the label or prediction). */
   titles?: string[];
-  /** Plotly colorscale (default "Greys" reversed: 0 black, 1 white for digits; "RdBu" suits filters). */
-  colorscale?: string;
+  /** Plotly colorscale: a name or [fraction, colour] stops (default: DIVERGING when symmetric, else "Greys" reversed: 0 black, 1 white, for digits). */
+  colorscale?: string | [number, string][];
   /** Same colour range for every image (default true: filters are comparable); false scales each alone. */
   sharedScale?: boolean;
-  /** Colour range symmetric around 0 (weights and gradients). */
+  /** Colour range symmetric around 0, white at 0 (weights and gradients); with sharedScale false, each image symmetric on its own. */
   symmetric?: boolean;
   /** Pixels per image cell in the figure (default 80). */
   cellSize?: number;
@@ -52,10 +57,12 @@ export function imageGrid(images: Tensor, options: ImageGridOptions = {}): Figur
     const ax = k === 0 ? "" : String(k + 1);
     const trace: Trace = {
       type: "heatmap", z, xaxis: `x${ax}`, yaxis: `y${ax}`, showscale: false,
-      colorscale: options.colorscale ?? "Greys", reversescale: options.colorscale === undefined,
+      colorscale: options.colorscale ?? (options.symmetric ? DIVERGING : "Greys"),
+      reversescale: options.colorscale === undefined && !options.symmetric,
       hovertemplate: `${options.titles?.[k] ?? `image ${k}`}<br>row %{y}, col %{x}: %{z:.3g}<extra></extra>`,
     };
     if (options.sharedScale !== false && hi > lo) Object.assign(trace, { zmin: lo, zmax: hi });
+    else if (options.symmetric) trace.zmid = 0;
     data.push(trace);
     const x0 = c / cols + gap / 2, x1 = (c + 1) / cols - gap / 2;
     const titleSpace = options.titles ? 0.15 / rows : 0;

@@ -85,6 +85,22 @@ describe("nbformat 4.5", () => {
     ]);
   });
 
+  it("writes as Jupyter does (1-space indent, sorted keys), with arrays of numbers on one line", () => {
+    const nb = parseNotebook(JSON.stringify({
+      nbformat: 4, nbformat_minor: 5, metadata: { b: 1, a: [] },
+      cells: [{ cell_type: "code", id: "c", source: "x", metadata: {}, execution_count: 1, outputs: [
+        { output_type: "display_data", metadata: {}, data: { "application/vnd.plotly.v1+json": { data: [{ z: [[1, 2.5], [null, -3e-7]], name: "n" }] } } },
+      ] }],
+    }));
+    const text = serializeNotebook(nb);
+    const back = JSON.parse(text);
+    expect([back.metadata, back.cells[0].outputs, back.cells[0].source]).toEqual([nb.metadata, (nb.cells[0] as CodeCell).outputs, ["x"]]);
+    expect(text.startsWith('{\n "cells": [\n  {\n   "cell_type": "code",\n')).toBe(true);
+    expect(text).toContain('"metadata": {\n  "a": [],\n  "b": 1\n }');
+    expect(text).toContain("[1, 2.5],\n");
+    expect(text).toContain("[null, -3e-7]\n");
+  });
+
   it("refuses what is not a v4 notebook, saying so", () => {
     expect(() => parseNotebook("{", "x.ipynb")).toThrow(/x.ipynb: not valid JSON/);
     expect(() => parseNotebook('{"nbformat":3,"worksheets":[]}', "old.ipynb")).toThrow(/not an nbformat 4 notebook/);

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { tensor } from "../../src/tensor.js";
 import {
-  barChart, contourPlot, figureBundle, figureHtml, histogram, imageGrid, linePlot, liveDisplay, PLOTLY_MIME,
-  plotlyLoaderHtml, scatter2d, scriptSafeJson, show, svgBundle,
+  barChart, contourPlot, DIVERGING, figureBundle, figureHtml, histogram, imageGrid, linePlot, liveDisplay, PLOTLY_MIME,
+  plotlyLoaderHtml, scatter2d, scriptSafeJson, show, showMarkdown, svgBundle,
 } from "../../src/plot/index.js";
 
 describe("figure bundle", () => {
@@ -54,6 +54,7 @@ describe("figure bundle", () => {
     console.log = (s: string) => lines.push(s);
     try {
       show(histogram([1, 2, 2, 3], { title: "h" }));
+      showMarkdown("**99%** after one epoch");
       liveDisplay("epoch 1", { minIntervalMs: 0 }).update("epoch 2");
       const held = liveDisplay("a", { minIntervalMs: 60_000 });
       held.update("b");
@@ -65,7 +66,7 @@ describe("figure bundle", () => {
       console.log = log;
     }
     // a throttled display keeps only the newest held-back update and sends it on flush, once
-    expect(lines).toEqual(['Figure "h": 1 trace (histogram)', "epoch 1", "epoch 2", "a", "--", "c"]);
+    expect(lines).toEqual(['Figure "h": 1 trace (histogram)', "**99%** after one epoch", "epoch 1", "epoch 2", "a", "--", "c"]);
   });
 });
 
@@ -113,6 +114,10 @@ describe("figure builders", () => {
     expect((fig.layout.annotations as { text: string }[]).map((a) => a.text)).toEqual(["a", "b", "c"]);
     const sym = imageGrid(tensor([[[-1, 3]]]), { symmetric: true });
     expect([sym.data[0]!.zmin, sym.data[0]!.zmax]).toEqual([-3, 3]);
+    expect(sym.data[0]!.colorscale).toBe(DIVERGING); // white at 0, blue below, red above
+    expect(DIVERGING.find(([at]) => at === 0.5)![1]).toBe("#f7f7f7");
+    const own = imageGrid(tensor([[[-1, 3]], [[5, -2]]]), { symmetric: true, sharedScale: false });
+    expect(own.data.map((t) => [t.zmin, t.zmid])).toEqual([[undefined, 0], [undefined, 0]]);
     expect(() => imageGrid(tensor([[[[1]]], [[[1]]]]).reshape([1, 2, 1, 1]))).toThrow(/imageGrid: images must have shape/);
     expect(() => imageGrid(imgs, { titles: ["a"] })).toThrow("imageGrid: 3 images but 1 titles");
   });
