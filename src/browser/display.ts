@@ -26,6 +26,11 @@ export function showSvg(svg: string, text = "[SVG drawing]"): void {
   postDisplay({ kind: "svg", svg, text });
 }
 
+/** Show prose a cell computed (see "nnkit/plot"'s showMarkdown); the page shows it as its text. */
+export function showMarkdown(markdown: string): void {
+  postDisplay({ kind: "text", text: markdown });
+}
+
 /**
  * A display that each update() overwrites in place, also from later cells and inside synchronous
  * loops. (`options.minIntervalMs` is accepted for the notebook's API; the page needs no throttle.)

@@ -5,4 +5,4 @@
 export * from "../plot/figure.js";
 export * from "../plot/charts.js";
 export * from "../plot/imageGrid.js";
-export { show, showSvg, liveDisplay, type LiveDisplay, type LiveDisplayOptions } from "./display.js";
+export { show, showSvg, showMarkdown, liveDisplay, type LiveDisplay, type LiveDisplayOptions } from "./display.js";
