@@ -12,10 +12,11 @@ import { PageThread } from "./threads.js";
 
 /**
  * Set up the kernels for a page whose site root is `base`, on up to `threads` threads; resolves,
- * once the threads run, to the engine's name and its threads.
+ * once the threads run, to the engine's name, its threads and, if WebAssembly could not be used, why.
  */
-export async function startPageKernels(base: string, threads: number): Promise<{ engine: string; threads: number }> {
+export async function startPageKernels(base: string, threads: number): Promise<{ engine: string; threads: number; problem?: string }> {
   const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
+  let problem: string | undefined;
   try {
     const fma = webAssembly !== undefined && relaxedSimd(webAssembly);
     const response = await fetch(new URL(`assets/${fma ? "kernels-fma.wasm" : "kernels.wasm"}`, base));
@@ -23,11 +24,11 @@ export async function startPageKernels(base: string, threads: number): Promise<{
     const module = await WebAssembly.compile(await response.arrayBuffer());
     setWasmHost({ module, fma, Worker: isolated ? PageThread : undefined });
   } catch (e) {
-    console.warn(`nnkit: the WebAssembly kernels could not be loaded (${(e as Error).message})`);
+    problem = `the WebAssembly kernels could not be loaded (${(e as Error).message})`;
   }
   const info = configureKernels({ threads: isolated ? threads : 1 });
   const engine = kernelEngine();
   if (engine instanceof WasmEngine) engine.startThreads();
   await PageThread.started();
-  return info;
+  return { ...info, problem };
 }

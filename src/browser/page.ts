@@ -132,7 +132,8 @@ class Page {
     this.worker = new Worker(new URL("assets/nnkit-kernel.js", base), { type: "module" });
     this.worker.onmessage = (e: MessageEvent<FromKernel>) => this.receive(e.data);
     this.worker.onerror = (e) => {
-      this.kernelStatus.textContent = `the kernel could not start: ${e.message}`;
+      const local = location.protocol === "file:" ? " (a page opened from disk cannot start it: serve the folder, e.g. with nnkit site --serve)" : "";
+      this.kernelStatus.textContent = `The kernel could not start: ${e.message || "the browser refused the worker"}${local}.`;
       this.fail();
     };
     this.kernelStatus.textContent = "starting the kernel…";
@@ -200,7 +201,7 @@ class Page {
 
   private receive(m: FromKernel): void {
     if (m.type === "ready") {
-      this.kernelStatus.textContent = kernelDescription(m.engine, m.threads, m.isolated);
+      this.kernelStatus.textContent = kernelDescription(m.engine, m.threads, m.isolated) + (m.problem ? ` (${m.problem})` : "");
       this.kernelStatus.dataset.engine = m.engine;
       this.kernelStatus.dataset.threads = String(m.threads);
       return;

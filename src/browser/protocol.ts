@@ -37,6 +37,8 @@ export type FromKernel =
       threads: number;
       /** Whether the page is cross-origin isolated (shared memory between threads allowed). */
       isolated: boolean;
+      /** Why the WebAssembly kernels are not used, when they are not. */
+      problem?: string;
     }
   | { type: "stream"; cell: number; name: "stdout" | "stderr"; text: string }
   | {

@@ -89,7 +89,7 @@ worker.onmessage = (event) => {
   if (message.type === "init") {
     setDataBase(message.base);
     ready = startPageKernels(message.base, message.threads).then((info) => {
-      post({ type: "ready", engine: info.engine, threads: info.threads, isolated: worker.crossOriginIsolated });
+      post({ type: "ready", engine: info.engine, threads: info.threads, isolated: worker.crossOriginIsolated, problem: info.problem });
     });
   } else if (message.type === "run") {
     queue = queue.then(() => run(message.cell, message.source));

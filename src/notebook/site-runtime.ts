@@ -26,7 +26,8 @@ background:#fff;border-bottom:1px solid #e1e4e8;padding:.5rem 0;margin-bottom:.5
 .cell.code .in pre:focus-within{box-shadow:0 0 0 2px #9ec5fe}
 .nnkit-display{max-width:100%;overflow-x:auto}.out .result{color:#0550ae}
 .page-note{background:#fff8c5;border:1px solid #eac54f;border-radius:4px;padding:.5rem .8rem;font-size:.9rem}
-@media (max-width:40rem){body{padding:.5rem .6rem;font-size:15px}pre{font-size:.75rem}.nnkit-bar{font-size:.8rem}}`;
+@media (max-width:40rem){body{padding:.5rem .6rem;font-size:15px}pre{font-size:.75rem}.nnkit-bar{font-size:.8rem}
+nav{flex-wrap:wrap;gap:.3rem 1rem}}`;
 
 /** Path of a build product in dist/src/`folder` ("browser": the page runtime, "engine": the kernel modules), from this file's place in dist/ or in src/. */
 function builtFile(folder: string, name: string): string {

@@ -67,6 +67,11 @@ async function runAll(url: string): Promise<{ page: Page; offSite: string[] }> {
 const outputs = (page: Page, cell: number) =>
   page.evaluate((k) => [...document.querySelectorAll(`.cell.code[data-cell="${k}"] .out > *`)].map((e) => `${e.className}: ${(e as HTMLElement).innerText.trim()}`), cell);
 
+// On a maintainer's machine without Chromium these tests are skipped; in CI, which installs it, they must run.
+it.runIf(process.env.CI === "true")("has a Chromium to run pages in (CI installs Debian's chromium)", () => {
+  expect(executablePath).toBeDefined();
+});
+
 describe.skipIf(!executablePath)("a notebook page in Chromium", () => {
   it("runs every cell in the page, with shared names, outputs in their cells and the error's line", async () => {
     const { page, offSite } = await runAll(isolatedUrl);

@@ -1,6 +1,7 @@
 // The course site's pages as runnable notebooks: each code cell numbered and its code handed to the
 // page, the page script, kernel worker and MNIST files written into the site, the smaller page
 // defaults a notebook asks for, and `nnkit site --serve`'s files and headers.
+import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
@@ -118,6 +119,33 @@ describe("nnkit site --serve", () => {
       server.close();
     }
   });
+
+  const cli = join(process.cwd(), "dist", "src", "cli.js");
+
+  it("refuses a bad --port with exit code 2 and says why", () => {
+    const r = spawnSync(process.execPath, [cli, "site", "--notebooks", join(work, "notebooks"), "--out", join(work, "cli-site"), "--serve", "--port", "http"], { encoding: "utf8" });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('site: --port must be a whole number from 0 to 65535, got "http"');
+  });
+
+  it("builds the site, then serves it and says where, until stopped", async () => {
+    const child = spawn(process.execPath, [cli, "site", "--notebooks", join(work, "notebooks"), "--out", join(work, "cli-site"), "--serve", "--port", "0"], { stdio: ["ignore", "pipe", "pipe"] });
+    try {
+      const url = await new Promise<string>((done, fail) => {
+        let out = "";
+        child.stdout.on("data", (c: Buffer) => {
+          out += c.toString();
+          const m = /serving \S+ at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
+          if (m) done(m[1]!);
+        });
+        child.on("exit", (code) => fail(new Error(`exited ${code}: ${out}`)));
+      });
+      const r = await get(`${url}01-training.html`);
+      expect([r.status, r.headers["cross-origin-embedder-policy"]]).toEqual([200, "require-corp"]);
+    } finally {
+      child.kill();
+    }
+  }, 60_000);
 
   it("resolves paths inside the site only", () => {
     expect(resolveSitePath(out, "/")).toBe(join(out, "index.html"));
