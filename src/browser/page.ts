@@ -7,16 +7,14 @@
  * Test hook: `?run=all` runs every cell on load; <body data-nnkit-run> is "running", then "done"
  * or "failed", and data-nnkit-seconds the time it took.
  */
-import type { Figure } from "../plot/figure.js";
+import { PLOT_CONFIG, type Figure } from "../plot/figure.js";
 import type { DisplayContent, FromKernel, PageNotebook, ToKernel } from "./protocol.js";
 
 interface PlotlyApi {
   newPlot(el: HTMLElement, data: unknown[], layout: object, config: object): Promise<unknown>;
   react(el: HTMLElement, data: unknown[], layout: object, config: object): Promise<unknown>;
-  relayout(el: HTMLElement, update: object): Promise<unknown>;
 }
 
-const PLOT_CONFIG = { responsive: true, displaylogo: false, modeBarButtonsToRemove: ["select2d", "lasso2d"] };
 
 class Cell {
   readonly run: HTMLButtonElement;
@@ -295,39 +293,65 @@ function drawContent(el: HTMLElement, content: DisplayContent): void {
   }
 }
 
-function plotlyApi(): PlotlyApi | undefined {
-  return (window as unknown as { Plotly?: PlotlyApi }).Plotly;
-}
+/** The figure each drawn display shows (to draw it again at another width). */
+const drawn = new WeakMap<HTMLElement, Figure>();
 
-/** The width a figure of layout width `width` gets in `el`: its own, or the room there is on a narrow screen. */
-function fittedWidth(el: HTMLElement, width: unknown): number | undefined {
-  if (typeof width !== "number") return undefined;
-  const room = el.parentElement?.clientWidth ?? 0;
-  return room > 0 && room < width ? room : width;
-}
-
-/** After the window changed size: every figure drawn in the page at its fitted width again. */
+/** After the window changed size: every figure drawn in the page again, fitted to its new room. */
 function fitFigures(): void {
-  const plotly = plotlyApi();
-  for (const el of document.querySelectorAll<HTMLElement>(".nnkit-display.nnkit-plot[data-width]")) {
-    const width = fittedWidth(el, Number(el.dataset.width));
-    if (plotly && width !== undefined) void plotly.relayout(el, { width });
+  for (const el of document.querySelectorAll<HTMLElement>(".nnkit-display.nnkit-plot")) {
+    const fig = drawn.get(el);
+    if (fig) drawFigure(el, fig);
   }
 }
 
-/** A figure at its layout's size, narrowed to the page's width on small screens. */
+/**
+ * `fig`'s layout for the room there is in `el`: its own size, or on a narrow screen the width of
+ * the room, with a title that no longer fits broken into lines (plotly does not wrap titles) and
+ * the top margin grown to hold them (a title above the plot area, as titleLayout places it).
+ */
+function fittedLayout(el: HTMLElement, fig: Figure): Record<string, unknown> {
+  const layout: Record<string, unknown> = { ...fig.layout };
+  const own = fig.layout.width;
+  const room = el.parentElement?.clientWidth ?? 0;
+  if (typeof own !== "number" || room <= 0 || room >= own) return layout;
+  layout.width = room;
+  const text = fig.layout.title?.text;
+  if (text) {
+    const lines = wrapWords(text, Math.max(12, Math.floor((room - 40) / 8.5))); // about 8.5 px per character of a 17 px title
+    const margin = { ...(fig.layout.margin as { t?: number } | undefined) };
+    margin.t = (margin.t ?? 64) + 20 * (lines.length - 1);
+    // plotly sets the first line where a one-line title would be: lift it by the lines below it
+    const title = fig.layout.title as { pad?: { b?: number } };
+    layout.title = { ...title, text: lines.join("<br>"), pad: { ...title.pad, b: (title.pad?.b ?? 0) + 20 * (lines.length - 1) } };
+    layout.margin = margin;
+  }
+  return layout;
+}
+
+/** `text` in lines of at most `width` characters, broken at spaces (a longer word stays whole). */
+function wrapWords(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(" ")) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
+/** A figure at its layout's size, fitted to the page's width on small screens (see fittedLayout). */
 function drawFigure(el: HTMLElement, fig: Figure): void {
-  const plotly = plotlyApi();
+  const plotly = (window as unknown as { Plotly?: PlotlyApi }).Plotly;
   if (!plotly) {
     el.textContent = "[figure: plotly.js did not load]";
     return;
   }
   el.className = "nnkit-display nnkit-plot";
-  const layout: Record<string, unknown> = { ...fig.layout };
-  if (typeof fig.layout.width === "number") {
-    el.dataset.width = String(fig.layout.width);
-    layout.width = fittedWidth(el, fig.layout.width);
-  }
+  drawn.set(el, fig);
+  const layout = fittedLayout(el, fig);
   if (el.dataset.plotted) void plotly.react(el, fig.data, layout, PLOT_CONFIG);
   else {
     el.replaceChildren();

@@ -5,7 +5,7 @@ import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { escapeHtml } from "../notebook/highlight.js";
-import { describeFigure, type Figure } from "./figure.js";
+import { describeFigure, PLOT_CONFIG, type Figure } from "./figure.js";
 
 export const PLOTLY_MIME = "application/vnd.plotly.v1+json";
 
@@ -48,15 +48,7 @@ export function scriptSafeJson(value: unknown): string {
   return JSON.stringify(value).replace(/</g, "\\u003c").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
 }
 
-/**
- * plotly.js options of every interactive figure: a short toolbar (zoom, pan, reset, download) that
- * appears on hover in the top right corner, where baseLayout leaves room above the title.
- */
-export const PLOT_CONFIG = {
-  responsive: true,
-  displaylogo: false,
-  modeBarButtonsToRemove: ["select2d", "lasso2d", "zoomIn2d", "zoomOut2d", "autoScale2d"],
-} as const;
+export { PLOT_CONFIG };
 
 /** A div and a script drawing `fig` with window.Plotly, waiting for the loader if plotly.js is not there yet. */
 export function figureHtml(fig: Figure, id = `nnkit-plot-${randomBytes(6).toString("hex")}`): string {

@@ -43,6 +43,16 @@ export function toList(values: Numbers): number[] {
   return Array.from(data as ArrayLike<number>, (v) => (Number.isFinite(v) ? v : Number.NaN));
 }
 
+/**
+ * plotly.js options of every interactive figure (in a notebook and on the course site's pages): a short toolbar (zoom, pan, reset, download) that
+ * appears on hover in the top right corner, where baseLayout leaves room above the title.
+ */
+export const PLOT_CONFIG = {
+  responsive: true,
+  displaylogo: false,
+  modeBarButtonsToRemove: ["select2d", "lasso2d", "zoomIn2d", "zoomOut2d", "autoScale2d"],
+} as const;
+
 /** Room above the plot area for a title with the hover toolbar (PLOT_CONFIG) above it, px. */
 export const TITLE_MARGIN = 64;
 
