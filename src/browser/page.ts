@@ -15,7 +15,6 @@ interface PlotlyApi {
   react(el: HTMLElement, data: unknown[], layout: object, config: object): Promise<unknown>;
 }
 
-
 class Cell {
   readonly run: HTMLButtonElement;
   readonly status: HTMLElement;
@@ -121,7 +120,11 @@ class Page {
     this.runAllButton.addEventListener("click", () => this.runAll());
     restart.addEventListener("click", () => this.restart());
     this.start();
-    window.addEventListener("resize", () => fitFigures());
+    let refit = 0;
+    window.addEventListener("resize", () => {
+      cancelAnimationFrame(refit);
+      refit = requestAnimationFrame(fitFigures);
+    });
     if (new URLSearchParams(location.search).get("run") === "all") this.runAll();
   }
 
