@@ -227,7 +227,8 @@ class Page {
         const pre = document.createElement("pre");
         pre.className = "error";
         const where = m.line !== undefined ? ` (line ${m.line} of this cell)` : "";
-        pre.textContent = `${m.name}: ${m.message}${where}`;
+        const line = m.line !== undefined ? cell.source.split("\n")[m.line - 1]?.trim() : undefined;
+        pre.textContent = `${m.name}: ${m.message}${where}${line ? `\n  ${m.line} | ${line}` : ""}`;
         cell.append(pre);
         if (m.line !== undefined) cell.el.dataset.errorLine = String(m.line);
         return;

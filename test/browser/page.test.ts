@@ -82,7 +82,7 @@ describe.skipIf(!executablePath)("a notebook page in Chromium", () => {
     expect(c2).toEqual(["nnkit-display text: step 50", expect.stringMatching(/^nnkit-display nnkit-plot js-plotly-plot: [^]*loss$/), "result: 2"]);
     expect(await page.locator('.cell.code[data-cell="2"] .nnkit-plot .main-svg').count()).toBeGreaterThan(0); // drawn by plotly.js
     expect(await outputs(page, 3)).toEqual([expect.stringMatching(/^stdout: ✓ images = \[100,784\]\n7 2 1 0 4\n\{"engine":"wasm-simd(-fma)?","threads":\d+\}$/)]);
-    expect(await outputs(page, 4)).toEqual(["error: RangeError: on purpose (line 3 of this cell)"]);
+    expect(await outputs(page, 4)).toEqual(['error: RangeError: on purpose (line 3 of this cell)\n  3 | throw new RangeError("on purpose");']);
     expect(offSite).toEqual([]);
 
     // edit the failing cell and run it again: it sees the names of the earlier cells
