@@ -115,18 +115,19 @@ function renderOutput(o: Output, markdown: (s: string) => string): string {
   }
 }
 
-/** The richest representation the site can show, in Jupyter's order of preference. */
+/** The richest representation the site can show: plotly JSON (drawn by the page), a drawing's SVG, then Jupyter's order of preference. */
 function renderBundle(data: MimeBundle, markdown: (s: string) => string): string {
   const text = (mime: string) => {
     const v = data[mime];
     return typeof v === "string" || Array.isArray(v) ? joinSource(v as string | string[]) : undefined;
   };
   if (data[PLOTLY_MIME] && typeof data[PLOTLY_MIME] === "object") return figureHtml(data[PLOTLY_MIME] as Figure);
+  // a drawing's own SVG before the <img> of its PNG that stored notebooks carry for other front-ends
+  const svg = text("image/svg+xml");
+  if (svg !== undefined) return `<div class="svg">${svg}</div>`;
   const html = text("text/html");
   // the inlined plotly.js loader of live sessions: the site loads plotly.js from its assets instead
   if (html !== undefined) return html.startsWith(PLOTLY_LOADER_PREFIX) ? "" : `<div class="html">${html}</div>`;
-  const svg = text("image/svg+xml");
-  if (svg !== undefined) return `<div class="svg">${svg}</div>`;
   for (const mime of ["image/png", "image/jpeg", "image/gif"]) {
     const b64 = text(mime);
     if (b64 !== undefined) return `<img src="data:${mime};base64,${b64.replace(/\s/g, "")}" alt="">`;

@@ -33,10 +33,13 @@ export function linePlot(series: Numbers | Series | Series[], options: FigureOpt
     };
   });
   const layout = baseLayout(options);
-  if (options.logY) layout.yaxis = { ...(layout.yaxis as object | undefined), type: "log" };
-  if (options.logX) layout.xaxis = { ...(layout.xaxis as object | undefined), type: "log" };
+  if (options.logY) layout.yaxis = { ...(layout.yaxis as object | undefined), ...LOG_AXIS };
+  if (options.logX) layout.xaxis = { ...(layout.xaxis as object | undefined), ...LOG_AXIS, dtick: 1 };
   return { data, layout };
 }
+
+/** A log axis labelled 10⁻⁴ rather than 100µ (plotly's SI prefixes read oddly for losses and learning rates); logX puts a tick at each power of 10. */
+const LOG_AXIS = { type: "log", exponentformat: "power" } as const;
 
 function isSeries(v: unknown): v is Series {
   return typeof v === "object" && v !== null && !(v instanceof Tensor) && !ArrayBuffer.isView(v) && "y" in v;
@@ -128,7 +131,7 @@ export function barChart(
   });
   const layout = baseLayout(options);
   layout.barmode = "group";
-  if (options.logY) layout.yaxis = { ...(layout.yaxis as object | undefined), type: "log" };
+  if (options.logY) layout.yaxis = { ...(layout.yaxis as object | undefined), ...LOG_AXIS };
   return { data, layout };
 }
 

@@ -77,8 +77,8 @@ describe("figure builders", () => {
       { type: "scatter", mode: "lines", x: [0, 1], y: [0.5, 0.25], name: "train" },
       { type: "scatter", mode: "lines", x: [10, 20], y: [1, 2], name: "val", line: { dash: "dash" } },
     ]);
-    expect(fig.layout.yaxis).toEqual({ type: "log" });
-    expect(linePlot([1, 2], { logX: true, xLabel: "n" }).layout.xaxis).toEqual({ title: { text: "n" }, type: "log" });
+    expect(fig.layout.yaxis).toEqual({ type: "log", exponentformat: "power" });
+    expect(linePlot([1, 2], { logX: true, xLabel: "n" }).layout.xaxis).toEqual({ title: { text: "n" }, type: "log", exponentformat: "power", dtick: 1 });
     expect(() => linePlot({ x: [1, 2, 3], y: [1] })).toThrow("linePlot: series 0 has 3 x values but 1 y values");
   });
 

@@ -25,6 +25,9 @@ function notebook(): Notebook {
           { output_type: "display_data", metadata: {}, data: storeBundle({ "text/html": plotlyLoaderHtml(), "text/plain": "" }) },
           { output_type: "display_data", metadata: {}, data: storeBundle({ ...figureBundle(fig) }) },
           { output_type: "display_data", metadata: {}, data: { "image/svg+xml": ["<svg xmlns='http://www.w3.org/2000/svg'><circle r='1'/></svg>"], "text/plain": ["[svg]"] } },
+          // a stored drawing: the SVG, and for other front-ends a PNG and an <img> of it
+          { output_type: "display_data", metadata: {}, data: { "image/svg+xml": ["<svg xmlns='http://www.w3.org/2000/svg'><rect width='2'/></svg>"], "image/png": "iVBORw0KGgo=", "text/html": ['<img src="data:image/png;base64,iVBORw0KGgo=" alt="g">'], "text/plain": ["g"] } },
+          { output_type: "display_data", metadata: {}, data: { "text/markdown": ["Filled in: **99%**"], "text/plain": ["Filled in: **99%**"] } },
         ],
       },
       { cell_type: "markdown", id: "m2", metadata: {}, source: "## Learning\n\nAgain." },
@@ -55,6 +58,9 @@ describe("course site", () => {
     expect(page).toContain('<script src="assets/plotly.min.js"></script>');
     expect(page).not.toContain("if (!window.Plotly)"); // the notebook's inlined loader is dropped
     expect(page).toContain("<circle r='1'/>");
+    expect(page).toContain("<rect width='2'/>"); // the page shows a stored drawing's own SVG …
+    expect(page).not.toContain('alt="g"'); // … not the <img> of its PNG
+    expect(page).toContain("<p>Filled in: <strong>99%</strong></p>"); // markdown a cell showed
     for (const file of ["01-perceptron.html", "02-empty.html", "index.html"]) {
       const html = readFileSync(join(out, file), "utf8");
       expect(html.match(/(?:src|href)\s*=\s*["']?(?:https?:)?\/\//gi)).toBeNull();
