@@ -311,7 +311,8 @@ function fitFigures(): void {
 /**
  * `fig`'s layout for the room there is in `el`: its own size, or on a narrow screen the width of
  * the room, with a title that no longer fits broken into lines (plotly does not wrap titles) and
- * the top margin grown to hold them (a title above the plot area, as titleLayout places it).
+ * the top margin grown to hold them (a title above the plot area, as titleLayout places it), and
+ * a legend that sits at plotly's default place moved below the plot.
  */
 function fittedLayout(el: HTMLElement, fig: Figure): Record<string, unknown> {
   const layout: Record<string, unknown> = { ...fig.layout };
@@ -319,6 +320,9 @@ function fittedLayout(el: HTMLElement, fig: Figure): Record<string, unknown> {
   const room = el.parentElement?.clientWidth ?? 0;
   if (typeof own !== "number" || room <= 0 || room >= own) return layout;
   layout.width = room;
+  // a legend at its default place, right of the plot, would take half of a phone's width: below it
+  const legend = fig.layout.legend as { x?: unknown; y?: unknown } | undefined;
+  if (legend?.x === undefined && legend?.y === undefined) layout.legend = { ...legend, orientation: "h", x: 0, xanchor: "left", y: -0.2, yanchor: "top" };
   const text = fig.layout.title?.text;
   if (text) {
     const lines = wrapWords(text, Math.max(12, Math.floor((room - 40) / 8.5))); // about 8.5 px per character of a 17 px title
