@@ -4,7 +4,63 @@
  * optionally on worker threads) and plain TypeScript (./js.ts) where WebAssembly SIMD is missing.
  * Below: the helpers the fast paths (src/ops/<op>/fast.ts) build their calls with.
  */
-import type { Kernel, KernelArgs } from "./kernel.js";
+import { positional, type Kernel, type KernelArgs } from "./kernel.js";
+
+/**
+ * One call of a primitive: the kernel, its positional arguments, and a bitmask of the arguments
+ * that point into per-thread scratch (bit i: argument i gets the running thread's index times the
+ * program's threadStride added; the calling thread is thread 0).
+ */
+export interface Call {
+  readonly kernel: Kernel;
+  readonly args: readonly number[];
+  readonly perThread: number;
+}
+
+/**
+ * Work for the engine's threads: phases run one after another; a phase is a list of items, each
+ * item a list of calls that one thread runs in order; items of one phase may run at the same time
+ * on different threads, in any order, and every item of a phase is done before the next phase
+ * starts. Per-thread scratch is `threads` blocks `threadStride` bytes apart (see Call.perThread).
+ */
+export interface Program {
+  readonly phases: readonly (readonly (readonly Call[])[])[];
+  readonly threadStride: number;
+}
+
+/** A call of `kernel` with `args` by name; the arguments named in `perThread` point into per-thread scratch. */
+export function call<K extends Kernel>(kernel: K, args: KernelArgs<K>, perThread: readonly K["params"][number][] = []): Call {
+  let mask = 0;
+  for (const name of perThread) mask |= 1 << kernel.params.indexOf(name);
+  return { kernel, args: positional(kernel, args), perThread: mask };
+}
+
+/** Run `program` on the calling thread alone: `run(c)` for each call in order (per-thread arguments are thread 0's). */
+export function runSerially(program: Program, run: (c: Call) => void): void {
+  for (const phase of program.phases) for (const item of phase) for (const c of item) run(c);
+}
+
+/**
+ * Per-thread scratch of a program: blocks added one by one (offsets within a thread's part), then
+ * allocated for all of the engine's threads at once; a pointer into thread 0's part goes into the
+ * calls, marked per-thread.
+ */
+export class ThreadScratch {
+  private bytes = 0;
+
+  /** Reserve `bytes` in every thread's part; returns the offset in it. */
+  add(bytes: number): number {
+    const at = this.bytes;
+    this.bytes += Math.ceil(bytes / 64) * 64;
+    return at;
+  }
+
+  /** Allocate the parts on `e` (valid until release() of an earlier mark): thread 0's base pointer and the stride between parts. */
+  allocate(e: Engine): { base: number; stride: number } {
+    const stride = Math.max(64, this.bytes);
+    return { base: e.alloc(stride * e.threads), stride };
+  }
+}
 
 /** An engine: memory management, a few engine-wide facts, and running primitives. */
 export interface Engine {
@@ -35,6 +91,13 @@ export interface Engine {
    * the threads when threads > 1; returns when all are done.
    */
   run<K extends Kernel>(kernel: K, items: readonly KernelArgs<K>[]): void;
+  /** Run a program (see Program), its items shared out over the threads; returns when it is done. */
+  execute(program: Program): void;
+}
+
+/** The one-phase program that calls `kernel` once per argument list. */
+export function programOf<K extends Kernel>(kernel: K, items: readonly KernelArgs<K>[]): Program {
+  return { phases: [items.map((args) => [call(kernel, args)])], threadStride: 0 };
 }
 
 /** Run `body` with engine `e`; everything it allocates in engine memory is freed when it returns. */
@@ -58,18 +121,6 @@ export function put(e: Engine, data: Float32Array): number {
   const p = e.alloc(data.length * 4);
   e.f32().set(data, p >> 2);
   return p;
-}
-
-/** A zeroed int32 counter in engine memory, shared by the threads of one run() call to claim work. */
-export function counter(e: Engine): number {
-  const p = e.alloc(4);
-  new Int32Array(e.f32().buffer, p, 1)[0] = 0;
-  return p;
-}
-
-/** One argument list per thread (at most n), each built by `args` with its own scratch, for kernels that claim work from a counter. */
-export function perThread<T>(e: Engine, n: number, args: () => T): T[] {
-  return Array.from({ length: Math.min(n, e.threads) }, () => args());
 }
 
 /** A fresh Int32Array copy of `n` int32 values at pointer `p`. */

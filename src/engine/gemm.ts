@@ -6,7 +6,7 @@
 import { Tensor } from "../tensor.js";
 import { checkRank, checkShape } from "../shapes.js";
 import { kernelEngine } from "./index.js";
-import { put, splitRange, take, withEngineMemory, ITEMS_PER_THREAD, type Engine } from "./engine.js";
+import { call, put, splitRange, take, withEngineMemory, ITEMS_PER_THREAD, ThreadScratch, type Call, type Engine } from "./engine.js";
 import { defineKernel, type JsMemory } from "./kernel.js";
 
 /** Below this many flops one thread is faster than waking another. */
@@ -51,32 +51,41 @@ export const GEMM = defineKernel(
   gemmJs as (m: JsMemory, ...args: number[]) => void,
 );
 
+/** One GEMM on engine memory: C[M×N] = A[M×K]·B[K×N] (C += … when accumulate), strides in floats (see kernel.ts). */
+export interface GemmArgs {
+  M: number; N: number; K: number;
+  pA: number; rsA: number; csA: number;
+  pB: number; rsB: number; csB: number;
+  pC: number; ldc: number; accumulate: boolean;
+}
+
 /**
- * C[M×N] = A[M×K]·B[K×N] (C += … when accumulate) on engine memory, strides in floats (see kernel.ts).
- * Splits the larger of M and N into work items for the engine's threads, each with its own GEMM scratch.
+ * The work items of one GEMM for a program phase: the larger of M and N split for the engine's
+ * threads (one item when it is small), each item one call whose scratch `work` (gemmWorkBytes()
+ * bytes, per thread) is a per-thread pointer.
  */
-export function gemmOnThreads(
-  e: Engine,
-  M: number, N: number, K: number,
-  pA: number, rsA: number, csA: number,
-  pB: number, rsB: number, csB: number,
-  pC: number, ldc: number, accumulate: boolean,
-): void {
+export function gemmItems(e: Engine, g: GemmArgs, work: number): Call[][] {
+  const { M, N, K, pA, rsA, pB, csB, pC, ldc } = g;
   // ITEMS_PER_THREAD, not more: each item packs the whole of the other operand again.
   const items = 2 * M * N * K >= MIN_PARALLEL_FLOPS && e.threads > 1 ? ITEMS_PER_THREAD * e.threads : 1;
-  const acc = accumulate ? 1 : 0;
-  const workBytes = e.gemmWorkBytes();
-  const whole = { M, N, K, pA, rsA, csA, pB, rsB, csB, pC, ldc, accumulate: acc };
-  e.run(
-    GEMM,
-    N >= M
-      ? splitRange(N, items, TILE_COLUMNS).map(([j0, j1]) => ({
-          ...whole, N: j1 - j0, pB: pB + 4 * j0 * csB, pC: pC + 4 * j0, work: e.alloc(workBytes),
-        }))
-      : splitRange(M, items, TILE_ROWS).map(([i0, i1]) => ({
-          ...whole, M: i1 - i0, pA: pA + 4 * i0 * rsA, pC: pC + 4 * i0 * ldc, work: e.alloc(workBytes),
-        })),
-  );
+  const whole = { ...g, accumulate: g.accumulate ? 1 : 0, work };
+  const parts = N >= M
+    ? splitRange(N, items, TILE_COLUMNS).map(([j0, j1]) => ({ ...whole, N: j1 - j0, pB: pB + 4 * j0 * csB, pC: pC + 4 * j0 }))
+    : splitRange(M, items, TILE_ROWS).map(([i0, i1]) => ({ ...whole, M: i1 - i0, pA: pA + 4 * i0 * rsA, pC: pC + 4 * i0 * ldc }));
+  return parts.map((args) => [call(GEMM, args, ["work"])]);
+}
+
+/**
+ * C[M×N] = A[M×K]·B[K×N] (C += … when accumulate) on engine memory, strides in floats (see kernel.ts),
+ * split over the engine's threads (gemmItems).
+ */
+export function gemmOnThreads(e: Engine, g: GemmArgs): void {
+  withEngineMemory(e, () => {
+    const scratch = new ThreadScratch();
+    const work = scratch.add(e.gemmWorkBytes());
+    const { base, stride } = scratch.allocate(e);
+    e.execute({ phases: [gemmItems(e, g, base + work)], threadStride: stride });
+  });
 }
 
 /**
@@ -98,7 +107,7 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
     const pA = put(e, ad);
     const pB = put(e, bd);
     const pC = e.alloc(4 * M * N);
-    gemmOnThreads(e, M, N, K, pA, K, 1, pB, N, 1, pC, N, false);
+    gemmOnThreads(e, { M, N, K, pA, rsA: K, csA: 1, pB, rsB: N, csB: 1, pC, ldc: N, accumulate: false });
     return new Tensor(take(e, pC, M * N), [M, N]);
   });
 }

@@ -4,8 +4,8 @@
  * runs its TypeScript twin (Kernel.js), with the same results up to float32 rounding order.
  */
 import { Arena, ArenaEngine } from "./arena.js";
-import type { Engine } from "./engine.js";
-import { positional, type JsMemory, type Kernel, type KernelArgs } from "./kernel.js";
+import { programOf, runSerially, type Engine, type Program } from "./engine.js";
+import type { JsMemory, Kernel, KernelArgs } from "./kernel.js";
 
 /** Initial heap: 64 Ki floats (it doubles whenever an allocation needs more). */
 const INITIAL_FLOATS = 1 << 16;
@@ -44,6 +44,9 @@ export class JsEngine extends ArenaEngine implements Engine {
     return GEMM_WORK_BYTES;
   }
   run<K extends Kernel>(kernel: K, items: readonly KernelArgs<K>[]): void {
-    for (const args of items) kernel.js(this.memory, ...positional(kernel, args));
+    this.execute(programOf(kernel, items));
+  }
+  execute(program: Program): void {
+    runSerially(program, (c) => c.kernel.js(this.memory, ...c.args));
   }
 }

@@ -1,25 +1,32 @@
 /**
  * Worker threads that run WebAssembly kernels on the same shared linear memory as the main thread.
  *
- * A parallel call is a list of work items (argument lists for one kernel). The main thread posts the
- * list, then works through it itself, item after item, claiming each with an atomic counter; each
- * worker that wakes up in time claims items from the same counter. When the list is exhausted the
- * main thread withdraws the offer from workers that have not started (so a worker that the
- * operating system wakes late costs nothing) and waits only for those still finishing an item.
- * The kernels therefore stay synchronous functions for their callers, and a busy machine, where a
- * second thread is not always given a core at once, degrades to one thread rather than stalling.
+ * What they run is a program (engine.ts): phases one after another, each a list of work items,
+ * each item a short list of kernel calls run in order by one thread. The main thread posts the
+ * whole program at once, then works through it itself, claiming items with an atomic counter per
+ * phase; each worker that wakes up in time claims items from the same counters. A thread that has
+ * no item left in a phase waits (spinning briefly, then sleeping) until every item of the phase is
+ * done, then goes on to the next. So a training step costs one or two wake-ups rather than one per
+ * layer, while the kernels stay synchronous functions for their callers. When the program is done
+ * the main thread withdraws the offer from workers that have not started (so a worker that the
+ * operating system wakes late costs nothing) and waits only for those still running: a busy
+ * machine, where a second thread is not always given a core at once, degrades to one thread
+ * rather than stalling.
  */
+import type { Program } from "./engine.js";
 import type { WasmMemory, WasmModule } from "./webassembly.js";
 
-/** What a worker is given: the module and memory it shares, the control block and its slots in it. */
+/** What a worker is given: the module and memory it shares, the control block, its index and slots in it. */
 export interface WorkerData {
   module: WasmModule;
   memory: WasmMemory;
   control: SharedArrayBuffer;
   names: readonly string[];
+  /** 1 + the worker's index (the main thread is thread 0): per-thread scratch is chosen by it. */
+  thread: number;
   state: number;
   ran: number;
-  args: number;
+  program: number;
 }
 
 /**
@@ -28,43 +35,103 @@ export interface WorkerData {
  */
 export type WorkerConstructor = new (source: string, options: { eval: true; workerData: WorkerData }) => { unref?(): void; terminate(): unknown };
 
-// Control block (Int32 slots): the job (KERNEL … FAILED), then per worker a state slot and a count
-// of the items it ran, then the argument lists of the job.
-const KERNEL = 0, COUNT = 1, NEXT = 2, NARGS = 3, FAILED = 4, HEADER = 8;
-/** Int32 slots for the argument lists of one call (16 KiB). */
-const ARG_SLOTS = 4096;
-// A worker's state: nothing to do, a job offered, the job taken, the job finished.
+// Control block (Int32 slots): STOP and FAILED, then per worker a state slot and a count of the
+// items it ran, then the encoded program.
+const STOP = 0, FAILED = 1, HEADER = 8;
+/** Int32 slots for the encoded program (1 MiB). */
+const PROGRAM_SLOTS = 1 << 18;
+// A worker's state: nothing to do, a program offered, the program taken, the program finished.
 const IDLE = 0, POSTED = 1, TAKEN = 2, FINISHED = 3;
+/**
+ * Polls of a shared slot before a thread goes to sleep on it (a few microseconds): the next phase
+ * or program usually comes sooner than a sleeping thread could be woken.
+ */
+const SPINS = 4000;
 
-/** Where worker `index`'s slots and the argument lists are, for `workers` workers. */
-function layout(workers: number): { state: (index: number) => number; ran: (index: number) => number; args: number; slots: number } {
-  const args = HEADER + 2 * workers;
-  return { state: (i) => HEADER + 2 * i, ran: (i) => HEADER + 2 * i + 1, args, slots: args + ARG_SLOTS };
+// The encoded program: [phases, threadStride, then per phase: items, next, done, start of its item
+// table], the item tables (offsets of items), and the items: [calls, then per call: kernel, number
+// of arguments, per-thread mask, arguments].
+const PHASES = 0, STRIDE = 1, PHASE_HEADER = 2, PHASE_SLOTS = 4;
+
+/** The program as Int32 slots for the control block (kernel names → their index in `names`). */
+export function encodeProgram(program: Program, names: readonly string[]): Int32Array {
+  const out: number[] = [program.phases.length, program.threadStride];
+  const headers = out.length;
+  for (const phase of program.phases) out.push(phase.length, 0, 0, 0);
+  program.phases.forEach((phase, p) => {
+    out[headers + p * PHASE_SLOTS + 3] = out.length;
+    const table = out.length;
+    for (let i = 0; i < phase.length; i++) out.push(0);
+    phase.forEach((item, i) => {
+      out[table + i] = out.length;
+      out.push(item.length);
+      for (const call of item) {
+        const k = names.indexOf(call.kernel.name);
+        if (k < 0) throw new Error(`ThreadPool: the kernel module has no ${call.kernel.name} (rebuild it: npm run build:kernels)`);
+        out.push(k, call.args.length, call.perThread, ...call.args);
+      }
+    });
+  });
+  return Int32Array.from(out);
 }
+
+// Runs a posted program on thread `t` (the main thread's and the workers' copy of the same code):
+// `c` is the control block, `at` where the program starts, `kernels` the module's exports by index.
+// Defined once as source text so that the workers evaluate exactly this function.
+const runProgramSource = `function runProgram(c, at, t, kernels, onItem) {
+  const phases = c[at + ${PHASES}], stride = c[at + ${STRIDE}];
+  for (let p = 0; p < phases; p++) {
+    const h = at + ${PHASE_HEADER} + p * ${PHASE_SLOTS};
+    const count = c[h], next = h + 1, done = h + 2, table = at + c[h + 3];
+    for (let i = Atomics.add(c, next, 1); i < count; i = Atomics.add(c, next, 1)) {
+      if (c[${FAILED}] === 0) {
+        try {
+          let o = at + c[table + i];
+          for (let calls = c[o++]; calls > 0; calls--) {
+            const f = kernels[c[o]], n = c[o + 1], mask = c[o + 2];
+            o += 3;
+            const args = new Array(n);
+            for (let a = 0; a < n; a++) args[a] = (mask >>> a) & 1 ? c[o + a] + t * stride : c[o + a];
+            o += n;
+            f(...args);
+          }
+          onItem();
+        } catch (e) {
+          c[${FAILED}] = 1;
+        }
+      }
+      if (Atomics.add(c, done, 1) + 1 === count) Atomics.notify(c, done);
+    }
+    if (p + 1 < phases) {
+      let spins = ${SPINS};
+      for (let v = Atomics.load(c, done); v < count; v = Atomics.load(c, done)) {
+        if (--spins < 0) Atomics.wait(c, done, v);
+      }
+    }
+  }
+}`;
+
+const runProgram = new Function(`return ${runProgramSource}`)() as (
+  c: Int32Array, at: number, t: number, kernels: readonly ((...args: number[]) => void)[], onItem: () => void,
+) => void;
 
 // Runs inside each worker (plain JavaScript, evaluated as a CommonJS script).
 const workerSource = `
 const { workerData } = require("node:worker_threads");
-const { module, memory, control, names, state, ran, args } = workerData;
+const { module, memory, control, names, thread, state, ran, program } = workerData;
 const abort = () => { throw new Error("nnkit kernels: a WebAssembly kernel aborted"); };
-const kernels = new WebAssembly.Instance(module, { env: { memory, abort } }).exports;
+const exports = new WebAssembly.Instance(module, { env: { memory, abort } }).exports;
+const kernels = names.map((n) => exports[n]);
 const c = new Int32Array(control);
+const onItem = () => { c[ran]++; };
+${runProgramSource}
 for (;;) {
-  const s = Atomics.load(c, state);
+  let s = Atomics.load(c, state);
+  for (let spins = ${SPINS}; s !== ${POSTED} && spins > 0; spins--) s = Atomics.load(c, state);
   if (s !== ${POSTED}) { Atomics.wait(c, state, s); continue; }
   if (Atomics.compareExchange(c, state, ${POSTED}, ${TAKEN}) !== ${POSTED}) continue;
-  const k = c[${KERNEL}];
-  if (k < 0) break;
-  const f = kernels[names[k]];
-  const n = c[${NARGS}];
-  try {
-    for (let i = Atomics.add(c, ${NEXT}, 1); i < c[${COUNT}]; i = Atomics.add(c, ${NEXT}, 1)) {
-      f(...Array.from(c.subarray(args + i * n, args + (i + 1) * n)));
-      Atomics.add(c, ran, 1);
-    }
-  } catch (e) {
-    c[${FAILED}] = 1;
-  }
+  if (c[${STOP}] !== 0) break;
+  runProgram(c, program, thread, kernels, onItem);
   Atomics.store(c, state, ${FINISHED});
   Atomics.notify(c, state);
 }
@@ -73,28 +140,41 @@ for (;;) {
 export class ThreadPool {
   private readonly workers: InstanceType<WorkerConstructor>[] = [];
   private readonly c: Int32Array;
-  private readonly at: ReturnType<typeof layout>;
+  private readonly program: number;
+  private readonly kernels: ((...args: number[]) => void)[];
 
   /**
    * Start `count` workers (any number ≥ 0) on `module` with the shared `memory`; `names` are the
-   * kernels they may run (the module's function exports).
+   * kernels they may run (the module's function exports), `exports` the main thread's instance of them.
    */
   constructor(
     Worker: WorkerConstructor,
     module: WasmModule,
     memory: WasmMemory,
     count: number,
-    private readonly names: readonly string[],
+    readonly names: readonly string[],
+    exports: Readonly<Record<string, (...args: number[]) => unknown>>,
   ) {
-    this.at = layout(count);
-    const control = new SharedArrayBuffer(this.at.slots * 4);
+    this.program = HEADER + 2 * count;
+    const control = new SharedArrayBuffer((this.program + PROGRAM_SLOTS) * 4);
     this.c = new Int32Array(control);
+    this.kernels = names.map((n) => exports[n] as (...args: number[]) => void);
     for (let index = 0; index < count; index++) {
-      const workerData: WorkerData = { module, memory, control, names, state: this.at.state(index), ran: this.at.ran(index), args: this.at.args };
+      const workerData: WorkerData = {
+        module, memory, control, names, thread: index + 1, state: this.state(index), ran: this.ran(index), program: this.program,
+      };
       const worker = new Worker(workerSource, { eval: true, workerData });
       worker.unref?.();
       this.workers.push(worker);
     }
+  }
+
+  private state(worker: number): number {
+    return HEADER + 2 * worker;
+  }
+
+  private ran(worker: number): number {
+    return HEADER + 2 * worker + 1;
   }
 
   /** Number of worker threads (the calling thread comes on top). */
@@ -105,50 +185,40 @@ export class ThreadPool {
   /** Work items the worker threads (not the calling thread) have run since the pool started. */
   workerItems(): number {
     let total = 0;
-    for (let w = 0; w < this.workers.length; w++) total += Atomics.load(this.c, this.at.ran(w));
+    for (let w = 0; w < this.workers.length; w++) total += Atomics.load(this.c, this.ran(w));
     return total;
   }
 
-  /**
-   * Run `kernel` once per argument list, on this thread (through `run`) and on the workers that
-   * wake up in time; returns when every list has been run.
-   */
-  parallel(kernel: string, argLists: readonly number[][], run: (args: number[]) => void): void {
+  /** Run an encoded program (encodeProgram) on this thread and on the workers that wake up in time; returns when it is done. */
+  execute(encoded: Int32Array): void {
     const c = this.c;
-    const { state, args } = this.at;
-    const index = this.names.indexOf(kernel);
-    if (index < 0) throw new Error(`ThreadPool: unknown kernel ${kernel}`);
-    const n = argLists[0]?.length ?? 0;
-    if (argLists.length * n > ARG_SLOTS) throw new Error(`ThreadPool: ${argLists.length} argument lists of ${n} do not fit in ${ARG_SLOTS} slots`);
-    argLists.forEach((list, i) => c.set(list, args + i * n));
-    c[KERNEL] = index;
-    c[COUNT] = argLists.length;
-    c[NARGS] = n;
+    if (encoded.length > PROGRAM_SLOTS) throw new Error(`ThreadPool: a program of ${encoded.length} slots does not fit in ${PROGRAM_SLOTS}`);
+    c.set(encoded, this.program);
     c[FAILED] = 0;
-    Atomics.store(c, NEXT, 0);
     for (let w = 0; w < this.workers.length; w++) {
-      Atomics.store(c, state(w), POSTED);
-      Atomics.notify(c, state(w));
+      Atomics.store(c, this.state(w), POSTED);
+      Atomics.notify(c, this.state(w));
     }
     try {
-      for (let i = Atomics.add(c, NEXT, 1); i < argLists.length; i = Atomics.add(c, NEXT, 1)) run(argLists[i]);
+      runProgram(c, this.program, 0, this.kernels, () => {});
     } finally {
       for (let w = 0; w < this.workers.length; w++) {
-        const s = state(w);
+        const s = this.state(w);
         if (Atomics.compareExchange(c, s, POSTED, IDLE) === POSTED) continue; // never started
-        for (let v = Atomics.load(c, s); v !== FINISHED; v = Atomics.load(c, s)) Atomics.wait(c, s, v);
+        let spins = SPINS;
+        for (let v = Atomics.load(c, s); v !== FINISHED; v = Atomics.load(c, s)) if (--spins < 0) Atomics.wait(c, s, v);
         Atomics.store(c, s, IDLE);
       }
     }
-    if (c[FAILED] !== 0) throw new Error(`ThreadPool: kernel ${kernel} failed in a worker thread`);
+    if (c[FAILED] !== 0) throw new Error("nnkit kernels: a WebAssembly kernel aborted");
   }
 
   /** Stop the workers. */
   close(): void {
-    this.c[KERNEL] = -1;
+    this.c[STOP] = 1;
     for (let w = 0; w < this.workers.length; w++) {
-      Atomics.store(this.c, this.at.state(w), POSTED);
-      Atomics.notify(this.c, this.at.state(w));
+      Atomics.store(this.c, this.state(w), POSTED);
+      Atomics.notify(this.c, this.state(w));
       void this.workers[w].terminate();
     }
     this.workers.length = 0;

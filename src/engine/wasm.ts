@@ -7,10 +7,10 @@
  * plain TypeScript engine.
  */
 import { Arena, ArenaEngine } from "./arena.js";
-import type { Engine } from "./engine.js";
+import { programOf, runSerially, type Engine, type Program } from "./engine.js";
 import { environment, nodeBuiltin } from "./host.js";
-import { positional, type Kernel, type KernelArgs } from "./kernel.js";
-import { ThreadPool, type WorkerConstructor } from "./threads.js";
+import type { Kernel, KernelArgs } from "./kernel.js";
+import { encodeProgram, ThreadPool, type WorkerConstructor } from "./threads.js";
 import { webAssembly, type WasmApi, type WasmMemory, type WasmModule } from "./webassembly.js";
 
 /** A WebAssembly memory page, in bytes. */
@@ -110,6 +110,8 @@ export class WasmEngine extends ArenaEngine implements Engine {
   /** The buffers (one per size the shared memory had) that resident arrays were made on. */
   private readonly residentBuffers = new WeakSet<object>();
   private residentBytes = 0;
+  /** Programs already encoded for the worker threads (a training step runs the same ones every step). */
+  private readonly encoded = new WeakMap<Program, Int32Array>();
 
   /**
    * Load the module (from its file, or `host`'s); `threads` ≥ 1 is the number of threads run() may
@@ -177,15 +179,25 @@ export class WasmEngine extends ArenaEngine implements Engine {
   }
 
   run<K extends Kernel>(kernel: K, items: readonly KernelArgs<K>[]): void {
-    const f = this.exports[kernel.name];
-    if (f === undefined) throw new Error(`nnkit kernels: the kernel module has no ${kernel.name} (rebuild it: npm run build:kernels)`);
-    const argLists = items.map((args) => positional(kernel, args));
-    if (argLists.length <= 1 || this.threads === 1) {
-      for (const args of argLists) f(...args);
+    this.execute(programOf(kernel, items));
+  }
+
+  execute(program: Program): void {
+    if (this.threads === 1 || program.phases.every((phase) => phase.length <= 1)) {
+      runSerially(program, (c) => {
+        const f = this.exports[c.kernel.name];
+        if (f === undefined) throw new Error(`nnkit kernels: the kernel module has no ${c.kernel.name} (rebuild it: npm run build:kernels)`);
+        f(...c.args);
+      });
       return;
     }
     this.pool ??= this.startPool();
-    this.pool.parallel(kernel.name, argLists, (args) => f(...args));
+    let encoded = this.encoded.get(program);
+    if (encoded === undefined) {
+      encoded = encodeProgram(program, this.kernelNames);
+      this.encoded.set(program, encoded);
+    }
+    this.pool.execute(encoded);
   }
 
   /** Work items worker threads have run so far (0 before any ran, or with one thread). */
@@ -206,7 +218,7 @@ export class WasmEngine extends ArenaEngine implements Engine {
   private startPool(): ThreadPool {
     const Worker = this.host ? this.host.Worker : nodeBuiltin("node:worker_threads")?.Worker;
     if (!Worker) throw new Error("nnkit kernels: worker threads are not available here; use threads: 1");
-    return new ThreadPool(Worker, this.module, this.memory, this.threads - 1, this.kernelNames);
+    return new ThreadPool(Worker, this.module, this.memory, this.threads - 1, this.kernelNames, this.exports);
   }
 
   /** Stop the worker threads (they are started again on demand). */

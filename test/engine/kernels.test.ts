@@ -11,7 +11,9 @@ import type { Kernel } from "../../src/engine/kernel.js";
 import { WasmEngine } from "../../src/engine/wasm.js";
 import { ADAGRAD_STEP, ADAM_STEP, MOMENTUM_STEP, RMSPROP_STEP, SGD_STEP } from "../../src/ops/update/kernels.js";
 import { CONV_BACKWARD, CONV_FORWARD } from "../../src/ops/conv2d/kernels.js";
-import { MAX_POOL } from "../../src/ops/maxpool2d/kernels.js";
+import { MAX_POOL, MAX_POOL_BACKWARD } from "../../src/ops/maxpool2d/kernels.js";
+import { ADD_PARTS, ZERO_FLOATS } from "../../src/engine/arrays.js";
+import { BIAS_GRADIENT, BIAS_ROWS } from "../../src/ops/linear/kernels.js";
 import { RELU, RELU_GRAD } from "../../src/ops/relu/kernels.js";
 import { useEngine } from "./compare.js";
 
@@ -20,11 +22,16 @@ afterAll(() => configureKernels({ engine: "wasm", threads: 1 }));
 /** Each kernel and the AssemblyScript file that defines its export. */
 const KERNELS: [Kernel, string][] = [
   [GEMM, "src/engine/assembly/gemm.as"],
+  [ZERO_FLOATS, "src/engine/assembly/arrays.as"],
+  [ADD_PARTS, "src/engine/assembly/arrays.as"],
+  [BIAS_ROWS, "src/ops/linear/kernels.as"],
+  [BIAS_GRADIENT, "src/ops/linear/kernels.as"],
   [CONV_FORWARD, "src/ops/conv2d/kernels.as"],
   [CONV_BACKWARD, "src/ops/conv2d/kernels.as"],
   [RELU, "src/ops/relu/kernels.as"],
   [RELU_GRAD, "src/ops/relu/kernels.as"],
   [MAX_POOL, "src/ops/maxpool2d/kernels.as"],
+  [MAX_POOL_BACKWARD, "src/ops/maxpool2d/kernels.as"],
   [SGD_STEP, "src/ops/update/kernels.as"],
   [MOMENTUM_STEP, "src/ops/update/kernels.as"],
   [ADAGRAD_STEP, "src/ops/update/kernels.as"],

@@ -63,6 +63,19 @@ describe.each(ENGINES)("fast ReLU and max-pool ($label)", ({ options }) => {
     expect(Array.from(dx.data)).toEqual([0, 7, 0, 0]);
   });
 
+  it("keeps ties, NaN and −∞ as the reference does in the four-windows-at-a-time 2×2 path (rows of 16)", () => {
+    // Windows (2×2, stride 2) of one 2×16 row pair: ties in every position, NaN first and later,
+    // all NaN, all −∞, and ordinary values; eight outputs, so two SIMD groups of four.
+    const top = [5, 5, NaN, 1, NaN, NaN, -Infinity, -Infinity, 2, 3, 0, -1, 4, 4, -2, -3];
+    const bottom = [5, 5, 1, 0, NaN, NaN, -Infinity, -Infinity, 3, 2, -1, 0, 4, 9, -3, -2];
+    const x = tensor([[[top, bottom]]], undefined, "float32");
+    const [out, cache] = fastKernels.maxPool2dForward(x, { size: 2 });
+    const [ref, refCache] = refPoolForward(x, { size: 2 });
+    expect(Array.from(out.data)).toEqual(Array.from(ref.data));
+    const dout = tensor([[[[1, 2, 3, 4, 5, 6, 7, 8]]]], undefined, "float32");
+    expect(Array.from(fastKernels.maxPool2dBackward(dout, cache).data)).toEqual(Array.from(refPoolBackward(dout, refCache).data));
+  });
+
   it("accepts a reference cache (no recorded maxima) and still matches", () => {
     const x = randn([2, 2, 4, 4], { seed: 3, dtype: "float32" });
     const [ref, refCache] = refPoolForward(x, { size: 2 });

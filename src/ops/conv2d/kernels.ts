@@ -2,8 +2,8 @@
  * The convolution's primitives (./kernels.as, ./im2col.as) and their plain TypeScript twins, for
  * ./fast.ts. Shapes (float32, row-major): x [N, C, H, W], w [F, C, KH, KW], b [F],
  * out/dout [N, F, Ho, Wo]; col [C·KH·KW, Ho·Wo] holds one image's patches, row r = (c·KH + kh)·KW + kw,
- * column p = oh·Wo + ow. Every thread that takes part in a call claims images from the int32
- * counter at pNext, with its own scratch.
+ * column p = oh·Wo + ow. A call covers one image; a program (src/engine/engine.ts) shares the
+ * images of a batch out over the threads, each with its own scratch.
  */
 import { gemmJs } from "../../engine/gemm.js";
 import { defineKernel, type JsMemory } from "../../engine/kernel.js";
@@ -49,57 +49,52 @@ function col2imJs(m: JsMemory, pCol: number, C: number, H: number, W: number, KH
   }
 }
 
-/** The next image index from the int32 counter at pNext (one thread here: all of them in turn). */
-function claim(m: JsMemory, pNext: number): number {
-  return m.i32[pNext >> 2]++;
-}
-
-/** out[n] = w · im2col(x[n]) + b for the images n < N claimed at pNext; pCol holds C·KH·KW·Ho·Wo floats of scratch. */
+/** out = w · im2col(x) + b for one image x [C, H, W] → out [F, Ho, Wo]; pCol holds C·KH·KW·Ho·Wo floats of scratch. */
 export const CONV_FORWARD = defineKernel(
-  "convForwardRange",
-  ["pNext", "N", "pX", "pW", "pB", "pOut", "C", "H", "W", "F", "KH", "KW", "stride", "pad", "Ho", "Wo", "pCol", "work"] as const,
+  "convForward",
+  ["pX", "pW", "pB", "pOut", "C", "H", "W", "F", "KH", "KW", "stride", "pad", "Ho", "Wo", "pCol", "work"] as const,
   (
-    m: JsMemory, pNext: number, N: number, pX: number, pW: number, pB: number, pOut: number,
+    m: JsMemory, pX: number, pW: number, pB: number, pOut: number,
     C: number, H: number, W: number, F: number, KH: number, KW: number, stride: number, pad: number, Ho: number, Wo: number,
     pCol: number, work: number,
   ) => {
     const K = C * KH * KW;
     const P = Ho * Wo;
-    for (let n = claim(m, pNext); n < N; n = claim(m, pNext)) {
-      const out = pOut + n * F * P * 4;
-      im2colJs(m, pX + n * C * H * W * 4, C, H, W, KH, KW, stride, pad, Ho, Wo, pCol);
-      for (let f = 0; f < F; f++) m.f32.fill(m.f32[(pB >> 2) + f], (out >> 2) + f * P, (out >> 2) + (f + 1) * P);
-      gemmJs(m, F, P, K, pW, K, 1, pCol, P, 1, out, P, 1, work);
-    }
+    im2colJs(m, pX, C, H, W, KH, KW, stride, pad, Ho, Wo, pCol);
+    for (let f = 0; f < F; f++) m.f32.fill(m.f32[(pB >> 2) + f], (pOut >> 2) + f * P, (pOut >> 2) + (f + 1) * P);
+    gemmJs(m, F, P, K, pW, K, 1, pCol, P, 1, pOut, P, 1, work);
   },
 );
 
 /**
- * For the images n < N claimed at pNext: dw [F, C·KH·KW] += dout[n] · im2col(x[n])ᵀ (dw is this
- * thread's own accumulator) and, when needDx ≠ 0, dx[n] = col2im(wᵀ · dout[n]).
- * pCol and pDcol hold C·KH·KW·Ho·Wo floats of scratch each.
+ * For one image x [C, H, W] with dout [F, Ho, Wo]: dw [F, C·KH·KW] += dout · im2col(x)ᵀ and
+ * db [F] += dout's row sums (the running thread's own accumulators) and, when needDx ≠ 0,
+ * dx [C, H, W] = col2im(wᵀ · dout). pCol and pDcol hold C·KH·KW·Ho·Wo floats of scratch each.
  */
 export const CONV_BACKWARD = defineKernel(
-  "convBackwardRange",
+  "convBackward",
   [
-    "pNext", "N", "pX", "pW", "pDout", "pDx", "pDw", "C", "H", "W", "F", "KH", "KW", "stride", "pad", "Ho", "Wo",
+    "pX", "pW", "pDout", "pDx", "pDw", "pDb", "C", "H", "W", "F", "KH", "KW", "stride", "pad", "Ho", "Wo",
     "pCol", "pDcol", "work", "needDx",
   ] as const,
   (
-    m: JsMemory, pNext: number, N: number, pX: number, pW: number, pDout: number, pDx: number, pDw: number,
+    m: JsMemory, pX: number, pW: number, pDout: number, pDx: number, pDw: number, pDb: number,
     C: number, H: number, W: number, F: number, KH: number, KW: number, stride: number, pad: number, Ho: number, Wo: number,
     pCol: number, pDcol: number, work: number, needDx: number,
   ) => {
     const K = C * KH * KW;
     const P = Ho * Wo;
-    for (let n = claim(m, pNext); n < N; n = claim(m, pNext)) {
-      const dout = pDout + n * F * P * 4;
-      im2colJs(m, pX + n * C * H * W * 4, C, H, W, KH, KW, stride, pad, Ho, Wo, pCol);
-      gemmJs(m, F, K, P, dout, P, 1, pCol, 1, P, pDw, K, 1, work);
-      if (needDx !== 0) {
-        gemmJs(m, K, P, F, pW, 1, K, dout, P, 1, pDcol, P, 0, work);
-        col2imJs(m, pDcol, C, H, W, KH, KW, stride, pad, Ho, Wo, pDx + n * C * H * W * 4);
-      }
+    const h = m.f32;
+    for (let f = 0; f < F; f++) {
+      let s = 0;
+      for (let i = (pDout >> 2) + f * P, end = i + P; i < end; i++) s += h[i];
+      h[(pDb >> 2) + f] += s;
+    }
+    im2colJs(m, pX, C, H, W, KH, KW, stride, pad, Ho, Wo, pCol);
+    gemmJs(m, F, K, P, pDout, P, 1, pCol, 1, P, pDw, K, 1, work);
+    if (needDx !== 0) {
+      gemmJs(m, K, P, F, pW, 1, K, pDout, P, 1, pDcol, P, 0, work);
+      col2imJs(m, pDcol, C, H, W, KH, KW, stride, pad, Ho, Wo, pDx);
     }
   },
 );

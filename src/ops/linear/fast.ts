@@ -1,15 +1,54 @@
 /**
  * Fast fully connected layer for float32: out = x·W + b and its gradients as GEMMs on the kernel
  * engine. Same contract (./contract.ts), cache and results (up to float32 rounding) as the
- * reference in src/layers/linear.ts; ../fast.ts sends only float32 inputs here.
+ * reference in src/layers/linear.ts; ../fast.ts sends only float32 inputs here. The phases below
+ * are also what a whole model's program (../sequential/fast.ts) runs for this layer.
  */
 import { Tensor } from "../../tensor.js";
 import { checkShape } from "../../shapes.js";
 import { kernelEngine } from "../../engine/index.js";
-import { pointer, put, take, withEngineMemory } from "../../engine/engine.js";
-import { gemmOnThreads } from "../../engine/gemm.js";
+import { call, pointer, put, take, ThreadScratch, withEngineMemory, type Call, type Engine } from "../../engine/engine.js";
+import { gemmItems } from "../../engine/gemm.js";
 import { float32Data } from "../dispatch.js";
 import { checkLinearBackward, checkLinearForward, type LinearCache } from "./contract.js";
+import { BIAS_GRADIENT, BIAS_ROWS } from "./kernels.js";
+
+/** Where a linear layer's arrays are in engine memory: x [N, D], W [D, M], b [M], out [N, M] and their gradients. */
+export interface LinearPointers {
+  N: number; D: number; M: number;
+  pX: number; pW: number; pB: number; pOut: number;
+  pDout: number; pDx: number; pDW: number; pDb: number;
+}
+
+/** Phases of the forward pass: out = b in every row, then out += x·W. `work`: per-thread GEMM scratch. */
+export function linearForwardPhases(e: Engine, p: LinearPointers, work: number): Call[][][] {
+  const { N, D, M } = p;
+  return [
+    [[call(BIAS_ROWS, { pB: p.pB, N, M, pOut: p.pOut })]],
+    gemmItems(e, { M: N, N: M, K: D, pA: p.pX, rsA: D, csA: 1, pB: p.pW, rsB: M, csB: 1, pC: p.pOut, ldc: M, accumulate: true }, work),
+  ];
+}
+
+/**
+ * The phase of the backward pass: db = column sums of dout and dW = xᵀ·dout (both added to what is
+ * there when `accumulate`) and, when `needDx`, dx = dout·Wᵀ. `work`: per-thread GEMM scratch.
+ */
+export function linearBackwardPhase(e: Engine, p: LinearPointers, work: number, accumulate: boolean, needDx: boolean): Call[][] {
+  const { N, D, M } = p;
+  return [
+    [call(BIAS_GRADIENT, { pDout: p.pDout, N, M, pDb: p.pDb, accumulate: accumulate ? 1 : 0 })],
+    ...(needDx ? gemmItems(e, { M: N, N: D, K: M, pA: p.pDout, rsA: M, csA: 1, pB: p.pW, rsB: 1, csB: M, pC: p.pDx, ldc: D, accumulate: false }, work) : []),
+    ...gemmItems(e, { M: D, N: M, K: N, pA: p.pX, rsA: 1, csA: D, pB: p.pDout, rsB: M, csB: 1, pC: p.pDW, ldc: M, accumulate }, work),
+  ];
+}
+
+/** Run `phases(work)` with per-thread GEMM scratch `work`. */
+function runWithWork(e: Engine, phases: (work: number) => Call[][][]): void {
+  const scratch = new ThreadScratch();
+  const work = scratch.add(e.gemmWorkBytes());
+  const { base, stride } = scratch.allocate(e);
+  e.execute({ phases: phases(base + work), threadStride: stride });
+}
 
 /**
  * Forward pass of a fully connected layer (float32).
@@ -21,13 +60,24 @@ export function linearForward(x: Tensor, W: Tensor, b: Tensor): [Tensor, LinearC
   const [xd, Wd, bd] = [float32Data(fn, x), float32Data(fn, W), float32Data(fn, b)];
   const e = kernelEngine();
   const out = withEngineMemory(e, () => {
-    const pOut = e.alloc(4 * N * M);
-    const heap = e.f32();
-    for (let n = 0; n < N; n++) heap.set(bd, (pOut >> 2) + n * M);
-    gemmOnThreads(e, N, M, D, put(e, xd), D, 1, pointer(e, Wd), M, 1, pOut, M, true);
-    return take(e, pOut, N * M);
+    const p = { ...NO_GRADIENTS, N, D, M, pX: pointer(e, xd), pW: pointer(e, Wd), pB: pointer(e, bd), pOut: e.alloc(4 * N * M) };
+    runWithWork(e, (work) => linearForwardPhases(e, p, work));
+    return take(e, p.pOut, N * M);
   });
   return [new Tensor(out, [N, M]), { x, W, b }];
+}
+
+const NO_GRADIENTS = { pDout: 0, pDx: 0, pDW: 0, pDb: 0 };
+
+/**
+ * The backward pass on engine memory: dx new; dW at pDW and a new db, both added to when
+ * `accumulate` (db starts at 0) and overwritten otherwise.
+ */
+function backwardAt(e: Engine, N: number, D: number, M: number, xd: Float32Array, Wd: Float32Array, g: Float32Array, pDW: number, accumulate: boolean) {
+  const p = { N, D, M, pX: pointer(e, xd), pW: pointer(e, Wd), pB: 0, pOut: 0, pDout: put(e, g), pDx: e.alloc(4 * N * D), pDW, pDb: e.alloc(4 * M) };
+  e.f32().fill(0, p.pDb >> 2, (p.pDb >> 2) + M);
+  runWithWork(e, (work) => [linearBackwardPhase(e, p, work, accumulate, true)]);
+  return p;
 }
 
 /**
@@ -40,20 +90,12 @@ export function linearBackward(dout: Tensor, cache: LinearCache): { dx: Tensor; 
   const [xd, Wd, g] = [float32Data(fn, cache.x), float32Data(fn, cache.W), float32Data(fn, dout)];
   float32Data(fn, cache.b);
   const e = kernelEngine();
-  const db = new Float32Array(M);
-  for (let n = 0; n < N; n++) for (let m = 0; m < M; m++) db[m] += g[n * M + m];
   return withEngineMemory(e, () => {
-    const pX = put(e, xd);
-    const pW = pointer(e, Wd);
-    const pDout = put(e, g);
-    const pDx = e.alloc(4 * N * D);
-    const pDW = e.alloc(4 * D * M);
-    gemmOnThreads(e, N, D, M, pDout, M, 1, pW, 1, M, pDx, D, false); // dx = dout·Wᵀ
-    gemmOnThreads(e, D, M, N, pX, 1, D, pDout, M, 1, pDW, M, false); // dW = xᵀ·dout
+    const p = backwardAt(e, N, D, M, xd, Wd, g, e.alloc(4 * D * M), false);
     return {
-      dx: new Tensor(take(e, pDx, N * D), [N, D]),
-      dW: new Tensor(take(e, pDW, D * M), [D, M]),
-      db: new Tensor(db, [M]),
+      dx: new Tensor(take(e, p.pDx, N * D), [N, D]),
+      dW: new Tensor(take(e, p.pDW, D * M), [D, M]),
+      db: new Tensor(take(e, p.pDb, M), [M]),
     };
   });
 }
@@ -85,13 +127,10 @@ export function linearBackwardInto(dout: Tensor, cache: LinearCache, dW: Tensor,
   const e = kernelEngine();
   const pDW = e.pointerOf(dWd);
   if (pDW < 0) throw new Error(`${fn}: the fast path needs dW in kernel memory`);
-  for (let n = 0; n < N; n++) for (let m = 0; m < M; m++) dbd[m] += g[n * M + m];
   return withEngineMemory(e, () => {
-    const pX = put(e, xd);
-    const pDout = put(e, g);
-    const pDx = e.alloc(4 * N * D);
-    gemmOnThreads(e, N, D, M, pDout, M, 1, pointer(e, Wd), 1, M, pDx, D, false); // dx = dout·Wᵀ
-    gemmOnThreads(e, D, M, N, pX, 1, D, pDout, M, 1, pDW, M, true); // dW += xᵀ·dout
-    return new Tensor(take(e, pDx, N * D), [N, D]);
+    const p = backwardAt(e, N, D, M, xd, Wd, g, pDW, true);
+    const h = e.f32();
+    for (let m = 0; m < M; m++) dbd[m] += h[(p.pDb >> 2) + m];
+    return new Tensor(take(e, p.pDx, N * D), [N, D]);
   });
 }

@@ -2,18 +2,36 @@
  * Fast 2-D max-pooling for float32: forward (branch-free, on the kernel engine) records, for every
  * output, where its maximum was (the first maximum in row-major order, as the reference), so that
  * backward is one scatter. Same contract (./contract.ts) as src/layers/maxpool2d.ts; the cache is
- * the reference cache plus that index. ../fast.ts sends only float32 inputs here.
+ * the reference cache plus that index. ../fast.ts sends only float32 inputs here. The calls below
+ * are also what a whole model's program (../sequential/fast.ts) runs for this layer.
  */
 import { Tensor } from "../../tensor.js";
 import { kernelEngine } from "../../engine/index.js";
-import { MIN_PARALLEL_ELEMENTS, put, take, takeInt32, withEngineMemory, workItems } from "../../engine/engine.js";
+import { call, MIN_PARALLEL_ELEMENTS, pointer, put, take, takeInt32, withEngineMemory, workItems, type Call } from "../../engine/engine.js";
 import { float32Data } from "../dispatch.js";
 import { checkMaxPool2dBackward, checkMaxPool2dForward, type MaxPool2dCache, type PoolParams } from "./contract.js";
-import { MAX_POOL } from "./kernels.js";
+import { MAX_POOL, MAX_POOL_BACKWARD } from "./kernels.js";
 
 /** The reference cache plus, for each output, the flat index in x of its window's first maximum. */
 export interface FastMaxPool2dCache extends MaxPool2dCache {
   argmax?: Int32Array;
+}
+
+/** The sizes of one max-pooling: x [N, C, H, W] → out [N, C, Ho, Wo], size×size windows `stride` apart. */
+export interface PoolGeometry {
+  N: number; C: number; H: number; W: number;
+  size: number; stride: number; Ho: number; Wo: number;
+}
+
+/** The call that pools planes [p0, p1) (plane = one channel of one image) of x at pX into out at pOut, maxima's indices at pArg. */
+export function maxPoolCall(g: PoolGeometry, p0: number, p1: number, pX: number, pOut: number, pArg: number): Call {
+  return call(MAX_POOL, { pX, p0, p1, H: g.H, W: g.W, size: g.size, stride: g.stride, Ho: g.Ho, Wo: g.Wo, pOut, pArg });
+}
+
+/** The backward call for image n: dx[n] = the scatter of dout[n] through the recorded maxima. */
+export function maxPoolBackwardCall(g: PoolGeometry, n: number, pDout: number, pArg: number, pDx: number): Call {
+  const outs = g.C * g.Ho * g.Wo, ins = g.C * g.H * g.W;
+  return call(MAX_POOL_BACKWARD, { pDout, pArg, o0: n * outs, o1: (n + 1) * outs, pDx, x0: n * ins, x1: (n + 1) * ins });
 }
 
 /**
@@ -25,14 +43,15 @@ export function maxPool2dForward(x: Tensor, params: PoolParams): [Tensor, FastMa
   const [N, C, Ho, Wo] = outShape;
   const xs = float32Data("maxPool2dForward", x);
   const [, , H, W] = x.shape;
+  const g = { N, C, H, W, size, stride, Ho, Wo };
   const n = N * C * Ho * Wo;
   const e = kernelEngine();
   const [out, argmax] = withEngineMemory(e, () => {
-    const pX = put(e, xs);
+    const pX = pointer(e, xs);
     const pOut = e.alloc(4 * n);
     const pArg = e.alloc(4 * n);
     const planes: [number, number][] = xs.length >= MIN_PARALLEL_ELEMENTS ? workItems(e, N * C) : [[0, N * C]];
-    e.run(MAX_POOL, planes.map(([p0, p1]) => ({ pX, p0, p1, H, W, size, stride, Ho, Wo, pOut, pArg })));
+    e.execute({ phases: [planes.map(([p0, p1]) => [maxPoolCall(g, p0, p1, pX, pOut, pArg)])], threadStride: 0 });
     const argmax = takeInt32(e, pArg, n);
     return [take(e, pOut, n), argmax] as const;
   });
@@ -50,11 +69,20 @@ export function hasArgmax(cache: FastMaxPool2dCache, n: number): cache is FastMa
  * maxPool2dForward. Returns dx [N, C, H, W].
  */
 export function maxPool2dBackward(dout: Tensor, cache: FastMaxPool2dCache): Tensor {
-  checkMaxPool2dBackward(dout, cache);
-  const g = float32Data("maxPool2dBackward", dout);
-  if (!hasArgmax(cache, g.length)) throw new Error("maxPool2dBackward: the fast path needs the cache of the fast maxPool2dForward");
+  const [N, C, Ho, Wo] = checkMaxPool2dBackward(dout, cache);
+  const gs = float32Data("maxPool2dBackward", dout);
+  if (!hasArgmax(cache, gs.length)) throw new Error("maxPool2dBackward: the fast path needs the cache of the fast maxPool2dForward");
   const { x, argmax } = cache;
-  const dx = new Float32Array(x.size);
-  for (let o = 0; o < g.length; o++) dx[argmax[o]] += g[o];
+  const [, , H, W] = x.shape;
+  const g = { N, C, H, W, size: cache.size, stride: cache.stride, Ho, Wo };
+  const e = kernelEngine();
+  const dx = withEngineMemory(e, () => {
+    const pDout = put(e, gs);
+    const pArg = e.alloc(4 * argmax.length);
+    new Int32Array(e.f32().buffer, pArg, argmax.length).set(argmax);
+    const pDx = e.alloc(4 * x.size);
+    e.execute({ phases: [Array.from({ length: N }, (_, n) => [maxPoolBackwardCall(g, n, pDout, pArg, pDx)])], threadStride: 0 });
+    return take(e, pDx, x.size);
+  });
   return new Tensor(dx, x.shape);
 }

@@ -1,10 +1,12 @@
-// Max-pooling over float32 planes, branch-free (selects instead of compare-and-branch): the
-// primitive of ./fast.ts (its plain TypeScript twin: ./js.ts).
+// Max-pooling over float32 planes, branch-free (selects instead of compare-and-branch), with a
+// four-outputs-at-a-time SIMD path for the usual 2×2 windows of stride 2; and its backward pass,
+// one scatter through the recorded maxima. The primitives of ./fast.ts (their plain TypeScript
+// twins: ./kernels.ts).
 
 /**
  * Max-pooling of planes [p0, p1) of x (planes [H, W], at pX) with size×size windows `stride` apart:
  * out [planes, Ho, Wo] at pOut, and at pArg (i32) the flat index in x of each window's first maximum
- * in row-major order.
+ * in row-major order (NaN never wins; a window with no number above −∞ gives −∞ at its first index).
  */
 export function maxPool(
   pX: usize, p0: i32, p1: i32, H: i32, W: i32, size: i32, stride: i32, Ho: i32, Wo: i32, pOut: usize, pArg: usize,
@@ -13,7 +15,12 @@ export function maxPool(
   for (let plane = p0; plane < p1; plane++) {
     const base = plane * H * W;
     for (let i = 0; i < Ho; i++) {
-      for (let j = 0; j < Wo; j++) {
+      let j = 0;
+      if (size === 2 && stride === 2) {
+        j = pool2x2Row(pX, base + 2 * i * W, W, Wo, pOut + (o << 2), pArg + (o << 2));
+        o += <usize>j;
+      }
+      for (; j < Wo; j++) {
         const corner = base + i * stride * W + j * stride;
         let best: f32 = -Infinity;
         let at = corner;
@@ -31,5 +38,52 @@ export function maxPool(
         o++;
       }
     }
+  }
+}
+
+/**
+ * Outputs 0, 1, … of one row of 2×2 windows of stride 2, four at a time while eight input columns
+ * are there: `top` is the flat index of the window row's first input; returns how many were done.
+ */
+@inline function pool2x2Row(pX: usize, top: i32, W: i32, Wo: i32, out: usize, arg: usize): i32 {
+  const up = pX + ((<usize>top) << 2);
+  const down = up + ((<usize>W) << 2);
+  const first = i32x4(0, 2, 4, 6);
+  const right = i32x4.splat(1), below = i32x4.splat(W), belowRight = i32x4.splat(W + 1);
+  let j = 0;
+  for (; j + 4 <= Wo && 2 * j + 8 <= W; j += 4) {
+    const at = (<usize>(2 * j)) << 2;
+    const u0 = v128.load(up + at), u1 = v128.load(up + at, 16);
+    const d0 = v128.load(down + at), d1 = v128.load(down + at, 16);
+    const tl = v128.shuffle<f32>(u0, u1, 0, 2, 4, 6), tr = v128.shuffle<f32>(u0, u1, 1, 3, 5, 7);
+    const bl = v128.shuffle<f32>(d0, d1, 0, 2, 4, 6), br = v128.shuffle<f32>(d0, d1, 1, 3, 5, 7);
+    // Strictly greater replaces: ties keep the earlier (row-major) position, NaN never wins.
+    let better = f32x4.gt(tl, f32x4.splat(-Infinity));
+    let best = v128.bitselect(tl, f32x4.splat(-Infinity), better);
+    let offset = i32x4.splat(0);
+    better = f32x4.gt(tr, best);
+    best = v128.bitselect(tr, best, better);
+    offset = v128.bitselect(right, offset, better);
+    better = f32x4.gt(bl, best);
+    best = v128.bitselect(bl, best, better);
+    offset = v128.bitselect(below, offset, better);
+    better = f32x4.gt(br, best);
+    best = v128.bitselect(br, best, better);
+    offset = v128.bitselect(belowRight, offset, better);
+    v128.store(out + ((<usize>j) << 2), best);
+    v128.store(arg + ((<usize>j) << 2), i32x4.add(i32x4.add(i32x4.splat(top + 2 * j), first), offset));
+  }
+  return j;
+}
+
+/**
+ * Backward pass of max-pooling for outputs [o0, o1) and the inputs [x0, x1) they come from:
+ * dx [x0, x1) = 0, then dx[arg[o]] += dout[o] (arg: the flat indices maxPool recorded).
+ */
+export function maxPoolBackward(pDout: usize, pArg: usize, o0: i32, o1: i32, pDx: usize, x0: i32, x1: i32): void {
+  memory.fill(pDx + ((<usize>x0) << 2), 0, (<usize>(x1 - x0)) << 2);
+  for (let o = o0; o < o1; o++) {
+    const d = pDx + ((<usize>load<i32>(pArg + ((<usize>o) << 2))) << 2);
+    store<f32>(d, load<f32>(d) + load<f32>(pDout + ((<usize>o) << 2)));
   }
 }

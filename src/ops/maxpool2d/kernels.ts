@@ -1,5 +1,5 @@
 /**
- * Max-pooling's primitive (./kernels.as) and its plain TypeScript twin, for ./fast.ts.
+ * Max-pooling's primitives (./kernels.as) and their plain TypeScript twins, for ./fast.ts.
  * Pointers are byte offsets into the engine's memory.
  */
 import { defineKernel, type JsMemory } from "../../engine/kernel.js";
@@ -35,5 +35,17 @@ export const MAX_POOL = defineKernel(
         }
       }
     }
+  },
+);
+
+/** dx [x0, x1) = 0, then dx[arg[o]] += dout[o] for outputs o in [o0, o1) (arg: int32 indices from maxPool). */
+export const MAX_POOL_BACKWARD = defineKernel(
+  "maxPoolBackward",
+  ["pDout", "pArg", "o0", "o1", "pDx", "x0", "x1"] as const,
+  (m: JsMemory, pDout: number, pArg: number, o0: number, o1: number, pDx: number, x0: number, x1: number) => {
+    const h = m.f32;
+    const dx = pDx >> 2;
+    h.fill(0, dx + x0, dx + x1);
+    for (let o = o0; o < o1; o++) h[dx + m.i32[(pArg >> 2) + o]] += h[(pDout >> 2) + o];
   },
 );
