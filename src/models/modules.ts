@@ -62,6 +62,8 @@ export interface Layer {
   paramShapes(): ParamShape[];
   /** Multiply-adds per example of shape `inShape`. */
   macs(inShape: readonly number[]): number;
+  /** The table of layer functions it calls (the library's layers have one). */
+  readonly ops?: Readonly<Ops>;
 }
 
 /** Weight initialisation: He/Kaiming normal (default), Xavier/Glorot normal (std √(1/fan_in)), or a given std. */
@@ -107,7 +109,8 @@ abstract class LayerBase<C> implements Layer {
   readonly spec: LayerSpec;
   readonly name: string;
   readonly dtype: DType;
-  protected readonly ops: Readonly<Ops>;
+  /** The table of layer functions it calls. */
+  readonly ops: Readonly<Ops>;
   private cache: C | null = null;
 
   constructor(spec: LayerSpec, opts: LayerOptions) {

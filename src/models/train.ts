@@ -9,7 +9,8 @@
 import { gatherLabels, gatherRows, orderedBatches, shuffledBatches } from "../data/batches.js";
 import { Labels, LossResult, softmaxCrossEntropy, svmLoss } from "../losses.js";
 import { OptimizerBase, makeOptimizer, type Optimizer, type OptimizerName } from "../optim/index.js";
-import { fusedSteps } from "../ops/float32.js";
+import { firstNonFinite } from "../metrics.js";
+import { compileTraining, queuedFusedSteps } from "../ops/float32.js";
 import { Rng } from "../random.js";
 import { Tensor } from "../tensor.js";
 import { argmaxRows } from "./update-rule.js";
@@ -139,53 +140,74 @@ export function train(model: Sequential, data: TrainData, opts: TrainOptions = {
   if (schedule !== "constant" && schedule !== "linear") throw new Error(`train: unknown schedule "${schedule}"; choose 'constant' or 'linear'`);
   const lr0 = optimizer.lr;
   // The training loop chooses the update: the lecture's optimizers take their fused kernels
-  // (src/ops/update/fast.ts) for the float32 parameters in kernel memory and the slide's rule for
-  // the others; an optimizer of the caller's own makes its own step.
-  const fused = fusedSteps;
-  const update = optimizer instanceof OptimizerBase && fused ? () => optimizer.stepFused(values, grads, fused) : () => optimizer.step(values, grads);
+  // (src/ops/update/fast.ts, one program for the whole model) for the float32 parameters in kernel
+  // memory and the slide's rule for the others; an optimizer of the caller's own makes its own step.
+  const queued = optimizer instanceof OptimizerBase ? queuedFusedSteps?.() : undefined;
+  const update = optimizer instanceof OptimizerBase && queued
+    ? () => {
+        optimizer.stepFused(values, grads, queued.steps);
+        queued.run();
+      }
+    : () => optimizer.step(values, grads);
+  // And the passes: a model whose layers all have a place in a kernel program (src/ops/sequential)
+  // runs each step as two programs; any other runs its layers one by one. The optimizer's state is
+  // allocated first, so that it lives in kernel memory below the program's.
+  if (compileTraining && optimizer instanceof OptimizerBase) optimizer.prepare(values, grads);
+  const program = N > 0 && compileTraining ? compileTraining(model.layers, data.x.shape.slice(1), Math.min(batchSize, N)) : null;
   const totalSteps = epochs * stepsPerEpoch;
   let stepsDone = 0;
 
-  for (let epoch = 1; epoch <= epochs; epoch++) {
-    let lossSum = 0;
-    let correct = 0;
-    let step = 0;
-    for (const idx of shuffledBatches(N, batchSize, rng)) {
-      step++;
-      const yb = gatherLabels(data.y, idx);
-      let scores: Tensor;
-      try {
-        scores = model.forward(gatherRows(data.x, idx), true);
-      } catch (e) {
-        if (e instanceof NonFiniteError) throw nonFinite(epoch, step, e);
-        throw e;
-      }
-      const { loss, ds } = lossFn(scores, yb);
-      if (!Number.isFinite(loss)) {
-        const e = model.findNonFinite(); // which layer's output went bad first, if any
-        throw e ? nonFinite(epoch, step, e) : diverged(epoch, step, `the loss is ${loss}`);
-      }
-      model.zeroGrad();
-      model.backward(ds);
-      if (schedule === "linear") optimizer.lr = lr0 * (1 - stepsDone / totalSteps);
-      update();
-      stepsDone++;
+  try {
+    for (let epoch = 1; epoch <= epochs; epoch++) {
+      let lossSum = 0;
+      let correct = 0;
+      let step = 0;
+      for (const idx of shuffledBatches(N, batchSize, rng)) {
+        step++;
+        const yb = gatherLabels(data.y, idx);
+        let scores: Tensor;
+        try {
+          scores = program ? program.forward(data.x, idx) : model.forward(gatherRows(data.x, idx), true);
+          // The program checks nothing: on a non-finite score the model's own forward pass finds the layer.
+          if (program && firstNonFinite(scores.data) >= 0) model.forward(gatherRows(data.x, idx), true);
+        } catch (e) {
+          if (e instanceof NonFiniteError) throw nonFinite(epoch, step, e);
+          throw e;
+        }
+        const { loss, ds } = lossFn(scores, yb);
+        if (!Number.isFinite(loss)) {
+          if (program) model.forward(gatherRows(data.x, idx), true); // the layers' outputs, for findNonFinite
+          const e = model.findNonFinite(); // which layer's output went bad first, if any
+          throw e ? nonFinite(epoch, step, e) : diverged(epoch, step, `the loss is ${loss}`);
+        }
+        if (program) {
+          program.backward(ds);
+        } else {
+          model.zeroGrad();
+          model.backward(ds);
+        }
+        if (schedule === "linear") optimizer.lr = lr0 * (1 - stepsDone / totalSteps);
+        update();
+        stepsDone++;
 
-      images += idx.length;
-      lossSum += loss * idx.length;
-      correct += countCorrect(scores, yb);
-      history.stepLoss.push(loss);
-      const elapsed = (performance.now() - start) / 1000;
-      const imagesPerSecond = images / Math.max(elapsed - evalSeconds, 1e-9);
-      opts.onProgress?.({ epoch, epochs, step, stepsPerEpoch, loss, imagesPerSecond, elapsed });
+        images += idx.length;
+        lossSum += loss * idx.length;
+        correct += countCorrect(scores, yb);
+        history.stepLoss.push(loss);
+        const elapsed = (performance.now() - start) / 1000;
+        const imagesPerSecond = images / Math.max(elapsed - evalSeconds, 1e-9);
+        opts.onProgress?.({ epoch, epochs, step, stepsPerEpoch, loss, imagesPerSecond, elapsed });
+      }
+      history.loss.push(lossSum / N);
+      history.trainAcc.push(correct / N);
+      const evalStart = performance.now();
+      const valAcc = data.xVal && data.yVal ? evaluate(model, data.xVal, data.yVal, opts.evalBatchSize ?? EVAL_BATCH) : null;
+      evalSeconds += (performance.now() - evalStart) / 1000;
+      if (valAcc !== null) history.valAcc.push(valAcc);
+      opts.onEpoch?.({ epoch, loss: lossSum / N, trainAcc: correct / N, valAcc, elapsed: (performance.now() - start) / 1000 });
     }
-    history.loss.push(lossSum / N);
-    history.trainAcc.push(correct / N);
-    const evalStart = performance.now();
-    const valAcc = data.xVal && data.yVal ? evaluate(model, data.xVal, data.yVal, opts.evalBatchSize ?? EVAL_BATCH) : null;
-    evalSeconds += (performance.now() - evalStart) / 1000;
-    if (valAcc !== null) history.valAcc.push(valAcc);
-    opts.onEpoch?.({ epoch, loss: lossSum / N, trainAcc: correct / N, valAcc, elapsed: (performance.now() - start) / 1000 });
+  } finally {
+    program?.close();
   }
   if (schedule === "linear") optimizer.lr = lr0; // as it was given
   history.seconds = (performance.now() - start) / 1000;

@@ -95,6 +95,15 @@ export abstract class OptimizerBase implements Optimizer {
     });
   }
 
+  /**
+   * Check params and grads as step() does and allocate the state for them now, without stepping:
+   * a training loop calls it before it allocates its own kernel memory, so that the state can live
+   * in kernel memory beside the parameters.
+   */
+  prepare(params: Tensor[], grads: Tensor[]): void {
+    this.check(params, grads);
+  }
+
   /** One step (checks, t += 1) with `update` applied to every parameter, its gradient and its state. */
   protected stepWith(params: Tensor[], grads: Tensor[], update: Update): void {
     this.check(params, grads);
