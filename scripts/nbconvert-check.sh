@@ -4,7 +4,8 @@
 # HTML, to prove that every figure and drawing survives there as an image. The notebooks themselves
 # are not modified: executed copies and HTML go to a temporary folder. Needs Debian's jupyter-nbconvert, jupyter-client and
 # python3-ipykernel, and a built checkout (`npm run build`) so that `import … from "nnkit"` resolves.
-#   usage: scripts/nbconvert-check.sh [NOTEBOOK…]     env: NB_TIMEOUT (seconds per cell, default 300)
+#   usage: scripts/nbconvert-check.sh [NOTEBOOK…]     env: NB_TIMEOUT (seconds per cell, default 900:
+#   LeNet-5's epoch takes about 150 s on two quiet cores and over 300 s when other runs share them)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$PWD"
@@ -32,7 +33,7 @@ passed=0 failed=0
 for nb in "${notebooks[@]}"; do
   start=$(date +%s)
   if jupyter nbconvert --to notebook --execute --ExecutePreprocessor.kernel_name=tslab \
-      --ExecutePreprocessor.timeout="${NB_TIMEOUT:-300}" --output-dir "$work/out" "$nb" >"$work/log" 2>&1; then
+      --ExecutePreprocessor.timeout="${NB_TIMEOUT:-900}" --output-dir "$work/out" "$nb" >"$work/log" 2>&1; then
     passed=$((passed + 1)); echo "ok     $nb ($(( $(date +%s) - start )) s)"
   else
     failed=$((failed + 1)); echo "FAILED $nb ($(( $(date +%s) - start )) s)"
