@@ -4,7 +4,8 @@
  * The child runs `child.mjs` from its sandbox folder under Node's permission model (read: the
  * sandbox folder only; write: its temp folder only; no child processes, workers or addons) with a
  * V8 heap cap, isolated from the machine as far as it allows (see isolation.ts). Every call has a
- * time limit: on expiry the child is killed (SIGKILL) and the next call starts a fresh one. Output
+ * time limit on the CPU time it computes (so a busy machine does not time out a correct call): on
+ * expiry the child is killed (SIGKILL) and the next call starts a fresh one. Output
  * (stdout+stderr, per child) and the size of responses are capped, and resident memory is watched;
  * running out of memory is reported as memory, however the child died.
  */
@@ -137,10 +138,7 @@ export class SandboxProcess {
     const id = this.nextId++;
     // The time limit covers the call only: starting a fresh child (slow on a busy machine) has its own.
     return new Promise<CallOutcome>((resolve) => {
-      const timer = setTimeout(() => {
-        this.fail("timeout", `timed out after ${formatSeconds(this.limits.callTimeoutMs)} (an infinite loop, or far too slow)`);
-      }, this.limits.callTimeoutMs);
-      this.pending = { id, resolve, timer };
+      this.pending = { id, resolve, timer: this.timeLimit(child, Date.now(), processTreeCpuMs(child.pid)) };
       this.watchMemory();
       const payload = serialize({ ...body, id });
       const head = Buffer.alloc(4);
@@ -149,6 +147,30 @@ export class SandboxProcess {
         if (err) this.fail("crash", `the sandbox stopped accepting input (${err.message})`);
       });
     });
+  }
+
+  /**
+   * The call's time limit counts the CPU time the child spends, not the wall clock: on a busy
+   * machine (other graders, other work) a correct call that waits for a core is not a time-out, so
+   * the same submission gets the same verdict however loaded the machine is. When the wall-clock
+   * limit passes, the timer is re-armed for the CPU time still allowed; a call that computes for the
+   * whole limit (an infinite loop) times out, and one that sleeps is stopped after WALL_FACTOR × the limit.
+   */
+  private timeLimit(child: ChildProcess, startedAt: number, cpuAtStart: number): NodeJS.Timeout {
+    const limit = this.limits.callTimeoutMs;
+    const check = (): void => {
+      const p = this.pending;
+      if (!p || this.child !== child) return;
+      const cpu = processTreeCpuMs(child.pid) - cpuAtStart;
+      const wall = Date.now() - startedAt;
+      if (cpu >= limit - CPU_TICK_MS || wall >= WALL_FACTOR * limit || process.platform !== "linux") {
+        const how = cpu >= limit - CPU_TICK_MS ? "" : " without finishing";
+        this.fail("timeout", `timed out after ${formatSeconds(limit)}${how} (an infinite loop, or far too slow)`);
+        return;
+      }
+      p.timer = setTimeout(check, Math.max(CPU_TICK_MS, limit - cpu));
+    };
+    return setTimeout(check, limit);
   }
 
   private start(): Promise<void> {
@@ -378,6 +400,27 @@ function descendants(pid: number): number[] {
     }
   }
   return out;
+}
+
+/** Clock ticks per second of /proc's CPU times (USER_HZ, 100 on Linux) and one tick in ms. */
+const CPU_TICK_MS = 10;
+/** A call that neither finishes nor computes is stopped after this many times its limit of wall-clock time. */
+const WALL_FACTOR = 3;
+
+/** CPU time (user + system, ms) used so far by `pid` and its descendants (0 where /proc is missing). */
+function processTreeCpuMs(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  let ticks = 0;
+  for (const p of [pid, ...descendants(pid)]) {
+    try {
+      const stat = readFileSync(`/proc/${p}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      ticks += Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15 of stat)
+    } catch {
+      /* gone */
+    }
+  }
+  return ticks * CPU_TICK_MS;
 }
 
 function processTreeRssKb(pid: number): number {

@@ -55,6 +55,7 @@ export function connectTo(target: string | number) {
 export function status(target: string | number) { return results[String(target)] ?? "never started"; }
 export function killParent() { try { process.kill(process.ppid, "SIGKILL"); return "ALLOWED"; } catch (e) { return (e as Error).message; } }
 export function spin() { for (;;) {} }
+export function nap(ms: number) { Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms); return "awake"; }
 export function exitEarly() { process.exit(0); }
 export function flood() { for (;;) process.stdout.write("PASSED ".repeat(100)); }
 export function chatty(x: { shape: number[]; data: Float64Array }) { process.stdout.write("x".repeat(40 << 10) + "\\n"); return x; }
@@ -219,6 +220,16 @@ describe("sandbox child", () => {
     expect((r as { message: string }).message).toMatch(/^timed out after 1\.5 s/);
     expect(readOutput(await value("twice", [tensor([3])]))).toMatchObject({ kind: "tensor" });
     expect(sb.starts).toBe(before + 1);
+  });
+
+  it("the limit counts computing, not waiting: a call that waits 2 s for its core passes; one that never finishes nor computes stops at 3× the limit", async () => {
+    // Waiting stands in for a loaded machine, where a correct call gets the CPU late.
+    const slow = await sb.call(call("nap", [2000]), { v: [] });
+    expect(slow.ok && slow.outputs.v).toEqual({ $t: "other", desc: 'the string "awake"' });
+    const t0 = Date.now();
+    const stuck = await sb.call(call("nap", [60_000]), { v: [] });
+    expect(stuck).toMatchObject({ ok: false, kind: "timeout", message: "timed out after 1.5 s without finishing (an infinite loop, or far too slow)" });
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(4500);
   });
 
   it("exiting early and flooding the output each fail only their call; the output budget is per child", async () => {
