@@ -91,6 +91,35 @@ describe.each(ENGINES.filter((e) => e.options.engine === "wasm"))("the training 
   });
 });
 
+describe("a seeded training run", () => {
+  // Gradients summed per thread would depend on which images each thread happened to take; they
+  // are summed per group of images instead (GRADIENT_GROUPS in src/ops/conv2d/fast.ts).
+  const trained = (threads: number, ops: Readonly<Ops>) => {
+    useEngine({ engine: "wasm", threads });
+    const x = randn([150, 1, 28, 28], { seed: 5, dtype: "float32" });
+    const y = Int32Array.from({ length: 150 }, (_, i) => (i * 3) % 10);
+    const m = model(lenet5().layers, ops);
+    const history = train(m, { x, y }, { epochs: 1, batchSize: 64, optimizer: "adam", lr: 1e-3, seed: 6 });
+    return { losses: history.stepLoss, weights: m.params().map((p) => Array.from(p.value.data)) };
+  };
+
+  it.each([
+    { label: "as one training program", ops: fastKernels },
+    { label: "layer by layer", ops: layerByLayer },
+  ])("gives the same losses and weights, bit for bit, on 1, 2 and 3 threads and when run again: $label", ({ ops }) => {
+    const one = trained(1, ops);
+    expect(one.losses).toHaveLength(3);
+    for (const threads of [2, 3, 2]) {
+      const run = trained(threads, ops);
+      expect(run.losses, `${threads} threads`).toEqual(one.losses);
+      run.weights.forEach((w, i) => {
+        const first = w.findIndex((v, j) => v !== one.weights[i][j]);
+        expect(first, `${threads} threads: parameter ${i} first differs at element ${first}`).toBe(-1);
+      });
+    }
+  });
+});
+
 describe("models the training program does not take", () => {
   it("are left to the layer-by-layer loop (null)", () => {
     useEngine({ engine: "wasm", threads: 1 });

@@ -7,7 +7,7 @@
  */
 import { Tensor } from "../../tensor.js";
 import { kernelEngine } from "../../engine/index.js";
-import { call, pointer, put, take, ThreadScratch, withEngineMemory, type Call, type Engine } from "../../engine/engine.js";
+import { call, pointer, put, splitRange, take, ThreadScratch, withEngineMemory, type Call, type Engine } from "../../engine/engine.js";
 import { ADD_PARTS } from "../../engine/arrays.js";
 import { float32Data } from "../dispatch.js";
 import { checkConv2dBackward, checkConv2dForward, type Conv2dCache, type ConvParams } from "./contract.js";
@@ -20,7 +20,7 @@ export interface ConvGeometry {
   stride: number; pad: number; Ho: number; Wo: number;
 }
 
-/** Where a convolution's arrays are in engine memory (whole batches; gradients dw, db are per-thread partial sums). */
+/** Where a convolution's arrays are in engine memory (whole batches; gradients dw, db are summed in ConvPartials). */
 export interface ConvPointers {
   pX: number; pW: number; pB: number; pOut: number;
   pDout: number; pDx: number;
@@ -29,8 +29,34 @@ export interface ConvPointers {
 /** Pointers into thread 0's part of the per-thread scratch (ThreadScratch) of the convolution's calls. */
 export interface ConvScratch {
   col: number; dcol: number; work: number;
-  /** This thread's partial sums of dw [F, C·KH·KW] and db [F] (zero before the first backward call; addParts leaves them zero). */
-  dw: number; db: number;
+}
+
+/**
+ * The backward pass sums dw and db over a batch's images in at most GRADIENT_GROUPS groups of
+ * consecutive images: each group in image order into partial sums of its own, then the groups'
+ * sums in group order. The grouping depends on the batch size only, so the gradients — and a
+ * seeded training run — are the same, bit for bit, on any number of threads and whichever thread
+ * takes which group (sums per thread would depend on which images each thread happened to take).
+ */
+export const GRADIENT_GROUPS = 16;
+
+/** [start, end) image ranges of the groups of a batch of N images (see GRADIENT_GROUPS). */
+export function imageGroups(N: number): [number, number][] {
+  return splitRange(N, GRADIENT_GROUPS);
+}
+
+/** Where the groups' partial sums of dw [F, C·KH·KW] and db [F] are: group 0's at dw and db, group j's `stride` bytes × j further. Zero between backward passes. */
+export interface ConvPartials {
+  dw: number; db: number; stride: number;
+}
+
+/** Allocate the zeroed partial sums of GRADIENT_GROUPS groups for the convolution `g` (valid until release() of an earlier mark). */
+export function allocConvPartials(e: Engine, g: ConvGeometry): ConvPartials {
+  const dwBytes = Math.ceil((4 * g.F * g.C * g.KH * g.KW) / 64) * 64;
+  const stride = dwBytes + Math.ceil((4 * g.F) / 64) * 64;
+  const base = e.alloc(stride * GRADIENT_GROUPS);
+  e.f32().fill(0, base >> 2, (base + stride * GRADIENT_GROUPS) >> 2);
+  return { dw: base, db: base + dwBytes, stride };
 }
 
 /** The geometry of the convolution of x [N, C, H, W] with w [F, C, KH, KW]. */
@@ -47,14 +73,12 @@ export function reserveConvScratch(e: Engine, g: ConvGeometry, scratch: ThreadSc
     col: scratch.add(colBytes),
     work: scratch.add(e.gemmWorkBytes()),
     dcol: backward ? scratch.add(colBytes) : 0,
-    dw: backward ? scratch.add(4 * g.F * g.C * g.KH * g.KW) : 0,
-    db: backward ? scratch.add(4 * g.F) : 0,
   };
 }
 
 /** `s`'s offsets as pointers into the scratch allocated at `base`. */
 export function atBase(s: ConvScratch, base: number): ConvScratch {
-  return { col: base + s.col, dcol: base + s.dcol, work: base + s.work, dw: base + s.dw, db: base + s.db };
+  return { col: base + s.col, dcol: base + s.dcol, work: base + s.work };
 }
 
 const imageBytes = (g: ConvGeometry) => 4 * g.C * g.H * g.W;
@@ -68,37 +92,29 @@ export function convForwardCall(g: ConvGeometry, n: number, p: ConvPointers, s: 
   }, ["pCol", "work"]);
 }
 
-/** The backward call for image n: this thread's dw and db partial sums += image n's, and dx[n] when `needDx`. */
-export function convBackwardCall(g: ConvGeometry, n: number, p: ConvPointers, s: ConvScratch, needDx: boolean): Call {
+/** The backward call for image n of group `group`: the group's dw and db partial sums += image n's, and dx[n] when `needDx`. */
+export function convBackwardCall(g: ConvGeometry, n: number, group: number, p: ConvPointers, s: ConvScratch, parts: ConvPartials, needDx: boolean): Call {
   return call(CONV_BACKWARD, {
     pX: p.pX + n * imageBytes(g), pW: p.pW, pDout: p.pDout + n * outBytes(g), pDx: needDx ? p.pDx + n * imageBytes(g) : 0,
-    pDw: s.dw, pDb: s.db, ...dims(g), pCol: s.col, pDcol: s.dcol, work: s.work, needDx: needDx ? 1 : 0,
-  }, ["pCol", "pDcol", "work", "pDw", "pDb"]);
+    pDw: parts.dw + group * parts.stride, pDb: parts.db + group * parts.stride, ...dims(g), pCol: s.col, pDcol: s.dcol, work: s.work, needDx: needDx ? 1 : 0,
+  }, ["pCol", "pDcol", "work"]);
 }
 
 /**
- * Items that sum the threads' dw and db partial sums into dw [F, C, KH, KW] at pDw and db [F] at
- * pDb (added to what is there when `accumulate`), and zero the partial sums.
+ * Items that sum the partial sums of `groups` groups, in group order, into dw [F, C, KH, KW] at
+ * pDw and db [F] at pDb (added to what is there when `accumulate`), and zero the partial sums.
  */
-export function convGradientItems(e: Engine, g: ConvGeometry, s: ConvScratch, threadStride: number, pDw: number, pDb: number, accumulate: boolean): Call[][] {
-  const parts = { stride: threadStride, parts: e.threads, accumulate: accumulate ? 1 : 0 };
+export function convGradientItems(g: ConvGeometry, parts: ConvPartials, groups: number, pDw: number, pDb: number, accumulate: boolean): Call[][] {
+  const sum = { stride: parts.stride, parts: groups, accumulate: accumulate ? 1 : 0 };
   return [
-    [call(ADD_PARTS, { pParts: s.dw, ...parts, pOut: pDw, n: g.F * g.C * g.KH * g.KW })],
-    [call(ADD_PARTS, { pParts: s.db, ...parts, pOut: pDb, n: g.F })],
+    [call(ADD_PARTS, { pParts: parts.dw, ...sum, pOut: pDw, n: g.F * g.C * g.KH * g.KW })],
+    [call(ADD_PARTS, { pParts: parts.db, ...sum, pOut: pDb, n: g.F })],
   ];
 }
 
-/** Zero every thread's dw and db partial sums of a freshly allocated scratch. */
-export function zeroConvPartials(e: Engine, g: ConvGeometry, s: ConvScratch, threadStride: number): void {
-  const h = e.f32();
-  for (let t = 0; t < e.threads; t++) {
-    const dw = (s.dw + t * threadStride) >> 2, db = (s.db + t * threadStride) >> 2;
-    h.fill(0, dw, dw + g.F * g.C * g.KH * g.KW);
-    h.fill(0, db, db + g.F);
-  }
-}
-
-const images = (N: number) => Array.from({ length: N }, (_, n) => n);
+/** Images start to end - 1. */
+export const imageRange = (start: number, end: number) => Array.from({ length: end - start }, (_, i) => start + i);
+const images = (N: number) => imageRange(0, N);
 
 /**
  * Forward pass of a 2-D convolution (float32).
@@ -140,9 +156,13 @@ export function conv2dBackward(dout: Tensor, cache: Conv2dCache): { dx: Tensor; 
     const offsets = reserveConvScratch(e, g, scratch, true);
     const { base, stride: threadStride } = scratch.allocate(e);
     const s = atBase(offsets, base);
-    zeroConvPartials(e, g, s, threadStride);
+    const parts = allocConvPartials(e, g);
+    const groups = imageGroups(g.N);
     e.execute({
-      phases: [images(g.N).map((n) => [convBackwardCall(g, n, p, s, true)]), convGradientItems(e, g, s, threadStride, pDw, pDb, false)],
+      phases: [
+        groups.map(([n0, n1], j) => imageRange(n0, n1).map((n) => convBackwardCall(g, n, j, p, s, parts, true))),
+        convGradientItems(g, parts, groups.length, pDw, pDb, false),
+      ],
       threadStride,
     });
     return {

@@ -24,8 +24,8 @@ import { kernelEngine } from "../../engine/index.js";
 import { call, ThreadScratch, type Call, type Engine, type Program } from "../../engine/engine.js";
 import { fastKernels } from "../fast.js";
 import {
-  atBase, convBackwardCall, convForwardCall, convGeometry, convGradientItems, zeroConvPartials,
-  type ConvGeometry, type ConvScratch,
+  allocConvPartials, atBase, convBackwardCall, convForwardCall, convGeometry, convGradientItems, imageGroups, imageRange,
+  type ConvGeometry, type ConvPartials, type ConvScratch,
 } from "../conv2d/fast.js";
 import { linearBackwardPhase, linearForwardPhases, type LinearPointers } from "../linear/fast.js";
 import { maxPoolBackwardCall, maxPoolCall, type PoolGeometry } from "../maxpool2d/fast.js";
@@ -51,7 +51,7 @@ interface Weights {
 
 /** One step of the program; `needDx`: some earlier stage has parameters, so the gradient of its input is needed. */
 type Stage = { needDx: boolean } & (
-  | { kind: "conv"; g: ConvGeometry; weights: Weights; input: Activation; output: Activation; scratch: ConvScratch }
+  | { kind: "conv"; g: ConvGeometry; weights: Weights; input: Activation; output: Activation; scratch: ConvScratch; partials: ConvPartials }
   | { kind: "pool"; g: PoolGeometry; input: Activation; output: Activation; pArg: number }
   | { kind: "relu"; act: Activation; perImage: boolean }
   | { kind: "linear"; D: number; M: number; weights: Weights; input: Activation; output: Activation }
@@ -83,7 +83,7 @@ function weightsOf(e: Engine, layer: Layer): Weights | null {
 }
 
 const SUPPORTED = new Set(["conv2d", "relu", "maxpool2d", "flatten", "linear"]);
-const NO_SCRATCH: ConvScratch = { col: 0, dcol: 0, work: 0, dw: 0, db: 0 };
+const NO_SCRATCH: ConvScratch = { col: 0, dcol: 0, work: 0 };
 
 class SequentialProgram implements TrainingProgram {
   private readonly programs = new Map<number, { forward: Program; backward: Program }>();
@@ -195,9 +195,12 @@ class SequentialProgram implements TrainingProgram {
     const flush = () => {
       if (!chain.length) return;
       const group = chain;
-      push(images(b).map((n) => group.flatMap((s) => this.backwardCalls(s, n))));
+      // One item per group of images (see GRADIENT_GROUPS): a convolution's partial sums of a group
+      // are added to in image order, by whichever thread takes the item.
+      const groups = imageGroups(b);
+      push(groups.map(([n0, n1], j) => imageRange(n0, n1).flatMap((n) => group.flatMap((s) => this.backwardCalls(s, n, j)))));
       for (const s of group) {
-        if (s.kind === "conv") gradients.push(...convGradientItems(e, s.g, s.scratch, this.threadStride, s.weights.pDw, s.weights.pDb, false));
+        if (s.kind === "conv") gradients.push(...convGradientItems(s.g, s.partials, groups.length, s.weights.pDw, s.weights.pDb, false));
       }
       chain = [];
     };
@@ -215,10 +218,11 @@ class SequentialProgram implements TrainingProgram {
     return phases;
   }
 
-  private backwardCalls(s: Stage, n: number): Call[] {
+  /** The backward calls of stage `s` for image n, which is in group `group` of the batch. */
+  private backwardCalls(s: Stage, n: number, group: number): Call[] {
     switch (s.kind) {
       case "conv":
-        return [convBackwardCall(s.g, n, { pX: s.input.p, pW: s.weights.pW, pB: 0, pOut: 0, pDout: s.output.d, pDx: s.input.d }, s.scratch, s.needDx)];
+        return [convBackwardCall(s.g, n, group, { pX: s.input.p, pW: s.weights.pW, pB: 0, pOut: 0, pDout: s.output.d, pDx: s.input.d }, s.scratch, s.partials, s.needDx)];
       case "pool":
         return s.needDx ? [maxPoolBackwardCall(s.g, n, s.output.d, s.pArg, s.input.d)] : [];
       case "relu": {
@@ -237,7 +241,7 @@ class SequentialProgram implements TrainingProgram {
   }
 }
 
-const images = (b: number) => Array.from({ length: b }, (_, n) => n);
+const images = (b: number) => imageRange(0, b);
 
 /** Whether a stage runs image by image (in the per-image chains). */
 function perImage(s: Stage): boolean {
@@ -296,7 +300,7 @@ export const compileTraining: CompileTraining = (layers, exampleShape, batchSize
       if (spec.kind === "conv2d") {
         const [, Ho, Wo] = output.shape;
         const g = convGeometry([B, ...act.shape], [spec.outChannels, spec.inChannels, ...spec.kernel], spec.stride, spec.pad, Ho, Wo);
-        const stage = { kind: "conv" as const, g, weights: weights.get(layer)!, input: act, output, scratch: NO_SCRATCH, needDx };
+        const stage = { kind: "conv" as const, g, weights: weights.get(layer)!, input: act, output, scratch: NO_SCRATCH, partials: allocConvPartials(e, g), needDx };
         convs.push(stage);
         stages.push(stage);
         seenWeights = true;
@@ -311,17 +315,12 @@ export const compileTraining: CompileTraining = (layers, exampleShape, batchSize
       }
       act = output;
     }
-    // Per-thread scratch: one col, dcol and GEMM work for every layer (a thread runs one call at a
-    // time), and each convolution's own partial sums of dw and db.
+    // Per-thread scratch: one col, dcol and GEMM work for every layer (a thread runs one call at a time).
     const scratch = new ThreadScratch();
     const colBytes = Math.max(0, ...convs.map(({ g }) => 4 * g.C * g.KH * g.KW * g.Ho * g.Wo));
     const shared = { col: scratch.add(colBytes), dcol: scratch.add(colBytes), work: scratch.add(e.gemmWorkBytes()) };
-    const partials = convs.map(({ g }) => ({ dw: scratch.add(4 * g.F * g.C * g.KH * g.KW), db: scratch.add(4 * g.F) }));
     const { base, stride } = scratch.allocate(e);
-    convs.forEach((stage, i) => {
-      stage.scratch = atBase({ ...shared, ...partials[i] }, base);
-      zeroConvPartials(e, stage.g, stage.scratch, stride);
-    });
+    for (const stage of convs) stage.scratch = atBase(shared, base);
     return new SequentialProgram(e, mark, stages, input, act, B, stride, base + shared.work);
   } catch (err) {
     e.release(mark);
