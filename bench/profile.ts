@@ -11,6 +11,7 @@
  *   (copies into and out of kernel memory, loops in TypeScript).
  */
 import { availableParallelism, loadavg } from "node:os";
+import { Command } from "commander";
 import { Tensor } from "../src/tensor.js";
 import { configureKernels, kernelEngine } from "../src/engine/index.js";
 import { runSerially, type Engine } from "../src/engine/engine.js";
@@ -127,7 +128,11 @@ function profileRun(threads: number, batch: number, steps: number, layers: boole
 
 function main(): void {
   const cores = availableParallelism();
-  const layers = process.argv.includes("--layers");
+  const { layers = false } = new Command("npm run bench:profile --")
+    .description("where the time of a LeNet-5 training step goes, at batch 64 and 16, on one thread and on all cores (ms per step, wall and CPU)")
+    .option("--layers", "profile the layers' own fast functions one by one (what a model the training programs cannot take runs)")
+    .parse()
+    .opts<{ layers?: boolean }>();
   console.log(`LeNet-5 training step profile, ${layers ? "layer by layer" : "as programs"}: node ${process.version}, ${cores} cores, load average ${loadavg()[0].toFixed(2)}`);
   for (const batch of [64, 16]) {
     const steps = Math.round(1280 / batch);
