@@ -5,7 +5,7 @@
  * in this process, from these comparisons.
  */
 import { rmSync } from "node:fs";
-import { compileTs, createSandboxDir } from "./sandbox/build.js";
+import { compileTsAsync, createSandboxDir } from "./sandbox/build.js";
 import { mountTableFile, type Isolation } from "./sandbox/isolation.js";
 import { SandboxProcess, type CallOutcome, type SandboxLimits } from "./sandbox/process.js";
 import { GraderFault } from "./sandbox/permission.js";
@@ -136,19 +136,20 @@ export async function gradeSubmission(sub: Submission, ctx: GradeContext): Promi
   const started = Date.now();
   const fileProblem = new Map<string, string>();
   const compiled = new Map<string, string>();
-  for (const file of ctx.manifest.files) {
+  // All files at once, without blocking the other submissions; the results in manifest order.
+  const results = await Promise.all(ctx.manifest.files.map((file) => {
     const content = sub.files.get(file);
-    if (!content) {
-      fileProblem.set(file, `${file} is not in the submission`);
-      continue;
-    }
-    const c = compileTs(content.toString("utf8"), file);
-    if (c.ok) compiled.set(file, c.code);
+    return content ? compileTsAsync(content.toString("utf8"), file) : undefined;
+  }));
+  ctx.manifest.files.forEach((file, i) => {
+    const c = results[i];
+    if (!c) fileProblem.set(file, `${file} is not in the submission`);
+    else if (c.ok) compiled.set(file, c.code);
     else fileProblem.set(file, `${file} does not compile: ${c.error}`);
-  }
+  });
   const dir = createSandboxDir(ctx.base, ctx.work, sub.id, compiled);
   const sandbox = new SandboxProcess(dir, ctx.limits, ctx.isolation);
-  const results = new Map<string, TestResult>();
+  const tested = new Map<string, TestResult>();
   const notes = [...sub.notes];
   try {
     for (const file of compiled.keys()) {
@@ -157,7 +158,7 @@ export async function gradeSubmission(sub: Submission, ctx: GradeContext): Promi
     }
     const broken: Broken = new Map();
     for (const plan of planTests(ctx.manifest, ctx.specs)) {
-      await runPlan(plan, sandbox, fileProblem, results, ctx, started, broken);
+      await runPlan(plan, sandbox, fileProblem, tested, ctx, started, broken);
     }
   } finally {
     await sandbox.close();
@@ -165,7 +166,7 @@ export async function gradeSubmission(sub: Submission, ctx: GradeContext): Promi
     rmSync(mountTableFile(dir.root), { force: true });
   }
   for (const problem of fileProblem.values()) notes.push(problem);
-  const tests = ctx.manifest.tests.map((t) => results.get(t.id)!);
+  const tests = ctx.manifest.tests.map((t) => tested.get(t.id)!);
   return {
     ...who(sub),
     status: "graded",

@@ -8,27 +8,43 @@
 import { chmodSync, chownSync, existsSync, linkSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import { transformSync, type TransformFailure } from "esbuild";
+import { transform, transformSync, type TransformFailure, type TransformOptions } from "esbuild";
 import { inStudentKit, studentKitText } from "../kit.js";
 import { stripSolutions } from "../strip.js";
 
 /** Result of compiling one student file: JavaScript, or the first syntax error with its location. */
 export type Compiled = { ok: true; code: string } | { ok: false; error: string };
 
+const TS_TO_ESM: TransformOptions = { loader: "ts", format: "esm", target: "node20" };
+
 /** Compile TypeScript `source` (named `file` in messages) to an ES module. */
 export function compileTs(source: string, file: string): Compiled {
   try {
-    return { ok: true, code: transformSync(source, { loader: "ts", format: "esm", target: "node20", sourcefile: file }).code };
+    return { ok: true, code: transformSync(source, { ...TS_TO_ESM, sourcefile: file }).code };
   } catch (e) {
-    const errors = (e as Partial<TransformFailure>).errors;
-    if (Array.isArray(errors) && errors.length > 0) {
-      const first = errors[0];
-      const where = first.location ? `${file}:${first.location.line}:${first.location.column + 1}` : file;
-      const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : "";
-      return { ok: false, error: `${where}: ${first.text}${more}` };
-    }
-    return { ok: false, error: `${file}: ${(e as Error).message}` };
+    return compileError(e, file);
   }
+}
+
+/** compileTs without blocking: the grader's other submissions go on while esbuild works. */
+export async function compileTsAsync(source: string, file: string): Promise<Compiled> {
+  try {
+    return { ok: true, code: (await transform(source, { ...TS_TO_ESM, sourcefile: file })).code };
+  } catch (e) {
+    return compileError(e, file);
+  }
+}
+
+/** The first syntax error of a failed compilation, with its location. */
+function compileError(e: unknown, file: string): Compiled {
+  const errors = (e as Partial<TransformFailure>).errors;
+  if (Array.isArray(errors) && errors.length > 0) {
+    const first = errors[0];
+    const where = first.location ? `${file}:${first.location.line}:${first.location.column + 1}` : file;
+    const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : "";
+    return { ok: false, error: `${where}: ${first.text}${more}` };
+  }
+  return { ok: false, error: `${file}: ${(e as Error).message}` };
 }
 
 /** All files under `dir` (relative paths with "/"), sorted. */
