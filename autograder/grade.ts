@@ -21,7 +21,7 @@ import { canvasImportCsv, fillMoodleWorksheet, moodleWorksheetCsv, WorksheetErro
 import { PLOTLY_FILE, summaryHtml } from "./report/summary.js";
 import { gradeSubmission, notGraded, planTests, type GradeContext, type Submission, type SubmissionResult } from "./runner.js";
 import { buildSandboxBase } from "./sandbox/build.js";
-import { detectIsolation } from "./sandbox/isolation.js";
+import { detectIsolation, sandboxParent } from "./sandbox/isolation.js";
 import { DEFAULT_LIMITS, type SandboxLimits } from "./sandbox/process.js";
 import { GraderFault } from "./sandbox/permission.js";
 
@@ -77,7 +77,9 @@ export class Grader {
     this.manifest = loadManifest(root, opts.assignment ?? "a6");
     const specs = opts.specs ?? HIDDEN_SPECS;
     planTests(this.manifest, specs); // fail early if the manifest and the hidden tests disagree
-    this.work = mkdtempSync(join(tmpdir(), "nnkit-grade-"));
+    const isolation = detectIsolation();
+    // A prebuilt base stays where it is: the sandboxes hard-link it, so they go on its file system.
+    this.work = mkdtempSync(join(opts.base ? tmpdir() : sandboxParent(isolation), "nnkit-grade-"));
     chmodSync(this.work, 0o711);
     const base = opts.base ?? join(this.work, "base");
     this.baseProblems = opts.base ? [] : buildSandboxBase(root, base);
@@ -87,7 +89,7 @@ export class Grader {
       memoryMb: this.manifest.limits.memoryMb,
     };
     for (const s of specs) s.cases(); // run the reference once, before any student code
-    this.ctx = { manifest: this.manifest, specs, base, work: this.work, limits, isolation: detectIsolation(), submissionBudgetMs: 1000 * this.manifest.limits.submissionSeconds };
+    this.ctx = { manifest: this.manifest, specs, base, work: this.work, limits, isolation, submissionBudgetMs: 1000 * this.manifest.limits.submissionSeconds };
   }
 
   /**

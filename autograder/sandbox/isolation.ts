@@ -11,7 +11,7 @@
  * Not as root, or where `unshare` is refused, the note says in one line which isolation is missing.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, realpathSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { accessSync, constants, existsSync, mkdtempSync, realpathSync, rmSync, statfsSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, isAbsolute, join, relative } from "node:path";
 import { SANDBOX_UID } from "./build.js";
@@ -55,11 +55,45 @@ function fstabPath(p: string): string {
   return p.replace(/[\\ \t\n]/g, (c) => `\\${c.charCodeAt(0).toString(8).padStart(3, "0")}`);
 }
 
-/** The mount table the script gives to `mount --all`: tmpfs over `covered`, then `root` and `bindir` bound back. */
-export function mountTable(covered: readonly string[], root: string, bindir: string): string {
+/** The sandbox's writable folder and the most it may hold, in MiB. */
+export interface SandboxTmp {
+  path: string;
+  megabytes: number;
+}
+
+/**
+ * The mount table the script gives to `mount --all`: tmpfs over `covered`, then `root` and `bindir`
+ * bound back; with `tmp`, a fresh tmpfs of its size that only nobody may use over the sandbox's
+ * writable folder (what the child writes stays in its namespace and cannot fill the machine).
+ */
+export function mountTable(covered: readonly string[], root: string, bindir: string, tmp?: SandboxTmp): string {
   const lines = covered.map((d) => `tmpfs ${fstabPath(d)} tmpfs mode=755,size=64k,nosuid,nodev,noexec 0 0`);
   lines.push(`/proc/self/fd/7 ${fstabPath(root)} none bind,X-mount.mkdir 0 0`, `/proc/self/fd/8 ${fstabPath(bindir)} none bind,X-mount.mkdir 0 0`);
+  if (tmp) lines.push(`tmpfs ${fstabPath(tmp.path)} tmpfs mode=700,uid=${SANDBOX_UID},gid=${SANDBOX_UID},size=${tmp.megabytes}m,nosuid,nodev,noexec 0 0`);
   return `${lines.join("\n")}\n`;
+}
+
+/** The filesystem type statfs reports for a tmpfs. */
+const TMPFS_MAGIC = 0x01021994;
+
+/**
+ * Where a grading run keeps its sandbox folders: in memory (/dev/shm, a tmpfs) when the children
+ * get a mount namespace, where each child's writable folder is a tmpfs of its own with a size
+ * limit — making and removing a sandbox's hundred-odd links then waits on no disk; otherwise (or
+ * when /dev/shm is missing, not writable, or has less than 1 GiB free) the system's temporary folder.
+ */
+export function sandboxParent(iso: Isolation): string {
+  const shm = "/dev/shm";
+  if (iso.namespaces && (iso.covered ?? []).includes(shm)) {
+    try {
+      const fs = statfsSync(shm);
+      accessSync(shm, constants.W_OK);
+      if (fs.type === TMPFS_MAGIC && fs.bavail * fs.bsize >= 1 << 30) return shm;
+    } catch {
+      /* not usable: fall back */
+    }
+  }
+  return tmpdir();
 }
 
 /** Where the mount table of the sandbox folder `root` is kept (beside it: the child cannot read it). Remove it with the folder. */
@@ -69,16 +103,17 @@ export function mountTableFile(root: string): string {
 
 /**
  * The command that runs `argv` (the sandbox's node and its arguments) under `iso` with `root` as
- * the sandbox folder: [command, arguments]. With a mount namespace, the mount table is written
- * next to `root` (as `<root>.mounts`, outside what the child may read) the first time.
+ * the sandbox folder (and `tmp` its writable folder): [command, arguments]. With a mount namespace,
+ * the mount table is written next to `root` (as `<root>.mounts`, outside what the child may read)
+ * the first time.
  */
-export function isolatedCommand(iso: Isolation, root: string, argv: string[]): [string, string[]] {
+export function isolatedCommand(iso: Isolation, root: string, argv: string[], tmp?: SandboxTmp): [string, string[]] {
   if (!iso.namespaces) return [argv[0], argv.slice(1)];
   const ns = ["--net", "--pid", "--fork", "--kill-child"];
   if (iso.covered && iso.covered.length > 0) {
     const table = mountTableFile(root);
     const bindir = dirname(argv[0]);
-    if (!existsSync(table)) writeFileSync(table, mountTable(iso.covered, root, bindir));
+    if (!existsSync(table)) writeFileSync(table, mountTable(iso.covered, root, bindir, tmp));
     return ["unshare", [...ns, "--mount", "--propagation", "private", "--", "/bin/sh", "-c", MOUNT_SCRIPT, "sh", table, root, bindir, ...argv]];
   }
   return ["unshare", [...ns, "--setuid", String(SANDBOX_UID), "--setgid", String(SANDBOX_UID), "--", ...argv]];

@@ -184,7 +184,8 @@ export class SandboxProcess {
       this.starts--;
       return Promise.reject(e instanceof GraderFault ? e : new GraderFault((e as Error).message));
     }
-    const [cmd, args] = isolatedCommand(this.isolation, this.dir.root, [sandboxNode(), ...nodeArgs]);
+    const tmp = { path: this.dir.tmp, megabytes: this.limits.memoryMb };
+    const [cmd, args] = isolatedCommand(this.isolation, this.dir.root, [sandboxNode(), ...nodeArgs], tmp);
     this.outputSeen = 0;
     this.imported.clear();
     const streams = [new ChildOutput((t) => this.keep(t)), new ChildOutput((t) => this.keep(t))];
