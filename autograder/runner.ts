@@ -4,7 +4,8 @@
  * back as plain data and are compared here with the reference's answers. The score is decided only
  * in this process, from these comparisons.
  */
-import { rmSync } from "node:fs";
+import { rm } from "node:fs/promises";
+import { join } from "node:path";
 import { compileTsAsync, createSandboxDir } from "./sandbox/build.js";
 import { mountTableFile, type Isolation } from "./sandbox/isolation.js";
 import { SandboxProcess, type CallOutcome, type SandboxLimits } from "./sandbox/process.js";
@@ -89,6 +90,13 @@ export interface GradeContext {
   limits: SandboxLimits;
   isolation: Isolation;
   submissionBudgetMs: number;
+  /**
+   * Removals of finished sandbox folders still under way, by folder (removing a sandbox's hundred-odd
+   * links takes milliseconds): with this map, the runner adds them here and goes on (a later
+   * sandbox of the same name waits for its removal), and the context's owner lets them finish (or
+   * removes `work` whole); without it, the runner awaits each one.
+   */
+  removals?: Map<string, Promise<unknown>>;
 }
 
 interface Plan {
@@ -147,6 +155,7 @@ export async function gradeSubmission(sub: Submission, ctx: GradeContext): Promi
     else if (c.ok) compiled.set(file, c.code);
     else fileProblem.set(file, `${file} does not compile: ${c.error}`);
   });
+  await ctx.removals?.get(join(ctx.work, sub.id)); // the same submission graded again: its last folder is gone first
   const dir = createSandboxDir(ctx.base, ctx.work, sub.id, compiled);
   const sandbox = new SandboxProcess(dir, ctx.limits, ctx.isolation);
   const tested = new Map<string, TestResult>();
@@ -162,8 +171,16 @@ export async function gradeSubmission(sub: Submission, ctx: GradeContext): Promi
     }
   } finally {
     await sandbox.close();
-    rmSync(dir.root, { recursive: true, force: true });
-    rmSync(mountTableFile(dir.root), { force: true });
+    const removal = Promise.all([rm(dir.root, { recursive: true, force: true }), rm(mountTableFile(dir.root), { force: true })]);
+    if (ctx.removals) {
+      const removals = ctx.removals;
+      const tracked: Promise<unknown> = removal.catch(() => undefined).finally(() => {
+        if (removals.get(dir.root) === tracked) removals.delete(dir.root);
+      });
+      removals.set(dir.root, tracked);
+    } else {
+      await removal;
+    }
   }
   for (const problem of fileProblem.values()) notes.push(problem);
   const tests = ctx.manifest.tests.map((t) => tested.get(t.id)!);
