@@ -4,15 +4,18 @@
  * grades it exactly like `nnkit grade` (full isolation, one sandbox child per submission), and
  * prints submissions per minute and the cost per submission.
  *
- *   npx tsx autograder/bench.ts [--count 200] [--jobs N]
+ * With --profile, it also prints where a submission's time goes, phase by phase (see profile.ts).
+ *
+ *   npx tsx autograder/bench.ts [--count 200] [--jobs N] [--profile]
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Rng } from "../src/random.js";
 import { gradeClass } from "./grade.js";
 import { kitRoot, loadManifest } from "./manifest.js";
+import { GradeProfile } from "./profile.js";
 import { loadSamples, writeSample, type SampleSpec } from "./samples.js";
 
 function option(name: string, fallback: number): number {
@@ -56,9 +59,28 @@ function childrenCpuSeconds(): number {
   }
 }
 
+/** CPU seconds used so far by the live processes this one started, from any of its threads (esbuild's service), from /proc (Linux only). */
+function liveChildrenCpuSeconds(pid = process.pid): number {
+  let ticks = 0;
+  try {
+    for (const task of readdirSync(`/proc/${pid}/task`)) {
+      for (const kid of readFileSync(`/proc/${pid}/task/${task}/children`, "utf8").trim().split(/\s+/).filter(Boolean)) {
+        const stat = readFileSync(`/proc/${kid}/stat`, "utf8");
+        const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+        ticks += Number(fields[11]) + Number(fields[12]); // utime, stime
+        ticks += 100 * liveChildrenCpuSeconds(Number(kid));
+      }
+    }
+  } catch {
+    /* gone, or not Linux */
+  }
+  return ticks / 100;
+}
+
 async function main(): Promise<void> {
   const count = option("--count", 200);
   const jobs = option("--jobs", availableParallelism());
+  const profile = process.argv.includes("--profile") ? new GradeProfile() : undefined;
   const root = kitRoot();
   const manifest = loadManifest(root);
   const work = mkdtempSync(join(tmpdir(), "nnkit-bench-"));
@@ -71,20 +93,22 @@ async function main(): Promise<void> {
     const started = Date.now();
     const cpu0 = process.cpuUsage();
     const children0 = childrenCpuSeconds();
-    const r = await gradeClass({ input, out: join(work, "out"), jobs });
+    const r = await gradeClass({ input, out: join(work, "out"), jobs, ...(profile ? { profile } : {}) });
     const seconds = (Date.now() - started) / 1000;
     const cpu = process.cpuUsage(cpu0);
     const parentMs = (cpu.user + cpu.system) / 1000 / r.results.length;
     const childMs = (1000 * (childrenCpuSeconds() - children0)) / r.results.length;
+    const helperMs = (1000 * liveChildrenCpuSeconds()) / r.results.length;
     const scores = r.results.map((x) => x.score);
     process.stdout.write(
       [
         `graded ${r.results.length} submissions in ${seconds.toFixed(1)} s (setup, reference answers and reports included)`,
         `throughput: ${((60 * r.results.length) / seconds).toFixed(0)} submissions/min on ${jobs} parallel sandboxes`,
-        `cost per submission: ${((1000 * seconds * jobs) / r.results.length).toFixed(0)} ms of one sandbox slot (wall); CPU ${parentMs.toFixed(0)} ms in the grader + ${childMs.toFixed(0)} ms in its sandbox`,
+        `cost per submission: ${((1000 * seconds * jobs) / r.results.length).toFixed(0)} ms of one sandbox slot (wall); CPU ${parentMs.toFixed(0)} ms in the grader (+ ${helperMs.toFixed(0)} ms in esbuild's service) + ${childMs.toFixed(0)} ms in its sandbox`,
         `machine load average when grading started: ${load.toFixed(1)} on ${availableParallelism()} cores (other work slows the wall-clock figures, not the CPU ones)`,
         `mean score ${(scores.reduce((a, b) => a + b, 0) / scores.length).toFixed(1)}; not graded: ${r.notGraded}`,
         r.isolation,
+        ...(profile ? profile.lines() : []),
       ].join("\n") + "\n",
     );
   } finally {

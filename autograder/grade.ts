@@ -24,6 +24,7 @@ import { buildSandboxBase } from "./sandbox/build.js";
 import { detectIsolation, sandboxParent } from "./sandbox/isolation.js";
 import { DEFAULT_LIMITS, type SandboxLimits } from "./sandbox/process.js";
 import { GraderFault } from "./sandbox/permission.js";
+import type { GradeProfile } from "./profile.js";
 
 export interface GradeOptions {
   input: string;
@@ -41,6 +42,8 @@ export interface GradeOptions {
   canvasAssignment?: string;
   /** Moodle: the grading worksheet downloaded from Moodle, to be returned with grades and feedback filled in. */
   moodleWorksheet?: string;
+  /** Time each submission's phases into this (the benchmark's --profile). */
+  profile?: GradeProfile;
   /** Called after each submission. */
   progress?: (done: number, total: number, last: SubmissionResult) => void;
 }
@@ -71,7 +74,7 @@ export class Grader {
   readonly root: string;
   private readonly work: string;
 
-  constructor(opts: { root?: string; assignment?: string; jobs?: number; timeoutSeconds?: number; base?: string; specs?: readonly FunctionSpec[] } = {}) {
+  constructor(opts: { root?: string; assignment?: string; jobs?: number; timeoutSeconds?: number; base?: string; specs?: readonly FunctionSpec[]; profile?: GradeProfile } = {}) {
     const root = opts.root ?? kitRoot();
     this.root = root;
     this.manifest = loadManifest(root, opts.assignment ?? "a6");
@@ -92,6 +95,7 @@ export class Grader {
     this.ctx = {
       manifest: this.manifest, specs, base, work: this.work, limits, isolation, submissionBudgetMs: 1000 * this.manifest.limits.submissionSeconds,
       removals: new Map(),
+      ...(opts.profile ? { profile: opts.profile } : {}),
     };
   }
 
@@ -205,7 +209,7 @@ export function prepareGradeDir(dir: string): void {
 export async function gradeClass(opts: GradeOptions): Promise<GradeSummary> {
   const started = Date.now();
   const startedAt = new Date(started).toISOString();
-  const grader = new Grader({ root: opts.root, assignment: opts.assignment, timeoutSeconds: opts.timeoutSeconds, base: opts.base });
+  const grader = new Grader({ root: opts.root, assignment: opts.assignment, timeoutSeconds: opts.timeoutSeconds, base: opts.base, profile: opts.profile });
   try {
     const inside = relative(resolve(opts.input), resolve(opts.out));
     if (inside === "" || (!inside.startsWith("..") && !isAbsolute(inside))) {

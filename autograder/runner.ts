@@ -12,6 +12,7 @@ import { SandboxProcess, type CallOutcome, type SandboxLimits } from "./sandbox/
 import { GraderFault } from "./sandbox/permission.js";
 import { readOutput, toWire } from "./sandbox/wire.js";
 import { compareTensor } from "./compare.js";
+import type { GradeProfile, Phase } from "./profile.js";
 import { diagnose, genericCandidates, type Candidate } from "./mistakes.js";
 import { shapeStr, type Tensor } from "../src/tensor.js";
 import type { Manifest, TestEntry } from "./manifest.js";
@@ -97,6 +98,8 @@ export interface GradeContext {
    * removes `work` whole); without it, the runner awaits each one.
    */
   removals?: Map<string, Promise<unknown>>;
+  /** When set, each submission's phases are timed into it (the benchmark's --profile). */
+  profile?: GradeProfile;
 }
 
 interface Plan {
@@ -142,6 +145,15 @@ export function notGraded(sub: Submission, manifest: Manifest, reason: string, c
 export async function gradeSubmission(sub: Submission, ctx: GradeContext): Promise<SubmissionResult> {
   if (sub.error) return notGraded(sub, ctx.manifest, sub.error);
   const started = Date.now();
+  const profile = ctx.profile;
+  let lap = performance.now();
+  /** With a profile: the wall time since the last lap (and `cpuMs` of child CPU) go to `phase`. */
+  const mark = (phase: Phase, cpuMs = 0): void => {
+    if (!profile) return;
+    const now = performance.now();
+    profile.add(phase, now - lap, cpuMs);
+    lap = now;
+  };
   const fileProblem = new Map<string, string>();
   const compiled = new Map<string, string>();
   // All files at once, without blocking the other submissions; the results in manifest order.
@@ -155,23 +167,45 @@ export async function gradeSubmission(sub: Submission, ctx: GradeContext): Promi
     else if (c.ok) compiled.set(file, c.code);
     else fileProblem.set(file, `${file} does not compile: ${c.error}`);
   });
+  mark("compile");
   await ctx.removals?.get(join(ctx.work, sub.id)); // the same submission graded again: its last folder is gone first
   const dir = createSandboxDir(ctx.base, ctx.work, sub.id, compiled);
   const sandbox = new SandboxProcess(dir, ctx.limits, ctx.isolation);
   const tested = new Map<string, TestResult>();
   const notes = [...sub.notes];
+  mark("folder");
   try {
+    let cpu = 0;
+    if (profile) {
+      await sandbox.start().catch(() => undefined); // a failure shows again at the first load
+      mark("start", (cpu = sandbox.cpuMs()));
+    }
     for (const file of compiled.keys()) {
       const loaded = faultless(await sandbox.load(file));
       if (!loaded.ok) fileProblem.set(file, loaded.kind === "timeout" ? `importing ${file} ${loaded.message}` : loaded.message);
+    }
+    if (profile) {
+      const now = sandbox.cpuMs();
+      mark("import", now - cpu);
+      cpu = now;
     }
     const broken: Broken = new Map();
     for (const plan of planTests(ctx.manifest, ctx.specs)) {
       await runPlan(plan, sandbox, fileProblem, tested, ctx, started, broken);
     }
+    if (profile) mark("calls", Math.max(0, sandbox.cpuMs() - cpu));
   } finally {
     await sandbox.close();
+    mark("close");
+    if (profile) {
+      profile.submissions++;
+      profile.children += sandbox.starts;
+    }
     const removal = Promise.all([rm(dir.root, { recursive: true, force: true }), rm(mountTableFile(dir.root), { force: true })]);
+    if (profile) {
+      const t = performance.now();
+      void removal.then(() => profile.add("remove", performance.now() - t), () => undefined);
+    }
     if (ctx.removals) {
       const removals = ctx.removals;
       const tracked: Promise<unknown> = removal.catch(() => undefined).finally(() => {

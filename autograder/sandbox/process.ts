@@ -173,7 +173,13 @@ export class SandboxProcess {
     return setTimeout(check, limit);
   }
 
-  private start(): Promise<void> {
+  /** CPU time (ms, in 10 ms ticks) the current child and its processes have used; 0 without a child. */
+  cpuMs(): number {
+    return this.child ? processTreeCpuMs(this.child.pid) : 0;
+  }
+
+  /** Start the child now (the first request otherwise does); rejects when it cannot start. */
+  start(): Promise<void> {
     if (this.ready) return this.ready;
     this.starts++;
     const script = join(this.dir.root, "child.mjs");
