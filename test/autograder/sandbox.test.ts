@@ -142,8 +142,8 @@ describe("sandbox child", () => {
     // 20 knows only the experimental spelling, 23.5+ only the stable one; 22.13+ accepts both (the stable one is tried first).
     const expected = major >= 23 || (major === 22 && minor >= 13) ? "--permission" : "--experimental-permission";
     expect(permissionFlag()).toBe(expected);
-    // Node 20's V8 (11.x) tiers up after a small budget; the child raises it there, and only there.
-    const tierUp = major === 20 ? ["--interrupt-budget=1000000"] : [];
+    // The child tiers up later: Node 20's V8 (11.x) by its interrupt budget, later ones by Maglev's and TurboFan's invocation counts.
+    const tierUp = major === 20 ? ["--interrupt-budget=1000000"] : ["--invocation-count-for-maglev=6000", "--invocation-count-for-turbofan=45000"];
     expect(sandboxNodeArgs("child.mjs", "/r", "/r/tmp", 64)).toEqual([expected, "--allow-fs-read=/r", "--allow-fs-write=/r/tmp", "--max-old-space-size=64", ...tierUp, "--no-warnings", "child.mjs"]);
   });
 
