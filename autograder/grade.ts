@@ -94,7 +94,6 @@ export class Grader {
     for (const s of specs) s.cases(); // run the reference once, before any student code
     this.ctx = {
       manifest: this.manifest, specs, base, work: this.work, limits, isolation, submissionBudgetMs: 1000 * this.manifest.limits.submissionSeconds,
-      removals: new Map(),
       ...(opts.profile ? { profile: opts.profile } : {}),
     };
   }
@@ -145,7 +144,6 @@ export class Grader {
       }
     };
     await Promise.all(Array.from({ length: Math.max(1, Math.min(jobs, subs.length)) }, worker));
-    await Promise.all(this.ctx.removals?.values() ?? []); // the sandbox folders are gone when the grading is
     return results;
   }
 
