@@ -84,6 +84,12 @@ export class SandboxProcess {
   private readonly kept: string[] = [];
   private keptBytes = 0;
   private memTimer: NodeJS.Timeout | undefined;
+  /**
+   * The current child's processes as last listed (when it became ready, then at each time-limit
+   * check): a call's CPU time at its start is read from these without walking /proc again (the
+   * permission model lets the child start no process; a check walks afresh all the same).
+   */
+  private tree: number[] = [];
   /** Number of children started (1 + restarts after kills). */
   starts = 0;
 
@@ -138,7 +144,7 @@ export class SandboxProcess {
     const id = this.nextId++;
     // The time limit covers the call only: starting a fresh child (slow on a busy machine) has its own.
     return new Promise<CallOutcome>((resolve) => {
-      this.pending = { id, resolve, timer: this.timeLimit(child, Date.now(), processTreeCpuMs(child.pid)) };
+      this.pending = { id, resolve, timer: this.timeLimit(child, Date.now(), cpuMsOf(this.tree)) };
       this.watchMemory();
       const payload = serialize({ ...body, id });
       const head = Buffer.alloc(4);
@@ -161,7 +167,8 @@ export class SandboxProcess {
     const check = (): void => {
       const p = this.pending;
       if (!p || this.child !== child) return;
-      const cpu = processTreeCpuMs(child.pid) - cpuAtStart;
+      this.tree = processTree(child.pid);
+      const cpu = cpuMsOf(this.tree) - cpuAtStart;
       const wall = Date.now() - startedAt;
       if (cpu >= limit - CPU_TICK_MS || wall >= WALL_FACTOR * limit || process.platform !== "linux") {
         const how = cpu >= limit - CPU_TICK_MS ? "" : " without finishing";
@@ -175,7 +182,7 @@ export class SandboxProcess {
 
   /** CPU time (ms, in 10 ms ticks) the current child and its processes have used; 0 without a child. */
   cpuMs(): number {
-    return this.child ? processTreeCpuMs(this.child.pid) : 0;
+    return this.child ? cpuMsOf(processTree(this.child.pid)) : 0;
   }
 
   /** Start the child now (the first request otherwise does); rejects when it cannot start. */
@@ -215,6 +222,7 @@ export class SandboxProcess {
       const onFrame = (msg: unknown): void => {
         if (!isReady) {
           isReady = true;
+          this.tree = processTree(child.pid);
           clearTimeout(startTimer);
           resolve();
           return;
@@ -414,11 +422,15 @@ const CPU_TICK_MS = 10;
 /** A call that neither finishes nor computes is stopped after this many times its limit of wall-clock time. */
 const WALL_FACTOR = 3;
 
-/** CPU time (user + system, ms) used so far by `pid` and its descendants (0 where /proc is missing). */
-function processTreeCpuMs(pid: number | undefined): number {
-  if (pid === undefined) return 0;
+/** `pid` and its descendants (none without a pid). */
+function processTree(pid: number | undefined): number[] {
+  return pid === undefined ? [] : [pid, ...descendants(pid)];
+}
+
+/** CPU time (user + system, ms) used so far by the processes `pids` (0 for those gone, or where /proc is missing). */
+function cpuMsOf(pids: readonly number[]): number {
   let ticks = 0;
-  for (const p of [pid, ...descendants(pid)]) {
+  for (const p of pids) {
     try {
       const stat = readFileSync(`/proc/${p}/stat`, "utf8");
       const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
