@@ -34,6 +34,7 @@ export function readEtc() { return attempt(() => fs.readFileSync("/etc/hostname"
 export function readProc() { return attempt(() => fs.readFileSync("/proc/self/environ")); }
 export function writeOutside() { return attempt(() => fs.writeFileSync("/tmp/nnkit-sandbox-escape.txt", "x")); }
 export function writeTmp() { return attempt(() => fs.writeFileSync(process.env.TMPDIR + "/scratch.txt", "x")); }
+export function fillTmp() { const mib = new Uint8Array(1 << 20); let n = 0; try { for (; n < 512; n++) fs.appendFileSync(process.env.TMPDIR + "/fill.bin", mib); return "no limit"; } catch (e) { return \`\${(e as { code?: string }).code} after \${n} MiB\`; } }
 export function spawnChild() { return attempt(() => cp.execSync("id")); }
 export function startWorker() { return attempt(() => new wt.Worker("0", { eval: true })); }
 export function addon() { return attempt(() => process.dlopen({ exports: {} }, process.env.NNKIT_SANDBOX_ROOT + "/addon.node")); }
@@ -135,6 +136,13 @@ describe("sandbox child", () => {
     }
     expect(existsSync("/tmp/nnkit-sandbox-escape.txt")).toBe(false);
     expect(await text("writeTmp")).toContain("ALLOWED");
+  });
+
+  it.runIf((detectIsolation().covered ?? []).length > 0)("with a mount namespace, its temp folder is a tmpfs of its own that holds at most the memory limit", async () => {
+    const filled = await text("fillTmp");
+    const mib = Number(/ENOSPC after (\d+) MiB/.exec(filled)?.[1]);
+    expect(mib, filled).toBeGreaterThan(FAST_LIMITS.memoryMb / 2);
+    expect(mib, filled).toBeLessThanOrEqual(FAST_LIMITS.memoryMb);
   });
 
   it(`runs under this Node's permission flag (${process.version}: ${permissionFlag()})`, () => {
