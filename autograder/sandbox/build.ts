@@ -101,10 +101,16 @@ export function buildSandboxBase(kitRoot: string, outDir: string): string[] {
   return skipped;
 }
 
-const listings = new Map<string, string[]>();
-function baseListing(base: string): string[] {
+/** The files of a base and its folders (parents first), listed once per base. */
+const listings = new Map<string, { files: string[]; dirs: string[] }>();
+function baseListing(base: string): { files: string[]; dirs: string[] } {
   let l = listings.get(base);
-  if (!l) listings.set(base, (l = listFiles(base)));
+  if (!l) {
+    const files = listFiles(base);
+    const dirs = new Set<string>();
+    for (const f of files) for (let d = dirname(f); d !== "." && !dirs.has(d); d = dirname(d)) dirs.add(d);
+    listings.set(base, (l = { files, dirs: [...dirs].sort() }));
+  }
   return l;
 }
 
@@ -125,11 +131,10 @@ export function createSandboxDir(base: string, parent: string, name: string, fil
   const root = join(parent, name);
   // Hard links, not copies: the child can read but never write them (permission model), and a
   // link costs far less than a copy for the ~100 files of the kit.
-  for (const rel of baseListing(base)) {
-    const target = join(root, rel);
-    mkdirSync(dirname(target), { recursive: true });
-    linkSync(join(base, rel), target);
-  }
+  const { files: linked, dirs } = baseListing(base);
+  mkdirSync(root, { recursive: true });
+  for (const d of dirs) mkdirSync(join(root, d));
+  for (const rel of linked) linkSync(join(base, rel), join(root, rel));
   for (const [file, code] of files) {
     const target = join(root, file.replace(/\.ts$/, ".js"));
     if (relative(root, target).startsWith("..")) throw new Error(`sandbox: ${file} is outside the sandbox`);
