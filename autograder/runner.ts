@@ -167,7 +167,7 @@ export async function gradeSubmission(sub: Submission, ctx: GradeContext): Promi
   mark("folder");
   try {
     let cpu = 0;
-    if (profile) {
+    if (profile && compiled.size > 0) {
       await sandbox.start().catch(() => undefined); // a failure shows again at the first load
       mark("start", (cpu = sandbox.cpuMs()));
     }
