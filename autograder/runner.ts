@@ -17,8 +17,8 @@ import { shapeStr, type Tensor } from "../src/tensor.js";
 import type { Manifest, TestEntry } from "./manifest.js";
 import { isStudentCall, returnsText, type FunctionSpec, type HiddenCase } from "./spec.js";
 
-/** A submission as found in the input: its files by manifest path, or why it could not be read. */
-export interface Submission {
+/** Who handed a submission in, and where and when: what a submission and its result both carry. */
+export interface SubmissionIdentity {
   /** Unique, filesystem-safe id (used for file names), e.g. "canvas-1234". */
   id: string;
   /** Student id from the platform's file name, or the folder/zip name. */
@@ -31,6 +31,10 @@ export interface Submission {
   email?: string;
   /** Submitted after the due date, as the platform marked it. */
   late: boolean;
+}
+
+/** A submission as found in the input: its files by manifest path, or why it could not be read. */
+export interface Submission extends SubmissionIdentity {
   files: Map<string, Buffer>;
   /** Set when the submission could not be read at all (bad zip, nothing found, ...). */
   error?: string;
@@ -58,13 +62,7 @@ export interface TestResult {
   notes: string[];
 }
 
-export interface SubmissionResult {
-  id: string;
-  student: string;
-  name: string;
-  source: string;
-  email?: string;
-  late: boolean;
+export interface SubmissionResult extends SubmissionIdentity {
   status: "graded" | "not graded";
   reason?: string;
   /** When not graded: why, in a few words (the same for every submission with that problem). */
@@ -114,7 +112,7 @@ export function planTests(manifest: Manifest, specs: readonly FunctionSpec[]): P
 }
 
 /** The fields of a result that say whose submission it is. */
-function who(sub: Submission): Pick<SubmissionResult, "id" | "student" | "name" | "source" | "email" | "late"> {
+function who(sub: Submission): SubmissionIdentity {
   return { id: sub.id, student: sub.student, name: sub.name, source: sub.source, ...(sub.email ? { email: sub.email } : {}), late: sub.late };
 }
 
