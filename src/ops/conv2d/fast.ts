@@ -50,12 +50,16 @@ export interface ConvPartials {
   dw: number; db: number; stride: number;
 }
 
-/** Allocate the zeroed partial sums of GRADIENT_GROUPS groups for the convolution `g` (valid until release() of an earlier mark). */
+/**
+ * Allocate zeroed partial sums for the convolution `g`: as many groups as a batch of up to g.N
+ * images can have, min(g.N, GRADIENT_GROUPS) (valid until release() of an earlier mark).
+ */
 export function allocConvPartials(e: Engine, g: ConvGeometry): ConvPartials {
   const dwBytes = Math.ceil((4 * g.F * g.C * g.KH * g.KW) / 64) * 64;
   const stride = dwBytes + Math.ceil((4 * g.F) / 64) * 64;
-  const base = e.alloc(stride * GRADIENT_GROUPS);
-  e.f32().fill(0, base >> 2, (base + stride * GRADIENT_GROUPS) >> 2);
+  const bytes = stride * Math.min(g.N, GRADIENT_GROUPS);
+  const base = e.alloc(bytes);
+  e.f32().fill(0, base >> 2, (base + bytes) >> 2);
   return { dw: base, db: base + dwBytes, stride };
 }
 
