@@ -19,6 +19,7 @@ import { Rng } from "../src/random.js";
 import { gradeClass } from "./grade.js";
 import { kitRoot, loadManifest } from "./manifest.js";
 import { GradeProfile } from "./profile.js";
+import { cpuMsOf } from "./sandbox/process.js";
 import { loadSamples, writeSample, type SampleSpec } from "./samples.js";
 
 /** The issue's goal for a class graded on two cores, each submission in its own fresh sandbox. */
@@ -56,21 +57,22 @@ function childrenCpuSeconds(): number {
 }
 
 /** CPU seconds used so far by the live processes this one started, from any of its threads (esbuild's service), from /proc (Linux only). */
-function liveChildrenCpuSeconds(pid = process.pid): number {
-  let ticks = 0;
-  try {
-    for (const task of readdirSync(`/proc/${pid}/task`)) {
-      for (const kid of readFileSync(`/proc/${pid}/task/${task}/children`, "utf8").trim().split(/\s+/).filter(Boolean)) {
-        const stat = readFileSync(`/proc/${kid}/stat`, "utf8");
-        const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-        ticks += Number(fields[11]) + Number(fields[12]); // utime, stime
-        ticks += 100 * liveChildrenCpuSeconds(Number(kid));
+function liveChildrenCpuSeconds(): number {
+  const pids: number[] = [];
+  const walk = (pid: number): void => {
+    try {
+      for (const task of readdirSync(`/proc/${pid}/task`)) {
+        for (const kid of readFileSync(`/proc/${pid}/task/${task}/children`, "utf8").trim().split(/\s+/).filter(Boolean)) {
+          pids.push(Number(kid));
+          walk(Number(kid));
+        }
       }
+    } catch {
+      /* gone, or not Linux */
     }
-  } catch {
-    /* gone, or not Linux */
-  }
-  return ticks / 100;
+  };
+  walk(process.pid);
+  return cpuMsOf(pids) / 1000;
 }
 
 async function main(): Promise<void> {

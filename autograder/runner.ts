@@ -4,9 +4,8 @@
  * back as plain data and are compared here with the reference's answers. The score is decided only
  * in this process, from these comparisons.
  */
-import { rmSync } from "node:fs";
 import { compileTsAsync, createSandboxDir } from "./sandbox/build.js";
-import { mountTableFile, type Isolation } from "./sandbox/isolation.js";
+import { removeSandboxFolder, type Isolation } from "./sandbox/isolation.js";
 import { SandboxProcess, type CallOutcome, type SandboxLimits } from "./sandbox/process.js";
 import { GraderFault } from "./sandbox/permission.js";
 import { readOutput, toWire } from "./sandbox/wire.js";
@@ -192,8 +191,7 @@ export async function gradeSubmission(sub: Submission, ctx: GradeContext): Promi
     }
     // Synchronously: on the in-memory file system it takes 1-2 ms, and Node's asynchronous rm
     // (a JavaScript walk, a promise per entry) costs the grader about 4 ms more CPU per folder.
-    rmSync(dir.root, { recursive: true, force: true });
-    rmSync(mountTableFile(dir.root), { force: true });
+    removeSandboxFolder(dir.root);
     mark("remove");
   }
   for (const problem of fileProblem.values()) notes.push(problem);

@@ -96,9 +96,15 @@ export function sandboxParent(iso: Isolation): string {
   return tmpdir();
 }
 
-/** Where the mount table of the sandbox folder `root` is kept (beside it: the child cannot read it). Remove it with the folder. */
+/** Where the mount table of the sandbox folder `root` is kept (beside it: the child cannot read it). removeSandboxFolder removes it with the folder. */
 export function mountTableFile(root: string): string {
   return `${root}.mounts`;
+}
+
+/** Remove the sandbox folder `root` and the mount table kept beside it. */
+export function removeSandboxFolder(root: string): void {
+  rmSync(root, { recursive: true, force: true });
+  rmSync(mountTableFile(root), { force: true });
 }
 
 /**
@@ -182,7 +188,6 @@ export function detectIsolation(): Isolation {
     };
     return cache;
   } finally {
-    rmSync(probeDir, { recursive: true, force: true });
-    rmSync(mountTableFile(probeDir), { force: true });
+    removeSandboxFolder(probeDir);
   }
 }

@@ -428,7 +428,7 @@ function processTree(pid: number | undefined): number[] {
 }
 
 /** CPU time (user + system, ms) used so far by the processes `pids` (0 for those gone, or where /proc is missing). */
-function cpuMsOf(pids: readonly number[]): number {
+export function cpuMsOf(pids: readonly number[]): number {
   let ticks = 0;
   for (const p of pids) {
     try {
@@ -444,7 +444,7 @@ function cpuMsOf(pids: readonly number[]): number {
 
 function processTreeRssKb(pid: number): number {
   let total = 0;
-  for (const p of [pid, ...descendants(pid)]) {
+  for (const p of processTree(pid)) {
     try {
       const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${p}/status`, "utf8"));
       if (m) total += Number(m[1]);
