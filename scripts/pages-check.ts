@@ -12,6 +12,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
+import { MAX_PAGE_THREADS } from "../src/browser/protocol.js";
 import { BROWSER_ARGS, findBrowser } from "../src/notebook/chromium.js";
 import { joinSource, readNotebook } from "../src/notebook/nbformat.js";
 import { serveSite } from "../src/notebook/serve.js";
@@ -132,7 +133,7 @@ async function main(): Promise<number> {
         const expectedChecks = storedChecks(join(notebooks, `${name}.ipynb`));
         if (r.state !== "done") problems.push(`ended ${r.state}: ${r.errors.join(" | ")}`);
         if (!r.engine.startsWith("wasm")) problems.push(`kernels ran on ${r.engine}, not WebAssembly`);
-        if (r.threads !== Math.min(cores, 8)) problems.push(`kernels on ${r.threads} threads, the browser offers ${cores}`);
+        if (r.threads !== Math.min(cores, MAX_PAGE_THREADS)) problems.push(`kernels on ${r.threads} threads, the browser offers ${cores}`);
         if (r.checks !== expectedChecks) problems.push(`${r.checks} check lines in the page, ${expectedChecks} in the notebook's stored run`);
         await screenshots(page, options.shots, name);
       } catch (e) {

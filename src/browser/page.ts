@@ -8,7 +8,7 @@
  * or "failed", and data-nnkit-seconds the time it took.
  */
 import { PLOT_CONFIG, type Figure } from "../plot/figure.js";
-import type { DisplayContent, FromKernel, PageNotebook, ToKernel } from "./protocol.js";
+import { MAX_PAGE_THREADS, type DisplayContent, type FromKernel, type PageNotebook, type ToKernel } from "./protocol.js";
 
 interface PlotlyApi {
   newPlot(el: HTMLElement, data: unknown[], layout: object, config: object): Promise<unknown>;
@@ -138,7 +138,7 @@ class Page {
       this.fail();
     };
     this.kernelStatus.textContent = "starting the kernel…";
-    const threads = Math.max(1, Math.min(navigator.hardwareConcurrency || 1, 8));
+    const threads = Math.max(1, Math.min(navigator.hardwareConcurrency || 1, MAX_PAGE_THREADS));
     this.send({ type: "init", base, threads });
   }
 

@@ -5,6 +5,9 @@
  */
 import type { Figure } from "../plot/figure.js";
 
+/** The most threads a page runs its kernels on (one per core up to this). */
+export const MAX_PAGE_THREADS = 8;
+
 /** What the site embeds in a notebook page (script#nnkit-notebook). */
 export interface PageNotebook {
   /** The source of each code cell, in order (cell k is the element .cell.code[data-cell="k"]). */

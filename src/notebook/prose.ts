@@ -73,12 +73,15 @@ function precision(written: string, kind: ResultKind): { value: number; toleranc
   return { value, tolerance: 0.5 * 10 ** (zeros - decimals) };
 }
 
+/** A number in output text, with its % sign if it has one. */
+const PRINTED_NUMBER = new RegExp(String.raw`(?<![\w.])-?(${NUMBER}(?:e[-+]?\d+)?)(\s?%)?`, "g");
+
 /** Numbers a cell's output text prints, by kind; thresholds and check labels left out. */
 export function printedNumbers(output: string): Record<ResultKind, number[]> {
   const printed: Record<ResultKind, number[]> = { percent: [], ratio: [] };
   for (let line of output.split("\n")) {
     if (line.startsWith("✓ ") && line.includes(" = ")) line = line.slice(line.lastIndexOf(" = ") + 3);
-    for (const m of line.matchAll(new RegExp(String.raw`(?<![\w.])-?(${NUMBER}(?:e[-+]?\d+)?)(\s?%)?`, "g"))) {
+    for (const m of line.matchAll(PRINTED_NUMBER)) {
       if (THRESHOLD.test(line.slice(0, m.index))) continue;
       const v = Number(m[1]!.replace(/,/g, ""));
       printed.ratio.push(v);
@@ -135,13 +138,14 @@ export function proseContradictions(nb: Notebook, others: ReadonlyMap<number, No
       .filter((o): o is Notebook => o !== undefined && o !== nb)
       .flatMap((o) => o.cells.map(outputText));
     const printed = printedNumbers([...own, ...cited].join("\n"));
+    let ownPrinted: Record<ResultKind, number[]> | undefined; // for the message, once per block
     for (const r of statedResults(block.text)) {
       const candidates = printed[r.kind];
       if (candidates.some((p) => Math.abs(p - r.value) <= r.tolerance * (1 + 1e-9))) continue;
       contradictions.push({
         cell: block.cell,
         stated: r.text,
-        printed: [...new Set(printedNumbers(own.join("\n"))[r.kind])].slice(0, 8).map((v) => (r.kind === "percent" ? `${v}%` : String(v))),
+        printed: [...new Set((ownPrinted ??= printedNumbers(own.join("\n")))[r.kind])].slice(0, 8).map((v) => (r.kind === "percent" ? `${v}%` : String(v))),
       });
     }
   }

@@ -6,12 +6,11 @@ import { createReadStream, statSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { extname, join, resolve, sep } from "node:path";
 
-/** Headers of every response: cross-origin isolation (threads in the page) and no caching of a site under work. */
+/** Headers that make the pages cross-origin isolated (threads in the page). */
 export const ISOLATION_HEADERS: Readonly<Record<string, string>> = {
   "Cross-Origin-Opener-Policy": "same-origin",
   "Cross-Origin-Embedder-Policy": "require-corp",
   "Cross-Origin-Resource-Policy": "same-origin",
-  "Cache-Control": "no-cache",
 };
 
 const TYPES: Readonly<Record<string, string>> = {
@@ -55,7 +54,8 @@ export function resolveSitePath(root: string, urlPath: string): string | undefin
  */
 export function serveSite(dir: string, port: number, options: { isolated?: boolean } = {}): Promise<{ server: Server; url: string }> {
   const root = resolve(dir);
-  const headers = options.isolated === false ? { "Cache-Control": ISOLATION_HEADERS["Cache-Control"]! } : ISOLATION_HEADERS;
+  // Every response: no caching of a site under work, and the isolation headers unless turned off.
+  const headers = { "Cache-Control": "no-cache", ...(options.isolated === false ? {} : ISOLATION_HEADERS) };
   const server = createServer((req, res) => {
     if (req.method !== "GET" && req.method !== "HEAD") {
       res.writeHead(405, { Allow: "GET, HEAD", ...headers }).end();

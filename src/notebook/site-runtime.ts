@@ -54,11 +54,13 @@ export function writeRuntimeAssets(write: (name: string, content: Uint8Array) =>
 function writeMnist(write: (name: string, content: Uint8Array) => void): void {
   const dir = defaultMnistDir();
   const data: SiteData = { mnist: [] };
+  const files = new Map<string, Buffer>(); // each file read once (the training set serves two entries)
+  const read = (name: string): Buffer => files.get(name) ?? files.set(name, readFileSync(join(dir, name))).get(name)!;
   const add = (split: "train" | "test", count: number, prefix: string, limit?: number) => {
     const names = MNIST_FILES[split];
     const images = `mnist/${prefix}${names.images}.gz`, labels = `mnist/${prefix}${names.labels}.gz`;
-    write(`data/${images}`, gzipSync(firstItems(readFileSync(join(dir, names.images)), 16, 784, limit)));
-    write(`data/${labels}`, gzipSync(firstItems(readFileSync(join(dir, names.labels)), 8, 1, limit)));
+    write(`data/${images}`, gzipSync(firstItems(read(names.images), 16, 784, limit)));
+    write(`data/${labels}`, gzipSync(firstItems(read(names.labels), 8, 1, limit)));
     data.mnist.push({ split, count, images, labels });
   };
   add("test", 10000, "");
@@ -70,7 +72,7 @@ function writeMnist(write: (name: string, content: Uint8Array) => void): void {
 /** An IDX file cut to its first `limit` items (header of `header` bytes, item count at byte 4, `itemBytes` each). */
 function firstItems(idx: Uint8Array, header: number, itemBytes: number, limit?: number): Uint8Array {
   if (limit === undefined) return idx;
-  const out = idx.slice(0, header + limit * itemBytes);
+  const out = new Uint8Array(idx.subarray(0, header + limit * itemBytes)); // a copy (a Buffer's slice is a view)
   new DataView(out.buffer).setUint32(4, limit);
   return out;
 }
