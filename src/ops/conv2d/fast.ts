@@ -11,7 +11,7 @@ import { call, pointer, put, splitRange, take, ThreadScratch, withEngineMemory, 
 import { ADD_PARTS } from "../../engine/arrays.js";
 import { float32Data } from "../dispatch.js";
 import { checkConv2dBackward, checkConv2dForward, type Conv2dCache, type ConvParams } from "./contract.js";
-import { CONV_BACKWARD, CONV_FORWARD } from "./kernels.js";
+import { CONV_BACKWARD_INPUT, CONV_BACKWARD_WEIGHTS, CONV_FORWARD } from "./kernels.js";
 
 /** The sizes of one convolution: x [N, C, H, W], w [F, C, KH, KW], out [N, F, Ho, Wo]. */
 export interface ConvGeometry {
@@ -96,12 +96,34 @@ export function convForwardCall(g: ConvGeometry, n: number, p: ConvPointers, s: 
   }, ["pCol", "work"]);
 }
 
-/** The backward call for image n of group `group`: the group's dw and db partial sums += image n's, and dx[n] when `needDx`. */
-export function convBackwardCall(g: ConvGeometry, n: number, group: number, p: ConvPointers, s: ConvScratch, parts: ConvPartials, needDx: boolean): Call {
-  return call(CONV_BACKWARD, {
-    pX: p.pX + n * imageBytes(g), pW: p.pW, pDout: p.pDout + n * outBytes(g), pDx: needDx ? p.pDx + n * imageBytes(g) : 0,
-    pDw: parts.dw + group * parts.stride, pDb: parts.db + group * parts.stride, ...dims(g), pCol: s.col, pDcol: s.dcol, work: s.work, needDx: needDx ? 1 : 0,
-  }, ["pCol", "pDcol", "work"]);
+/** Images start to end - 1. */
+export const imageRange = (start: number, end: number) => Array.from({ length: end - start }, (_, i) => start + i);
+const images = (N: number) => imageRange(0, N);
+
+/** The backward call for image n of group `group` that adds image n's dw and db to the group's partial sums. */
+export function convWeightsCall(g: ConvGeometry, n: number, group: number, p: ConvPointers, s: ConvScratch, parts: ConvPartials): Call {
+  return call(CONV_BACKWARD_WEIGHTS, {
+    pX: p.pX + n * imageBytes(g), pDout: p.pDout + n * outBytes(g),
+    pDw: parts.dw + group * parts.stride, pDb: parts.db + group * parts.stride, ...dims(g), pCol: s.col, work: s.work,
+  }, ["pCol", "work"]);
+}
+
+/** The backward call that writes dx[n], image n's input gradient. */
+export function convInputCall(g: ConvGeometry, n: number, p: ConvPointers, s: ConvScratch): Call {
+  return call(CONV_BACKWARD_INPUT, {
+    pW: p.pW, pDout: p.pDout + n * outBytes(g), pDx: p.pDx + n * imageBytes(g), ...dims(g), pDcol: s.dcol, work: s.work,
+  }, ["pDcol", "work"]);
+}
+
+/**
+ * The items of a convolution's backward pass over a batch of N images, for one program phase: one per group
+ * of images (imageGroups) adding the group's images to its partial sums in image order, first, as
+ * they are the longest; then, when `needDx`, one per image for its input gradient, which share out
+ * over the threads what is left. `after(n)` are calls that go on from dx[n] in image n's item.
+ */
+export function convBackwardItems(g: ConvGeometry, N: number, p: ConvPointers, s: ConvScratch, parts: ConvPartials, needDx: boolean, after: (n: number) => Call[] = () => []): Call[][] {
+  const weights = imageGroups(N).map(([n0, n1], j) => imageRange(n0, n1).map((n) => convWeightsCall(g, n, j, p, s, parts)));
+  return needDx ? [...weights, ...images(N).map((n) => [convInputCall(g, n, p, s), ...after(n)])] : weights;
 }
 
 /**
@@ -115,10 +137,6 @@ export function convGradientItems(g: ConvGeometry, parts: ConvPartials, groups: 
     [call(ADD_PARTS, { pParts: parts.db, ...sum, pOut: pDb, n: g.F })],
   ];
 }
-
-/** Images start to end - 1. */
-export const imageRange = (start: number, end: number) => Array.from({ length: end - start }, (_, i) => start + i);
-const images = (N: number) => imageRange(0, N);
 
 /**
  * Forward pass of a 2-D convolution (float32).
@@ -161,11 +179,10 @@ export function conv2dBackward(dout: Tensor, cache: Conv2dCache): { dx: Tensor; 
     const { base, stride: threadStride } = scratch.allocate(e);
     const s = atBase(offsets, base);
     const parts = allocConvPartials(e, g);
-    const groups = imageGroups(g.N);
     e.execute({
       phases: [
-        groups.map(([n0, n1], j) => imageRange(n0, n1).map((n) => convBackwardCall(g, n, j, p, s, parts, true))),
-        convGradientItems(g, parts, groups.length, pDw, pDb, false),
+        convBackwardItems(g, g.N, p, s, parts, true),
+        convGradientItems(g, parts, imageGroups(g.N).length, pDw, pDb, false),
       ],
       threadStride,
     });

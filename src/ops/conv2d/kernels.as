@@ -1,6 +1,7 @@
 // Convolution of one image as im2col + GEMM. A program (src/engine/engine.ts) runs one call per
 // image, each thread with its own scratch (col, dcol, GEMM work), so the images of a batch are
-// shared out over the threads.
+// shared out over the threads. The backward pass is two calls: the weights' gradients, summed in
+// image order per group of images, and the input's gradient, one image on its own.
 //
 // Shapes (float32, row-major): x [C, H, W], w [F, C, KH, KW], b [F], out/dout [F, Ho, Wo].
 import { gemm } from "../../engine/assembly/gemm";
@@ -26,14 +27,13 @@ export function convForward(
 }
 
 /**
- * For one image: dw [F, C·KH·KW] += dout · im2col(x)ᵀ and db [F] += dout's row sums (both this
- * thread's own accumulators) and, when needDx ≠ 0, dx = col2im(wᵀ · dout).
- * pCol and pDcol hold C·KH·KW·Ho·Wo floats of scratch each.
+ * For one image: dw [F, C·KH·KW] += dout · im2col(x)ᵀ and db [F] += dout's row sums (the
+ * accumulators of the image's group). pCol holds C·KH·KW·Ho·Wo floats of scratch.
  */
-export function convBackward(
-  pX: usize, pW: usize, pDout: usize, pDx: usize, pDw: usize, pDb: usize,
+export function convBackwardWeights(
+  pX: usize, pDout: usize, pDw: usize, pDb: usize,
   C: i32, H: i32, W: i32, F: i32, KH: i32, KW: i32, stride: i32, pad: i32, Ho: i32, Wo: i32,
-  pCol: usize, pDcol: usize, work: usize, needDx: i32,
+  pCol: usize, work: usize,
 ): void {
   const K = C * KH * KW;
   const P = Ho * Wo;
@@ -49,8 +49,16 @@ export function convBackward(
   }
   im2col(pX, C, H, W, KH, KW, stride, pad, Ho, Wo, pCol);
   gemm(F, K, P, pDout, P, 1, pCol, 1, P, pDw, K, 1, work);
-  if (needDx !== 0) {
-    gemm(K, P, F, pW, 1, K, pDout, P, 1, pDcol, P, 0, work);
-    col2im(pDcol, C, H, W, KH, KW, stride, pad, Ho, Wo, pDx);
-  }
+}
+
+/** For one image: dx [C, H, W] = col2im(wᵀ · dout). pDcol holds C·KH·KW·Ho·Wo floats of scratch. */
+export function convBackwardInput(
+  pW: usize, pDout: usize, pDx: usize,
+  C: i32, H: i32, W: i32, F: i32, KH: i32, KW: i32, stride: i32, pad: i32, Ho: i32, Wo: i32,
+  pDcol: usize, work: usize,
+): void {
+  const K = C * KH * KW;
+  const P = Ho * Wo;
+  gemm(K, P, F, pW, 1, K, pDout, P, 1, pDcol, P, 0, work);
+  col2im(pDcol, C, H, W, KH, KW, stride, pad, Ho, Wo, pDx);
 }

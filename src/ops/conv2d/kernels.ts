@@ -68,19 +68,15 @@ export const CONV_FORWARD = defineKernel(
 
 /**
  * For one image x [C, H, W] with dout [F, Ho, Wo]: dw [F, C·KH·KW] += dout · im2col(x)ᵀ and
- * db [F] += dout's row sums (the running thread's own accumulators) and, when needDx ≠ 0,
- * dx [C, H, W] = col2im(wᵀ · dout). pCol and pDcol hold C·KH·KW·Ho·Wo floats of scratch each.
+ * db [F] += dout's row sums (the accumulators of the image's group). pCol holds C·KH·KW·Ho·Wo floats of scratch.
  */
-export const CONV_BACKWARD = defineKernel(
-  "convBackward",
-  [
-    "pX", "pW", "pDout", "pDx", "pDw", "pDb", "C", "H", "W", "F", "KH", "KW", "stride", "pad", "Ho", "Wo",
-    "pCol", "pDcol", "work", "needDx",
-  ] as const,
+export const CONV_BACKWARD_WEIGHTS = defineKernel(
+  "convBackwardWeights",
+  ["pX", "pDout", "pDw", "pDb", "C", "H", "W", "F", "KH", "KW", "stride", "pad", "Ho", "Wo", "pCol", "work"] as const,
   (
-    m: JsMemory, pX: number, pW: number, pDout: number, pDx: number, pDw: number, pDb: number,
+    m: JsMemory, pX: number, pDout: number, pDw: number, pDb: number,
     C: number, H: number, W: number, F: number, KH: number, KW: number, stride: number, pad: number, Ho: number, Wo: number,
-    pCol: number, pDcol: number, work: number, needDx: number,
+    pCol: number, work: number,
   ) => {
     const K = C * KH * KW;
     const P = Ho * Wo;
@@ -92,9 +88,21 @@ export const CONV_BACKWARD = defineKernel(
     }
     im2colJs(m, pX, C, H, W, KH, KW, stride, pad, Ho, Wo, pCol);
     gemmJs(m, F, K, P, pDout, P, 1, pCol, 1, P, pDw, K, 1, work);
-    if (needDx !== 0) {
-      gemmJs(m, K, P, F, pW, 1, K, pDout, P, 1, pDcol, P, 0, work);
-      col2imJs(m, pDcol, C, H, W, KH, KW, stride, pad, Ho, Wo, pDx);
-    }
+  },
+);
+
+/** For one image: dx [C, H, W] = col2im(wᵀ · dout) with dout [F, Ho, Wo]. pDcol holds C·KH·KW·Ho·Wo floats of scratch. */
+export const CONV_BACKWARD_INPUT = defineKernel(
+  "convBackwardInput",
+  ["pW", "pDout", "pDx", "C", "H", "W", "F", "KH", "KW", "stride", "pad", "Ho", "Wo", "pDcol", "work"] as const,
+  (
+    m: JsMemory, pW: number, pDout: number, pDx: number,
+    C: number, H: number, W: number, F: number, KH: number, KW: number, stride: number, pad: number, Ho: number, Wo: number,
+    pDcol: number, work: number,
+  ) => {
+    const K = C * KH * KW;
+    const P = Ho * Wo;
+    gemmJs(m, K, P, F, pW, 1, K, pDout, P, 1, pDcol, P, 0, work);
+    col2imJs(m, pDcol, C, H, W, KH, KW, stride, pad, Ho, Wo, pDx);
   },
 );

@@ -24,8 +24,8 @@ import { kernelEngine } from "../../engine/index.js";
 import { call, ThreadScratch, type Call, type Engine, type Program } from "../../engine/engine.js";
 import { fastKernels } from "../fast.js";
 import {
-  allocConvPartials, atBase, convBackwardCall, convForwardCall, convGeometry, convGradientItems, imageGroups, imageRange,
-  type ConvGeometry, type ConvPartials, type ConvScratch,
+  allocConvPartials, atBase, convBackwardItems, convForwardCall, convGeometry, convGradientItems, imageGroups, imageRange,
+  type ConvGeometry, type ConvPartials, type ConvPointers, type ConvScratch,
 } from "../conv2d/fast.js";
 import { linearBackwardPhase, linearForwardPhases, type LinearPointers } from "../linear/fast.js";
 import { maxPoolBackwardCall, maxPoolCall, type PoolGeometry } from "../maxpool2d/fast.js";
@@ -169,7 +169,7 @@ class SequentialProgram implements TrainingProgram {
   private forwardCalls(s: Stage, n: number): Call[] {
     switch (s.kind) {
       case "conv":
-        return [convForwardCall(s.g, n, { pX: s.input.p, pW: s.weights.pW, pB: s.weights.pB, pOut: s.output.p, pDout: 0, pDx: 0 }, s.scratch)];
+        return [convForwardCall(s.g, n, this.convPointers(s), s.scratch)];
       case "pool":
         return [maxPoolCall(s.g, n * s.g.C, (n + 1) * s.g.C, s.input.p, s.output.p, s.pArg)];
       case "relu": {
@@ -191,17 +191,38 @@ class SequentialProgram implements TrainingProgram {
       phases.push([...phase, ...gradients]);
       gradients = [];
     };
+    // A chain of per-image stages, walked backwards: each convolution's weight gradients are one
+    // item per group of images (see GRADIENT_GROUPS: a group's partial sums are added to in image
+    // order, by whichever thread takes the item); its input gradient and the stages below it, up to
+    // the next convolution, one item per image in the same phase. The calls of the stages above the
+    // chain's first convolution go first, in a phase of their own.
     let chain: Stage[] = [];
     const flush = () => {
       if (!chain.length) return;
-      const group = chain;
-      // One item per group of images (see GRADIENT_GROUPS): a convolution's partial sums of a group
-      // are added to in image order, by whichever thread takes the item.
       const groups = imageGroups(b);
-      push(groups.map(([n0, n1], j) => imageRange(n0, n1).flatMap((n) => group.flatMap((s) => this.backwardCalls(s, n, j)))));
-      for (const s of group) {
-        if (s.kind === "conv") gradients.push(...convGradientItems(s.g, s.partials, groups.length, s.weights.pDw, s.weights.pDb, false));
+      let conv: (Stage & { kind: "conv" }) | null = null;
+      let after: Stage[] = [];
+      const emit = () => {
+        const rest = after;
+        const perImageCalls = (n: number) => rest.flatMap((s) => this.backwardCalls(s, n));
+        if (conv) {
+          const c = conv;
+          push(convBackwardItems(c.g, b, this.convPointers(c), c.scratch, c.partials, c.needDx, perImageCalls));
+          gradients.push(...convGradientItems(c.g, c.partials, groups.length, c.weights.pDw, c.weights.pDb, false));
+        } else if (rest.length) {
+          push(images(b).map(perImageCalls));
+        }
+      };
+      for (const s of chain) {
+        if (s.kind !== "conv") {
+          after.push(s);
+          continue;
+        }
+        emit();
+        conv = s;
+        after = [];
       }
+      emit();
       chain = [];
     };
     for (const s of [...this.stages].reverse()) {
@@ -218,11 +239,9 @@ class SequentialProgram implements TrainingProgram {
     return phases;
   }
 
-  /** The backward calls of stage `s` for image n, which is in group `group` of the batch. */
-  private backwardCalls(s: Stage, n: number, group: number): Call[] {
+  /** The backward calls of image n for a per-image stage other than a convolution. */
+  private backwardCalls(s: Stage, n: number): Call[] {
     switch (s.kind) {
-      case "conv":
-        return [convBackwardCall(s.g, n, group, { pX: s.input.p, pW: s.weights.pW, pB: 0, pOut: 0, pDout: s.output.d, pDx: s.input.d }, s.scratch, s.partials, s.needDx)];
       case "pool":
         return s.needDx ? [maxPoolBackwardCall(s.g, n, s.output.d, s.pArg, s.input.d)] : [];
       case "relu": {
@@ -230,9 +249,14 @@ class SequentialProgram implements TrainingProgram {
         const at = 4 * n * s.act.size;
         return [call(RELU_GRAD, { pX: s.act.p + at, pDout: s.act.d + at, pDx: s.act.d + at, n: s.act.size })];
       }
+      case "conv":
       case "linear":
         return [];
     }
+  }
+
+  private convPointers(s: Stage & { kind: "conv" }): ConvPointers {
+    return { pX: s.input.p, pW: s.weights.pW, pB: s.weights.pB, pOut: s.output.p, pDout: s.output.d, pDx: s.input.d };
   }
 
   private linearPointers(s: Stage & { kind: "linear" }, b: number): LinearPointers {
