@@ -42,16 +42,20 @@ export function maxPool(
 }
 
 /**
- * Outputs 0, 1, … of one row of 2×2 windows of stride 2, four at a time while eight input columns
- * are there: `top` is the flat index of the window row's first input; returns how many were done.
+ * Outputs 0, 1, … of one row of 2×2 windows of stride 2, four at a time: `top` is the flat index
+ * of the window row's first input; returns how many outputs from 0 on were done (the rest, if any,
+ * are the caller's).
  */
 @inline function pool2x2Row(pX: usize, top: i32, W: i32, Wo: i32, out: usize, arg: usize): i32 {
   const up = pX + ((<usize>top) << 2);
   const down = up + ((<usize>W) << 2);
   const first = i32x4(0, 2, 4, 6);
   const right = i32x4.splat(1), below = i32x4.splat(W), belowRight = i32x4.splat(W + 1);
-  let j = 0;
-  for (; j + 4 <= Wo && 2 * j + 8 <= W; j += 4) {
+  // Four outputs from j = 0, 4, 8, … and, when the row's count is not a multiple of four, a last
+  // four from `last` (recomputing up to three with the same values): no output one at a time.
+  const last = min(Wo, W >> 1) - 4; // the last j whose four windows' eight inputs are in the row
+  if (last < 0) return 0;
+  for (let j = 0, more = true; more; more = j < last, j = min(j + 4, last)) {
     const at = (<usize>(2 * j)) << 2;
     const u0 = v128.load(up + at), u1 = v128.load(up + at, 16);
     const d0 = v128.load(down + at), d1 = v128.load(down + at, 16);
@@ -73,7 +77,7 @@ export function maxPool(
     v128.store(out + ((<usize>j) << 2), best);
     v128.store(arg + ((<usize>j) << 2), i32x4.add(i32x4.add(i32x4.splat(top + 2 * j), first), offset));
   }
-  return j;
+  return last + 4;
 }
 
 /**
