@@ -24,11 +24,21 @@ function randomCases(count: number, seed: number) {
 
 afterAll(() => configureKernels({ engine: "wasm", threads: 1 }));
 
+// Stride 1 with KW = 2·pad + 1 (output rows as wide as the input's, im2col's one-run path):
+// square and not, rows narrower than the padding, output taller or shorter than the input.
+const SAME_WIDTH = [
+  { N: 2, C: 3, F: 4, H: 14, W: 14, KH: 5, KW: 5, stride: 1, pad: 2 },
+  { N: 1, C: 2, F: 3, H: 6, W: 9, KH: 3, KW: 3, stride: 1, pad: 1 },
+  { N: 1, C: 2, F: 2, H: 3, W: 1, KH: 5, KW: 5, stride: 1, pad: 2 },
+  { N: 2, C: 1, F: 2, H: 2, W: 2, KH: 2, KW: 5, stride: 1, pad: 2 },
+  { N: 1, C: 3, F: 5, H: 7, W: 4, KH: 5, KW: 3, stride: 1, pad: 1 },
+];
+
 describe.each(ENGINES)("fast conv2d ($label)", ({ options }) => {
-  it("matches the reference forward and backward on 40 random shapes", () => {
+  it("matches the reference forward and backward on 40 random shapes and 5 of same width", () => {
     useEngine(options);
     const rng = new Rng(7);
-    for (const c of randomCases(40, 11)) {
+    for (const c of [...randomCases(40, 11), ...SAME_WIDTH]) {
       const x = randn([c.N, c.C, c.H, c.W], { rng, dtype: "float32" });
       const w = randn([c.F, c.C, c.KH, c.KW], { rng, dtype: "float32" });
       const b = randn([c.F], { rng, dtype: "float32" });

@@ -22,6 +22,10 @@
 export function im2col(
   pX: usize, C: i32, H: i32, W: i32, KH: i32, KW: i32, stride: i32, pad: i32, Ho: i32, Wo: i32, pCol: usize,
 ): void {
+  if (stride === 1 && Wo === W) {
+    im2colSameWidth(pX, C, H, W, KH, KW, pad, Ho, pCol);
+    return;
+  }
   let dst = pCol;
   for (let c = 0; c < C; c++) {
     const plane = pX + ((<usize>(c * H * W)) << 2);
@@ -49,6 +53,67 @@ export function im2col(
         }
       }
     }
+  }
+}
+
+/**
+ * A stride-1 convolution whose output rows are as wide as the input's (KW = 2·pad + 1: "same"
+ * padding, LeNet-5's 5×5 with pad 2, VGG's 3×3 with pad 1). Row r = (c, kh, kw) of col is then
+ * the plane x[c] read from offset (kh − pad)·W + (kw − pad) on, all its valid output rows in one
+ * run; what the run takes from the row above or below (|kw − pad| columns at one edge of each
+ * row) and the output rows above or below the image are then set to 0.
+ */
+function im2colSameWidth(pX: usize, C: i32, H: i32, W: i32, KH: i32, KW: i32, pad: i32, Ho: i32, pCol: usize): void {
+  const P = Ho * W;
+  let dst = pCol;
+  for (let c = 0; c < C; c++) {
+    const plane = pX + ((<usize>(c * H * W)) << 2);
+    for (let kh = 0; kh < KH; kh++) {
+      const oh0 = max(0, pad - kh), oh1 = max(oh0, min(Ho, H + pad - kh)); // output rows whose input row is in the image
+      for (let kw = 0; kw < KW; kw++) {
+        const shift = kw - pad;
+        const d = (kh - pad) * W + shift; // output p = oh·W + ow reads input p + d
+        // The run: outputs [oh0·W, oh1·W), kept to inputs inside the plane.
+        const from = max(oh0 * W, -d), to = max(from, min(oh1 * W, H * W - d));
+        zero(dst, 0, from);
+        copy(dst + ((<usize>from) << 2), plane + ((<usize>(from + d)) << 2), to - from);
+        zero(dst, to, P);
+        zeroWrapped(dst, W, oh0, oh1, shift);
+        dst += (<usize>P) << 2;
+      }
+    }
+  }
+}
+
+/**
+ * col2im for the convolutions of im2colSameWidth: row r of col is added to the plane in one run,
+ * once its entries that belong to the neighbouring input rows are set to 0 (col is scratch).
+ */
+function col2imSameWidth(pCol: usize, C: i32, H: i32, W: i32, KH: i32, KW: i32, pad: i32, Ho: i32, pX: usize): void {
+  const P = Ho * W;
+  let src = pCol;
+  for (let c = 0; c < C; c++) {
+    const plane = pX + ((<usize>(c * H * W)) << 2);
+    for (let kh = 0; kh < KH; kh++) {
+      const oh0 = max(0, pad - kh), oh1 = max(oh0, min(Ho, H + pad - kh));
+      for (let kw = 0; kw < KW; kw++) {
+        const shift = kw - pad;
+        const d = (kh - pad) * W + shift;
+        const from = max(oh0 * W, -d), to = max(from, min(oh1 * W, H * W - d));
+        zeroWrapped(src, W, oh0, oh1, shift);
+        addTo(plane + ((<usize>(from + d)) << 2), src + ((<usize>from) << 2), to - from);
+        src += (<usize>P) << 2;
+      }
+    }
+  }
+}
+
+/** In rows [oh0, oh1) of W floats at p, set to 0 the |shift| columns a run shifted by `shift` takes from the neighbouring row. */
+@inline function zeroWrapped(p: usize, W: i32, oh0: i32, oh1: i32, shift: i32): void {
+  for (let oh = oh0; oh < oh1; oh++) {
+    const row = p + ((<usize>(oh * W)) << 2);
+    if (shift < 0) zero(row, 0, min(W, -shift));
+    else zero(row, max(0, W - shift), W);
   }
 }
 
@@ -84,6 +149,10 @@ export function col2im(
   pCol: usize, C: i32, H: i32, W: i32, KH: i32, KW: i32, stride: i32, pad: i32, Ho: i32, Wo: i32, pX: usize,
 ): void {
   memory.fill(pX, 0, (<usize>(C * H * W)) << 2);
+  if (stride === 1 && Wo === W) {
+    col2imSameWidth(pCol, C, H, W, KH, KW, pad, Ho, pX);
+    return;
+  }
   let src = pCol;
   for (let c = 0; c < C; c++) {
     const plane = pX + ((<usize>(c * H * W)) << 2);
