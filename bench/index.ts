@@ -52,11 +52,19 @@ const rows: Row[] = [
   ...TRAIN_BATCHES.map((batch) => ({ task: `LeNet-5 training b${batch}`, unit: "images/s", run: (c: Contender) => c.train?.(batch) })),
 ];
 
-const fast = [nnkitFast(threads, budget, quick ? 6 : 20), ...(threads > 1 ? [nnkitFast(1, budget, quick ? 6 : 20)] : [])];
-const torchRequest = { matmul: MATMUL_SIZES, convs: LENET_CONVS, train: TRAIN_BATCHES, budget, trainSeconds: quick ? 1 : 3 };
+/** Seconds of training steps per batch size, for nnkit and PyTorch alike (each reports the median step). */
+const trainSeconds = quick ? 1 : 3;
+const fast = [nnkitFast(threads, budget, trainSeconds), ...(threads > 1 ? [nnkitFast(1, budget, trainSeconds)] : [])];
+const torchRequest = { matmul: MATMUL_SIZES, convs: LENET_CONVS, train: TRAIN_BATCHES, budget, trainSeconds };
 const torch = [pytorch(threads, torchRequest), ...(threads > 1 ? [pytorch(1, torchRequest)] : [])];
 const peers: Contender[] = [nnkitReference(budget, quick), ...torch, tfjs("cpu", budget, quick), tfjs("wasm", budget, quick), convnetJs(quick ? 4 : 16)];
 const contenders = [...fast, ...peers];
+/**
+ * The order they run in: each nnkit column next to PyTorch's on as many threads, so that the two
+ * figures a goal compares are measured a few seconds apart (the speed of a shared machine drifts).
+ */
+const paired = new Set<Contender>(torch);
+const runOrder: Contender[] = [...fast.flatMap((c, i) => [c, ...(torch[i] ? [torch[i]] : [])]), ...peers.filter((p) => !paired.has(p))];
 
 /** The CPU's SIMD features that matter for these kernels, from /proc/cpuinfo (Linux). */
 function simdFeatures(): string {
@@ -102,7 +110,7 @@ async function main(): Promise<void> {
   const torchFound = findTorchPython();
   if ("missing" in torchFound) console.log(`PyTorch: not measured (${torchFound.missing})`);
   const results = new Map<Contender, Figure[]>();
-  for (const c of contenders) {
+  for (const c of runOrder) {
     try {
       await c.prepare?.();
     } catch (e) {

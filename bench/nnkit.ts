@@ -12,7 +12,7 @@ import { Sequential } from "../src/models/sequential.js";
 import { lenet5 } from "../src/models/specs.js";
 import { train } from "../src/models/train.js";
 import { Rng } from "../src/random.js";
-import { measure, once, rate, type Timing } from "./timing.js";
+import { cpuSeconds, measure, median, rate, type Timing } from "./timing.js";
 import { BATCH, convFlops, fakeMnist, noise, type Contender, type ConvCase, type Figure } from "./workloads.js";
 
 function f32(shape: number[], seed: number): Tensor {
@@ -24,16 +24,34 @@ function lenetWith(ops: Readonly<Ops>): Sequential {
   return new Sequential(lenet5().layers.map((spec) => layerFromSpec(spec, { rng, dtype: "float32", ops })), { dtype: "float32" });
 }
 
-/** Timing of `steps` steps of `train()` (Adam, lr 1e-3) on LeNet-5 with batch `batch`, after one warm-up step. */
-async function trainingTime(model: Sequential, batch: number, steps: number): Promise<Timing> {
-  const { images, labels } = fakeMnist(batch * steps);
-  const x = new Tensor(images, [batch * steps, 1, 28, 28]);
-  train(model, { x, y: labels }, { epochs: 1, batchSize: batch, limit: batch, optimizer: "adam", lr: 1e-3 });
-  return once(() => train(model, { x, y: labels }, { epochs: 1, batchSize: batch, optimizer: "adam", lr: 1e-3 }));
+/**
+ * The median wall-clock seconds of one step of `train()` (Adam, lr 1e-3) on LeNet-5 at batch
+ * `batch`, over calls of `stepsPerRun` steps (each call's first step sets up its program) for at
+ * least `seconds` and `minSteps` steps, after one warm-up step — the statistic the PyTorch peer
+ * reports; CPU seconds per step over all of them.
+ */
+async function trainingTime(model: Sequential, batch: number, seconds: number, stepsPerRun = 32, minSteps = 5): Promise<Timing> {
+  const { images, labels } = fakeMnist(batch * stepsPerRun);
+  const data = { x: new Tensor(images, [batch * stepsPerRun, 1, 28, 28]), y: labels };
+  const opts = { epochs: 1, batchSize: batch, optimizer: "adam" as const, lr: 1e-3 };
+  train(model, data, { ...opts, limit: batch });
+  const steps: number[] = [];
+  let cpu = 0;
+  const start = performance.now();
+  while (steps.length < minSteps || performance.now() - start < seconds * 1000) {
+    let last = 0;
+    const c0 = cpuSeconds();
+    train(model, data, { ...opts, onProgress: ({ elapsed }) => {
+      steps.push(elapsed - last);
+      last = elapsed;
+    } });
+    cpu += cpuSeconds() - c0;
+  }
+  return { wall: median([...steps]), cpu: cpu / steps.length };
 }
 
 /** The fast kernels on `threads` threads. */
-export function nnkitFast(threads: number, budget: number, trainSteps: number): Contender {
+export function nnkitFast(threads: number, budget: number, trainSeconds: number): Contender {
   const use = () => configureKernels({ engine: "wasm", threads });
   return {
     name: threads === 1 ? "nnkit 1 thread" : `nnkit ${threads} threads`,
@@ -56,8 +74,7 @@ export function nnkitFast(threads: number, budget: number, trainSteps: number): 
     },
     async train(batch: number): Promise<Figure> {
       use();
-      const steps = Math.round((trainSteps * BATCH) / batch);
-      return rate(batch * steps, await trainingTime(lenetWith(fastKernels), batch, steps));
+      return rate(batch, await trainingTime(lenetWith(fastKernels), batch, trainSeconds));
     },
   };
 }
@@ -85,7 +102,7 @@ export function nnkitReference(budget: number, quick: boolean): Contender {
     },
     async train(trainBatch: number): Promise<Figure> {
       if (quick || trainBatch !== BATCH) return { note: "skipped" };
-      return rate(batch * 2, await trainingTime(lenetWith(referenceOps), batch, 2), 1, batch);
+      return rate(batch, await trainingTime(lenetWith(referenceOps), batch, 0, 2, 2), 1, batch);
     },
   };
 }

@@ -14,11 +14,6 @@ export interface Timing {
   cpu: number;
 }
 
-function cpuSeconds(): number {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1e6;
-}
-
 /** Time one call of `fn` (no warm-up): for peers too slow to run twice. */
 export async function once(fn: () => unknown): Promise<Timing> {
   const t0 = performance.now();
@@ -27,14 +22,24 @@ export async function once(fn: () => unknown): Promise<Timing> {
   return { wall: (performance.now() - t0) / 1000, cpu: cpuSeconds() - c0 };
 }
 
+/** The median of `xs` (the upper one of an even count); sorts `xs`. */
+export function median(xs: number[]): number {
+  return xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+}
+
 /** Median wall and CPU seconds per call of `fn` after one warm-up call, repeating until `budget` seconds or `maxReps`. */
 export async function measure(fn: () => unknown, budget: number, maxReps = 200, minReps = 3): Promise<Timing> {
   await fn();
   const runs: Timing[] = [];
   const start = performance.now();
   while (runs.length < maxReps && (runs.length < minReps || performance.now() - start < budget * 1000)) runs.push(await once(fn));
-  const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   return { wall: median(runs.map((r) => r.wall)), cpu: median(runs.map((r) => r.cpu)) };
+}
+
+/** CPU seconds this process has used (all threads). */
+export function cpuSeconds(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
 }
 
 /** `work` units (flops, images) per second of `t`, wall-clock and per CPU second; `batch` when measured on fewer images than the row's. */
