@@ -5,10 +5,10 @@
  * Student TypeScript is compiled here, in the trusted process, with esbuild's transform (syntax
  * only, no type check: a type error alone never costs points).
  */
-import { chmodSync, chownSync, existsSync, linkSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, existsSync, linkSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import { transform, transformSync, type TransformFailure, type TransformOptions } from "esbuild";
+import { buildSync, transform, transformSync, type TransformFailure, type TransformOptions } from "esbuild";
 import { inStudentKit, studentKitText } from "../kit.js";
 import { stripSolutions } from "../strip.js";
 
@@ -58,18 +58,21 @@ export function listFiles(dir: string, rel = ""): string[] {
   return out;
 }
 
-function childSource(): { source: string; file: string } {
+/** The child runner in every sandbox folder (see child.ts). */
+export const CHILD_SCRIPT = "child.mjs";
+
+/** The child runner bundled with its codec into one ES module (from child.ts in the sources, child.js when built). */
+function childBundle(): string {
   const here = dirname(fileURLToPath(import.meta.url));
-  for (const name of ["child.ts", "child.js"]) {
-    const p = join(here, name);
-    if (existsSync(p)) return { source: readFileSync(p, "utf8"), file: p };
-  }
-  throw new Error(`sandbox: the child runner (child.ts or child.js) is missing next to ${here}`);
+  const entry = ["child.ts", "child.js"].map((name) => join(here, name)).find((p) => existsSync(p));
+  if (!entry) throw new Error(`sandbox: the child runner (child.ts or child.js) is missing next to ${here}`);
+  const out = buildSync({ entryPoints: [entry], bundle: true, platform: "node", format: "esm", target: "node20", write: false, logLevel: "silent" });
+  return out.outputFiles[0].text;
 }
 
 /**
  * Build the sandbox base in `outDir` from `kitRoot/src` as the student kit holds it (../kit.ts):
- * every .ts file stripped of its solution regions and compiled, plus package.json ({"type":"module"}) and child.mjs. Contains no solution.
+ * every .ts file stripped of its solution regions and compiled, plus package.json ({"type":"module"}) and the child runner. Contains no solution.
  * Returns the problems of files left out (unbalanced markers, syntax errors).
  */
 export function buildSandboxBase(kitRoot: string, outDir: string): string[] {
@@ -94,10 +97,7 @@ export function buildSandboxBase(kitRoot: string, outDir: string): string[] {
     writeFileSync(target, compiled.code);
   }
   writeFileSync(join(outDir, "package.json"), '{ "type": "module" }\n');
-  const child = childSource();
-  const compiled = child.file.endsWith(".ts") ? compileTs(child.source, "child.ts") : { ok: true as const, code: child.source };
-  if (!compiled.ok) throw new Error(`sandbox base: ${compiled.error}`);
-  writeFileSync(join(outDir, "child.mjs"), compiled.code);
+  writeFileSync(join(outDir, CHILD_SCRIPT), childBundle());
   return skipped;
 }
 

@@ -3,8 +3,8 @@
  *
  * It is started by `SandboxProcess` with Node's permission model (read only its sandbox folder,
  * write only its temp folder, no child processes, no workers), and, as root, in its own network,
- * pid and mount namespaces as an unprivileged user. It reads request frames on stdin and writes
- * response frames on fd 3 (4-byte little-endian length + v8-serialised payload). It knows nothing
+ * pid and mount namespaces as an unprivileged user. It reads request frames on fd 4 and writes
+ * response frames on fd 3 (codec.ts: a 4-byte little-endian length, then the message). It knows nothing
  * about tests or scores: it receives inputs, calls the student's function and sends back plain
  * data. Whatever it sends, the trusted grader only compares it with the reference.
  *
@@ -16,50 +16,33 @@
  * no await on a call's path (student functions are called synchronously; a Promise or thenable
  * result is reported as such, never awaited).
  *
- * This file is self-contained (no imports outside node:) because it is compiled on its own into
- * every sandbox.
+ * It is bundled with codec.ts, its only import, into one file in every sandbox. Its own start is
+ * part of every submission's cost, so it loads as little of Node as it can: Node's modules come
+ * from process.getBuiltinModule (an import of node:fs would build its ES module facade, calling
+ * every lazy getter of fs and so loading its file streams), no node:v8 (it loads the heap snapshot
+ * utilities and their streams), and requests are read with fs.read from an fd of their own rather
+ * than through process.stdin (a stream: loading Node's streams costs every child milliseconds).
  */
-import { writeSync } from "node:fs";
-import { join } from "node:path";
-import { pathToFileURL } from "node:url";
-import { serialize, deserialize } from "node:v8";
+import { apply, defineProperty, ErrorCtor, F32, F64, I32, isArray, objectIs, objectKeys, put, typedArrayName, typedLength, typedSubarray } from "./intrinsics.js";
+import { decodeMessage, encodeFrame, FRAME_HEAD } from "./codec.js";
 
-// ---- intrinsics, captured before any student code runs --------------------------------------
-const { apply } = Reflect;
-const { is: objectIs, keys: objectKeys, defineProperty, getPrototypeOf, getOwnPropertyDescriptor } = Object;
-const isArray = Array.isArray;
-const F64 = Float64Array;
-const F32 = Float32Array;
-const I32 = Int32Array;
+const { read, writeSync } = process.getBuiltinModule("node:fs");
+const { join } = process.getBuiltinModule("node:path");
+const { pathToFileURL } = process.getBuiltinModule("node:url");
+
+// ---- intrinsics, captured before any student code runs (with those of intrinsics.ts) ----------
 const NumberOf = Number;
 const StringOf = String;
-const ErrorCtor = Error;
-const typedArrayProto = getPrototypeOf(Int8Array.prototype) as object;
-const tagGetter = getOwnPropertyDescriptor(typedArrayProto, Symbol.toStringTag)!.get!;
-const lengthGetter = getOwnPropertyDescriptor(typedArrayProto, "length")!.get!;
-const subarray = (Int8Array.prototype as unknown as { subarray: (a: number, b?: number) => Uint8Array }).subarray;
 const stringSlice = String.prototype.slice;
 const bufferConcat = Buffer.concat;
 const bufferAlloc = Buffer.alloc;
 const readU32 = Buffer.prototype.readUInt32LE;
-const writeU32 = Buffer.prototype.writeUInt32LE;
 const write = writeSync;
-const ser = serialize;
-const deser = deserialize;
+const readFd = read;
+const joinPath = join;
+const fileUrl = pathToFileURL;
 const exit = process.exit;
 
-/** "Float64Array", "Float32Array", … for a genuine typed array; undefined for anything else (a Proxy, a lookalike). */
-function typedArrayName(v: unknown): string | undefined {
-  return apply(tagGetter, v, []) as string | undefined;
-}
-/** The real length of a genuine typed array (an own `length` property cannot fake it). */
-function typedLength(v: unknown): number {
-  return apply(lengthGetter, v, []) as number;
-}
-/** Define an own data property (never runs a setter a student put on a prototype). */
-function put(o: object, key: string | number, value: unknown): void {
-  defineProperty(o, key, { value, writable: true, enumerable: true, configurable: true });
-}
 function slice(s: string, n: number): string {
   return apply(stringSlice, s, [0, n]) as string;
 }
@@ -81,6 +64,7 @@ const root = process.env.NNKIT_SANDBOX_ROOT ?? process.cwd();
 const MAX_ELEMENTS = 1e7;
 const MAX_DIMS = 16;
 const RESPONSE_FD = 3;
+const REQUEST_FD = 4;
 
 /** A value on the wire (see autograder/sandbox/wire.ts for the trusted side's view). */
 type Wire = unknown;
@@ -102,10 +86,7 @@ const modules: Record<string, Record<string, unknown>> = {};
 let kept: unknown;
 
 function send(payload: unknown): void {
-  const body = ser(payload);
-  const head = apply(bufferAlloc, Buffer, [4]) as Buffer;
-  apply(writeU32, head, [typedLength(body), 0]);
-  const frame = apply(bufferConcat, Buffer, [[head, body]]) as Buffer;
+  const frame = encodeFrame(payload);
   const n = typedLength(frame);
   let off = 0;
   while (off < n) off += write(RESPONSE_FD, frame, off, n - off);
@@ -287,7 +268,7 @@ function callOnce(req: Extract<Request, { type: "call" }>): Record<string, unkno
 async function load(req: Extract<Request, { type: "load" }>): Promise<void> {
   try {
     if (!modules[req.file]) {
-      const mod = (await import(pathToFileURL(join(root, req.js)).href)) as Record<string, unknown>;
+      const mod = (await import(fileUrl(joinPath(root, req.js)).href)) as Record<string, unknown>;
       put(modules, req.file, mod);
     }
     send({ id: req.id, ok: true });
@@ -311,27 +292,35 @@ function handle(req: Request): void {
   send(response);
 }
 
-// Frame reader on stdin. The grader sends one request and waits for its answer, so requests are
-// handled as they arrive (a load's import is the only asynchronous step).
+// Frame reader on fd 4, one fs.read at a time (on Node's thread pool, so the student's timers and
+// promises still run between requests). The grader sends one request and waits for its answer,
+// so requests are handled as they arrive (a load's import is the only asynchronous step); the end
+// of the input (the grader is done) ends the process.
 let pending: Buffer = apply(bufferAlloc, Buffer, [0]) as Buffer;
-process.stdin.on("data", (chunk: Buffer) => {
-  pending = apply(bufferConcat, Buffer, [[pending, chunk]]) as Buffer;
-  while (typedLength(pending) >= 4) {
+const chunk: Buffer = apply(bufferAlloc, Buffer, [1 << 16]) as Buffer;
+function onRequestBytes(err: unknown, n: number): void {
+  if (err || !(n > 0)) exit(0);
+  pending = apply(bufferConcat, Buffer, [[pending, apply(typedSubarray, chunk, [0, n])]]) as Buffer;
+  while (typedLength(pending) >= FRAME_HEAD) {
     const len = apply(readU32, pending, [0]) as number;
-    if (typedLength(pending) < 4 + len) break;
-    const req = deser(apply(subarray, pending, [4, 4 + len]) as Buffer) as Request;
-    pending = apply(subarray, pending, [4 + len]) as Buffer;
+    if (typedLength(pending) < FRAME_HEAD + len) break;
+    const req = decodeMessage(apply(typedSubarray, pending, [FRAME_HEAD, FRAME_HEAD + len]) as Buffer) as Request;
+    pending = apply(typedSubarray, pending, [FRAME_HEAD + len]) as Buffer;
     handle(req);
   }
-});
-process.stdin.on("end", () => exit(0));
+  readRequests();
+}
+function readRequests(): void {
+  readFd(REQUEST_FD, chunk, 0, typedLength(chunk), null, onRequestBytes);
+}
 
 // The kit's Tensor class is loaded before any student module, then the grader is told "ready".
 const tensorModule = process.env.NNKIT_TENSOR_MODULE ?? "src/tensor.js";
-import(pathToFileURL(join(root, tensorModule)).href).then(
+import(fileUrl(joinPath(root, tensorModule)).href).then(
   (mod: { Tensor: TensorCtor }) => {
     TensorClass = mod.Tensor;
     send({ ready: true });
+    readRequests();
   },
   (e: unknown) => {
     process.stderr.write(`the sandbox could not load the kit's Tensor (${tensorModule}): ${describeError(e)}\n`);

@@ -13,8 +13,8 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { serialize, deserialize } from "node:v8";
-import { SANDBOX_UID, type SandboxDir } from "./build.js";
+import { CHILD_SCRIPT, SANDBOX_UID, type SandboxDir } from "./build.js";
+import { decodeMessage, encodeFrame, FRAME_HEAD } from "./codec.js";
 import { detectIsolation, isolatedCommand, type Isolation } from "./isolation.js";
 import { ChildOutput } from "./output.js";
 import { GraderFault, sandboxNodeArgs } from "./permission.js";
@@ -68,6 +68,9 @@ interface Pending {
 }
 
 const KEEP_OUTPUT = 4096;
+/** The child's fds for response frames (it writes them) and request frames (it reads them). */
+const RESPONSE_FD = 3;
+const REQUEST_FD = 4;
 /** Time allowed for a child to start and report ready (the child runner imports nothing of the student's). */
 const STARTUP_MS = 20_000;
 
@@ -140,16 +143,14 @@ export class SandboxProcess {
       return { ok: false, kind: "fault", message: `the sandbox could not start: ${(e as Error).message}` };
     }
     const child = this.child;
-    if (!child?.stdin) return { ok: false, kind: "crash", message: "the sandbox process is gone" };
+    const requests = child?.stdio[REQUEST_FD] as NodeJS.WritableStream | null | undefined;
+    if (!child || !requests) return { ok: false, kind: "crash", message: "the sandbox process is gone" };
     const id = this.nextId++;
     // The time limit covers the call only: starting a fresh child (slow on a busy machine) has its own.
     return new Promise<CallOutcome>((resolve) => {
       this.pending = { id, resolve, timer: this.timeLimit(child, Date.now(), cpuMsOf(this.tree)) };
       this.watchMemory();
-      const payload = serialize({ ...body, id });
-      const head = Buffer.alloc(4);
-      head.writeUInt32LE(payload.length, 0);
-      child.stdin!.write(Buffer.concat([head, payload]), (err) => {
+      requests.write(encodeFrame({ ...body, id }), (err) => {
         if (err) this.fail("crash", `the sandbox stopped accepting input (${err.message})`);
       });
     });
@@ -189,7 +190,7 @@ export class SandboxProcess {
   start(): Promise<void> {
     if (this.ready) return this.ready;
     this.starts++;
-    const script = join(this.dir.root, "child.mjs");
+    const script = join(this.dir.root, CHILD_SCRIPT);
     let nodeArgs: string[];
     try {
       nodeArgs = sandboxNodeArgs(script, this.dir.root, this.dir.tmp, this.limits.memoryMb);
@@ -205,7 +206,8 @@ export class SandboxProcess {
     const child = spawn(cmd, args, {
       cwd: this.dir.root,
       env: { NNKIT_SANDBOX_ROOT: this.dir.root, TMPDIR: this.dir.tmp, HOME: this.dir.tmp, PATH: "/usr/sbin:/usr/bin:/sbin:/bin" },
-      stdio: ["pipe", "pipe", "pipe", "pipe"],
+      // fd 3: responses, fd 4: requests; stdin is empty (student code that reads it reads nothing).
+      stdio: ["ignore", "pipe", "pipe", "pipe", "pipe"],
       detached: true,
       ...(!this.isolation.namespaces && this.isolation.dropUser ? { uid: SANDBOX_UID, gid: SANDBOX_UID } : {}),
     });
@@ -229,7 +231,7 @@ export class SandboxProcess {
         }
         this.deliver(msg);
       };
-      const responses = child.stdio[3] as NodeJS.ReadableStream | null;
+      const responses = child.stdio[RESPONSE_FD] as NodeJS.ReadableStream | null;
       const frames = { buffer: Buffer.alloc(0) };
       responses?.on("data", (chunk: Buffer) => {
         if (this.child === child) this.onData(frames, chunk, onFrame);
@@ -239,7 +241,7 @@ export class SandboxProcess {
       };
       child.stdout?.on("data", capture(streams[0]));
       child.stderr?.on("data", capture(streams[1]));
-      child.stdin?.on("error", () => undefined);
+      (child.stdio[REQUEST_FD] as NodeJS.WritableStream | null)?.on("error", () => undefined);
       child.on("error", (e) => {
         clearTimeout(startTimer);
         if (!isReady) reject(e);
@@ -264,24 +266,24 @@ export class SandboxProcess {
   }
 
   private onData(frames: { buffer: Buffer }, chunk: Buffer, onFrame: (msg: unknown) => void): void {
-    frames.buffer = Buffer.concat([frames.buffer, chunk]);
-    while (frames.buffer.length >= 4) {
+    frames.buffer = frames.buffer.length === 0 ? chunk : Buffer.concat([frames.buffer, chunk]);
+    while (frames.buffer.length >= FRAME_HEAD) {
       const len = frames.buffer.readUInt32LE(0);
       if (len > this.limits.responseBytes) {
         this.fail("output", `the result was larger than ${Math.round(this.limits.responseBytes / (1 << 20))} MiB`);
         this.kill();
         return;
       }
-      if (frames.buffer.length < 4 + len) return;
+      if (frames.buffer.length < FRAME_HEAD + len) return;
       let msg: unknown;
       try {
-        msg = deserialize(frames.buffer.subarray(4, 4 + len));
+        msg = decodeMessage(frames.buffer.subarray(FRAME_HEAD, FRAME_HEAD + len));
       } catch {
         this.fail("protocol", "the sandbox sent data that could not be read");
         this.kill();
         return;
       }
-      frames.buffer = frames.buffer.subarray(4 + len);
+      frames.buffer = frames.buffer.subarray(FRAME_HEAD + len);
       onFrame(msg);
     }
   }
@@ -385,7 +387,7 @@ export class SandboxProcess {
     this.child = undefined;
     this.ready = undefined;
     const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-    child.stdin?.end();
+    (child.stdio[REQUEST_FD] as NodeJS.WritableStream | null)?.end();
     const timer = new Promise<"late">((resolve) => setTimeout(() => resolve("late"), graceMs).unref());
     if ((await Promise.race([exited, timer])) === "late") {
       this.child = child;
