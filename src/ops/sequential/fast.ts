@@ -6,7 +6,9 @@
  *
  * - the layers that work image by image (convolution, max-pooling, a ReLU after them) run as one
  *   chain per image, so the threads share out the images of a batch once per pass rather than
- *   once per layer; the fully connected layers run as GEMMs split over the threads;
+ *   once per layer (backward: once per convolution, whose weight gradients are summed per group
+ *   of images beside the per-image chains); the fully connected layers run as GEMMs split over
+ *   the threads;
  * - a ReLU works in place (its backward needs only where its output is positive), and a ReLU just
  *   before a max-pooling runs after it, on a quarter of the values: max(0, ·) commutes with a
  *   window's maximum, and the gradient reaches the same input either way;
