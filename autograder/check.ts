@@ -17,6 +17,7 @@ import { specsFromJson } from "./casefile.js";
 import { kitRoot, loadManifest, totalPoints, type Manifest } from "./manifest.js";
 import { gradeSubmission, type SubmissionResult, type TestResult } from "./runner.js";
 import { buildSandboxBase, compileTs } from "./sandbox/build.js";
+import { SandboxFolders } from "./sandbox/folders.js";
 import { DEFAULT_LIMITS, detectIsolation } from "./sandbox/process.js";
 import { GraderFault } from "./sandbox/permission.js";
 import type { FunctionSpec } from "./spec.js";
@@ -133,7 +134,7 @@ export async function runCheck(opts: CheckOptions = {}): Promise<CheckResult> {
     try {
       result = await gradeSubmission(
         { id: "check", student: "you", name: "", source: root, files, notes: [], late: false },
-        { manifest, specs, base, work, limits, isolation: detectIsolation(), submissionBudgetMs: 1000 * (opts.timeoutSeconds ?? 120) },
+        { manifest, specs, folders: new SandboxFolders(base, work), limits, isolation: detectIsolation(), submissionBudgetMs: 1000 * (opts.timeoutSeconds ?? 120) },
       );
     } catch (e) {
       if (!(e instanceof GraderFault)) throw e;

@@ -21,6 +21,7 @@ import { canvasImportCsv, fillMoodleWorksheet, moodleWorksheetCsv, WorksheetErro
 import { PLOTLY_FILE, summaryHtml } from "./report/summary.js";
 import { gradeSubmission, notGraded, planTests, type GradeContext, type Submission, type SubmissionResult } from "./runner.js";
 import { buildSandboxBase } from "./sandbox/build.js";
+import { SandboxFolders } from "./sandbox/folders.js";
 import { detectIsolation, sandboxParent } from "./sandbox/isolation.js";
 import { DEFAULT_LIMITS, type SandboxLimits } from "./sandbox/process.js";
 import { GraderFault } from "./sandbox/permission.js";
@@ -93,7 +94,7 @@ export class Grader {
     };
     for (const s of specs) s.cases(); // run the reference once, before any student code
     this.ctx = {
-      manifest: this.manifest, specs, base, work: this.work, limits, isolation, submissionBudgetMs: 1000 * this.manifest.limits.submissionSeconds,
+      manifest: this.manifest, specs, folders: new SandboxFolders(base, this.work), limits, isolation, submissionBudgetMs: 1000 * this.manifest.limits.submissionSeconds,
       ...(opts.profile ? { profile: opts.profile } : {}),
     };
   }

@@ -1,10 +1,10 @@
 /**
  * Where a submission's grading time goes: per phase, the wall-clock milliseconds the grader waited
  * and the CPU milliseconds the sandbox child computed, summed over a run (the benchmark's --profile).
- * Phases: compile (esbuild, in the grader), folder (building the sandbox folder), start (spawning
+ * Phases: compile (esbuild, in the grader), folder (laying the submission's files into a sandbox folder), start (spawning
  * the isolated child until it is ready: unshare, mounts, node, the harness and the kit's Tensor),
  * import (the student's files and the kit modules they import), calls (the hidden cases, with the
- * comparisons in the grader), close (the child's exit) and remove (the sandbox folder's removal).
+ * comparisons in the grader), close (the child's exit) and remove (giving the folder back for the next submission).
  */
 
 /** The phases of grading one submission, in order. */

@@ -4,8 +4,9 @@
  * back as plain data and are compared here with the reference's answers. The score is decided only
  * in this process, from these comparisons.
  */
-import { compileTsAsync, createSandboxDir } from "./sandbox/build.js";
-import { removeSandboxFolder, type Isolation } from "./sandbox/isolation.js";
+import { compileTsAsync } from "./sandbox/build.js";
+import type { SandboxFolders } from "./sandbox/folders.js";
+import type { Isolation } from "./sandbox/isolation.js";
 import { SandboxProcess, type CallOutcome, type SandboxLimits } from "./sandbox/process.js";
 import { GraderFault } from "./sandbox/permission.js";
 import { readOutput, toWire } from "./sandbox/wire.js";
@@ -80,10 +81,8 @@ export interface SubmissionResult extends SubmissionIdentity {
 export interface GradeContext {
   manifest: Manifest;
   specs: readonly FunctionSpec[];
-  /** Sandbox base folder (stripped kit + child runner). */
-  base: string;
-  /** Folder for the per-submission sandboxes (removed afterwards). */
-  work: string;
+  /** The sandbox folders (the stripped kit + child runner, and a submission's files over it), each used by one submission at a time (in the run's work folder, removed with it). */
+  folders: SandboxFolders;
   limits: SandboxLimits;
   isolation: Isolation;
   submissionBudgetMs: number;
@@ -157,7 +156,7 @@ export async function gradeSubmission(sub: Submission, ctx: GradeContext): Promi
     else fileProblem.set(file, `${file} does not compile: ${c.error}`);
   });
   mark("compile");
-  const dir = createSandboxDir(ctx.base, ctx.work, sub.id, compiled);
+  const dir = ctx.folders.acquire(sub.id, compiled);
   const sandbox = new SandboxProcess(dir, ctx.limits, ctx.isolation);
   const tested = new Map<string, TestResult>();
   const notes = [...sub.notes];
@@ -189,9 +188,7 @@ export async function gradeSubmission(sub: Submission, ctx: GradeContext): Promi
       profile.submissions++;
       profile.children += sandbox.starts;
     }
-    // Synchronously: on the in-memory file system it takes 1-2 ms, and Node's asynchronous rm
-    // (a JavaScript walk, a promise per entry) costs the grader about 4 ms more CPU per folder.
-    removeSandboxFolder(dir.root);
+    ctx.folders.release(dir);
     mark("remove");
   }
   for (const problem of fileProblem.values()) notes.push(problem);

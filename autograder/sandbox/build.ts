@@ -103,7 +103,7 @@ export function buildSandboxBase(kitRoot: string, outDir: string): string[] {
 
 /** The files of a base and its folders (parents first), listed once per base. */
 const listings = new Map<string, { files: string[]; dirs: string[] }>();
-function baseListing(base: string): { files: string[]; dirs: string[] } {
+export function baseListing(base: string): { files: string[]; dirs: string[] } {
   let l = listings.get(base);
   if (!l) {
     const files = listFiles(base);
@@ -135,16 +135,30 @@ export function createSandboxDir(base: string, parent: string, name: string, fil
   mkdirSync(root, { recursive: true });
   for (const d of dirs) mkdirSync(join(root, d));
   for (const rel of linked) linkSync(join(base, rel), join(root, rel));
-  for (const [file, code] of files) {
-    const target = join(root, file.replace(/\.ts$/, ".js"));
-    if (relative(root, target).startsWith("..")) throw new Error(`sandbox: ${file} is outside the sandbox`);
-    mkdirSync(dirname(target), { recursive: true });
-    rmSync(target, { force: true }); // replace the link to the base, never write through it
-    writeFileSync(target, code);
-  }
-  const tmp = join(root, "tmp");
-  mkdirSync(tmp);
+  for (const [file, code] of files) writeStudentFile(root, file, code);
   chmodSync(root, 0o755);
+  return { root, tmp: freshTmp(root) };
+}
+
+/** Write one compiled student file (manifest path, e.g. src/layers/relu.ts) into the sandbox `root`, in place of the base's. */
+export function writeStudentFile(root: string, file: string, code: string): void {
+  const target = join(root, jsPath(file));
+  if (relative(root, target).startsWith("..")) throw new Error(`sandbox: ${file} is outside the sandbox`);
+  mkdirSync(dirname(target), { recursive: true });
+  rmSync(target, { force: true }); // replace the link to the base, never write through it
+  writeFileSync(target, code);
+}
+
+/** Where a student file (manifest path) lives in a sandbox: its .ts compiled to .js. */
+export function jsPath(file: string): string {
+  return file.replace(/\.ts$/, ".js");
+}
+
+/** An empty temp folder `root/tmp` (removed first if there), given to nobody when running as root. */
+export function freshTmp(root: string): string {
+  const tmp = join(root, "tmp");
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(tmp);
   if (process.getuid?.() === 0) chownSync(tmp, SANDBOX_UID, SANDBOX_UID);
-  return { root, tmp };
+  return tmp;
 }
