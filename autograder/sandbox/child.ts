@@ -20,13 +20,14 @@
  * part of every submission's cost, so it loads as little of Node as it can: Node's modules come
  * from process.getBuiltinModule (an import of node:fs would build its ES module facade, calling
  * every lazy getter of fs and so loading its file streams), no node:v8 (it loads the heap snapshot
- * utilities and their streams), and requests are read with fs.read from an fd of their own rather
- * than through process.stdin (a stream: loading Node's streams costs every child milliseconds).
+ * utilities and their streams), and requests are read from an fd of their own with fs.readSync or
+ * fs.read rather than through process.stdin (a stream: loading Node's streams costs every child
+ * milliseconds).
  */
 import { apply, defineProperty, ErrorCtor, F32, F64, I32, isArray, objectIs, objectKeys, put, typedArrayName, typedLength, typedSubarray } from "./intrinsics.js";
 import { decodeMessage, encodeFrame, FRAME_HEAD } from "./codec.js";
 
-const { read, writeSync } = process.getBuiltinModule("node:fs");
+const { read, readSync, writeSync } = process.getBuiltinModule("node:fs");
 const { join } = process.getBuiltinModule("node:path");
 const { pathToFileURL } = process.getBuiltinModule("node:url");
 
@@ -39,6 +40,9 @@ const bufferAlloc = Buffer.alloc;
 const readU32 = Buffer.prototype.readUInt32LE;
 const write = writeSync;
 const readFd = read;
+const readNow = readSync;
+const schedule = setImmediate;
+const activeResources = process.getActiveResourcesInfo;
 const joinPath = join;
 const fileUrl = pathToFileURL;
 const exit = process.exit;
@@ -275,13 +279,10 @@ async function load(req: Extract<Request, { type: "load" }>): Promise<void> {
   } catch (e) {
     send({ id: req.id, ok: false, phase: "import", error: `importing ${req.file} failed: ${describeError(e)}` });
   }
+  serve();
 }
 
-function handle(req: Request): void {
-  if (req.type === "load") {
-    void load(req);
-    return;
-  }
+function handle(req: Extract<Request, { type: "call" }>): void {
   let response: unknown;
   try {
     response = callOnce(req);
@@ -292,26 +293,55 @@ function handle(req: Request): void {
   send(response);
 }
 
-// Frame reader on fd 4, one fs.read at a time (on Node's thread pool, so the student's timers and
-// promises still run between requests). The grader sends one request and waits for its answer,
-// so requests are handled as they arrive (a load's import is the only asynchronous step); the end
-// of the input (the grader is done) ends the process.
+// Requests: frames read from fd 4. The grader sends one request and waits for its answer, so a
+// request is handled as soon as it is complete; a load's import is the only asynchronous step, and
+// the next request is read when it is done. The end of the input (the grader is done) ends the
+// process.
 let pending: Buffer = apply(bufferAlloc, Buffer, [0]) as Buffer;
 const chunk: Buffer = apply(bufferAlloc, Buffer, [1 << 16]) as Buffer;
-function onRequestBytes(err: unknown, n: number): void {
-  if (err || !(n > 0)) exit(0);
-  pending = apply(bufferConcat, Buffer, [[pending, apply(typedSubarray, chunk, [0, n])]]) as Buffer;
+
+/** Handle the complete requests received, then read more (after a load, once its import is done). */
+function serve(): void {
   while (typedLength(pending) >= FRAME_HEAD) {
     const len = apply(readU32, pending, [0]) as number;
     if (typedLength(pending) < FRAME_HEAD + len) break;
     const req = decodeMessage(apply(typedSubarray, pending, [FRAME_HEAD, FRAME_HEAD + len]) as Buffer) as Request;
     pending = apply(typedSubarray, pending, [FRAME_HEAD + len]) as Buffer;
+    if (req.type === "load") {
+      void load(req); // serves the next request when the import is done
+      return;
+    }
     handle(req);
   }
-  readRequests();
+  schedule(readRequest);
 }
-function readRequests(): void {
-  readFd(REQUEST_FD, chunk, 0, typedLength(chunk), null, onRequestBytes);
+
+/**
+ * Read the next bytes of input, once the call's promises have settled and its immediates run.
+ * When nothing of the student's is pending (no timer, immediate, stream, socket or file
+ * operation) the event loop could only wait for the grader, so the read waits on this thread
+ * (one wake-up); otherwise it goes to Node's thread pool, so the student's callbacks still run
+ * while the child waits, as they always did.
+ */
+function readRequest(): void {
+  if ((apply(activeResources, process, []) as string[]).length === 0) {
+    let n: number;
+    try {
+      n = readNow(REQUEST_FD, chunk, 0, typedLength(chunk), null);
+    } catch {
+      readFd(REQUEST_FD, chunk, 0, typedLength(chunk), null, onRequestBytes);
+      return;
+    }
+    onRequestBytes(null, n);
+  } else {
+    readFd(REQUEST_FD, chunk, 0, typedLength(chunk), null, onRequestBytes);
+  }
+}
+
+function onRequestBytes(err: unknown, n: number): void {
+  if (err || !(n > 0)) exit(0);
+  pending = apply(bufferConcat, Buffer, [[pending, apply(typedSubarray, chunk, [0, n])]]) as Buffer;
+  serve();
 }
 
 // The kit's Tensor class is loaded before any student module, then the grader is told "ready".
@@ -320,7 +350,7 @@ import(fileUrl(joinPath(root, tensorModule)).href).then(
   (mod: { Tensor: TensorCtor }) => {
     TensorClass = mod.Tensor;
     send({ ready: true });
-    readRequests();
+    serve();
   },
   (e: unknown) => {
     process.stderr.write(`the sandbox could not load the kit's Tensor (${tensorModule}): ${describeError(e)}\n`);

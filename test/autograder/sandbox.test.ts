@@ -295,6 +295,22 @@ describe("sandbox child", () => {
   });
 });
 
+describe("sandbox child between calls", () => {
+  it("the student's timers and promises run between calls, as in any Node process", async () => {
+    const sb = sandboxWith({
+      [F]: `
+let timers = 0;
+let promises = 0;
+export function later() { setTimeout(() => { timers++; }, 20); Promise.resolve().then(() => { promises++; }); return 0; }
+export function counts() { return timers * 10 + promises; }
+`,
+    });
+    expect(await sb.call(call("later"), { v: [] })).toMatchObject({ ok: true, outputs: { v: 0 } });
+    await new Promise((r) => setTimeout(r, 200)); // the child waits for the next request meanwhile
+    expect(await sb.call(call("counts"), { v: [] })).toMatchObject({ ok: true, outputs: { v: 11 } });
+  });
+});
+
 describe("sandbox child without namespaces (e.g. in a container without CAP_SYS_ADMIN)", () => {
   it.runIf(process.getuid?.() === 0)("still runs as user nobody when the grader is root", async () => {
     const sb = sandboxWith({ [F]: ATTACKS }, FAST_LIMITS, { namespaces: false, dropUser: true, note: "test" });
