@@ -10,7 +10,7 @@
  * running out of memory is reported as memory, however the child died.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { closeSync, openSync, readFileSync, readSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { CHILD_SCRIPT, SANDBOX_UID, type SandboxDir } from "./build.js";
@@ -88,11 +88,12 @@ export class SandboxProcess {
   private keptBytes = 0;
   private memTimer: NodeJS.Timeout | undefined;
   /**
-   * The current child's processes as last listed (when it became ready, then at each time-limit
-   * check): a call's CPU time at its start is read from these without walking /proc again (the
-   * permission model lets the child start no process; a check walks afresh all the same).
+   * The CPU clock of the current child's processes as last listed (when it became ready, then at
+   * each time-limit check): a call's CPU time at its start is read from these without walking
+   * /proc again (the permission model lets the child start no process; a check walks afresh all
+   * the same).
    */
-  private tree: number[] = [];
+  private clock = new CpuClock([]);
   /** Number of children started (1 + restarts after kills). */
   starts = 0;
 
@@ -148,7 +149,7 @@ export class SandboxProcess {
     const id = this.nextId++;
     // The time limit covers the call only: starting a fresh child (slow on a busy machine) has its own.
     return new Promise<CallOutcome>((resolve) => {
-      this.pending = { id, resolve, timer: this.timeLimit(child, Date.now(), cpuMsOf(this.tree)) };
+      this.pending = { id, resolve, timer: this.timeLimit(child, Date.now(), this.clock.ms()) };
       this.watchMemory();
       requests.write(encodeFrame({ ...body, id }), (err) => {
         if (err) this.fail("crash", `the sandbox stopped accepting input (${err.message})`);
@@ -168,8 +169,8 @@ export class SandboxProcess {
     const check = (): void => {
       const p = this.pending;
       if (!p || this.child !== child) return;
-      this.tree = processTree(child.pid);
-      const cpu = cpuMsOf(this.tree) - cpuAtStart;
+      this.track(processTree(child.pid));
+      const cpu = this.clock.ms() - cpuAtStart;
       const wall = Date.now() - startedAt;
       if (cpu >= limit - CPU_TICK_MS || wall >= WALL_FACTOR * limit || process.platform !== "linux") {
         const how = cpu >= limit - CPU_TICK_MS ? "" : " without finishing";
@@ -179,6 +180,12 @@ export class SandboxProcess {
       p.timer = setTimeout(check, Math.max(CPU_TICK_MS, limit - cpu));
     };
     return setTimeout(check, limit);
+  }
+
+  /** Read the CPU time of `pids` from now on (the current child's processes). */
+  private track(pids: readonly number[]): void {
+    this.clock.close();
+    this.clock = new CpuClock(pids);
   }
 
   /** CPU time (ms, in 10 ms ticks) the current child and its processes have used; 0 without a child. */
@@ -224,7 +231,7 @@ export class SandboxProcess {
       const onFrame = (msg: unknown): void => {
         if (!isReady) {
           isReady = true;
-          this.tree = processTree(child.pid);
+          this.track(processTree(child.pid));
           clearTimeout(startTimer);
           resolve();
           return;
@@ -254,6 +261,7 @@ export class SandboxProcess {
         if (current) {
           this.child = undefined;
           this.ready = undefined;
+          this.clock.close();
           for (const s of streams) s.end();
         }
         if (!isReady) reject(new Error(`the sandbox exited before it was ready (${signal ?? `code ${code}`})`));
@@ -374,6 +382,7 @@ export class SandboxProcess {
     }
     this.child = undefined;
     this.ready = undefined;
+    this.clock.close();
   }
 
   /**
@@ -386,6 +395,7 @@ export class SandboxProcess {
     if (!child) return;
     this.child = undefined;
     this.ready = undefined;
+    this.clock.close();
     const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
     (child.stdio[REQUEST_FD] as NodeJS.WritableStream | null)?.end();
     const timer = new Promise<"late">((resolve) => setTimeout(() => resolve("late"), graceMs).unref());
@@ -429,19 +439,62 @@ function processTree(pid: number | undefined): number[] {
   return pid === undefined ? [] : [pid, ...descendants(pid)];
 }
 
+/** The clock ticks of user and system time in one /proc/<pid>/stat line (its fields 14 and 15). */
+function statTicks(stat: string): number {
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return Number(fields[11]) + Number(fields[12]);
+}
+
 /** CPU time (user + system, ms) used so far by the processes `pids` (0 for those gone, or where /proc is missing). */
 export function cpuMsOf(pids: readonly number[]): number {
   let ticks = 0;
   for (const p of pids) {
     try {
-      const stat = readFileSync(`/proc/${p}/stat`, "utf8");
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      ticks += Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15 of stat)
+      ticks += statTicks(readFileSync(`/proc/${p}/stat`, "utf8"));
     } catch {
       /* gone */
     }
   }
   return ticks * CPU_TICK_MS;
+}
+
+/** Room for one /proc/<pid>/stat line (about 300 bytes). */
+const STAT_BYTES = Buffer.alloc(1024);
+
+/**
+ * cpuMsOf for a fixed list of processes, each one's /proc/<pid>/stat kept open, so that a reading
+ * is one pread per process (a call's start reads it: reopening the files cost the grader ~3 ms a
+ * submission). `close` releases the files.
+ */
+class CpuClock {
+  private readonly fds: number[] = [];
+
+  constructor(pids: readonly number[]) {
+    for (const p of pids) {
+      try {
+        this.fds.push(openSync(`/proc/${p}/stat`, "r"));
+      } catch {
+        /* gone, or no /proc */
+      }
+    }
+  }
+
+  /** CPU time (ms, in 10 ms ticks) the processes have used so far (0 for those gone). */
+  ms(): number {
+    let ticks = 0;
+    for (const fd of this.fds) {
+      try {
+        ticks += statTicks(STAT_BYTES.toString("latin1", 0, readSync(fd, STAT_BYTES, 0, STAT_BYTES.length, 0)));
+      } catch {
+        /* gone */
+      }
+    }
+    return ticks * CPU_TICK_MS;
+  }
+
+  close(): void {
+    for (const fd of this.fds.splice(0)) closeSync(fd);
+  }
 }
 
 function processTreeRssKb(pid: number): number {
