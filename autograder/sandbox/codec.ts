@@ -15,7 +15,7 @@ import {
 } from "./intrinsics.js";
 
 const bufferFrom = Buffer.from as (buffer: ArrayBuffer, offset: number, length: number) => Buffer;
-const byteLength = Buffer.byteLength;
+const bufferAlloc = Buffer.alloc;
 const bufferWrite = Buffer.prototype.write;
 const bufferToString = Buffer.prototype.toString;
 // DataView methods, for `apply`.
@@ -48,10 +48,10 @@ function bytesOf(v: unknown): Uint8Array {
   return new U8(buffer, offset, length);
 }
 
-/** A growable byte buffer written front to back. */
+/** A growable byte buffer written front to back (a Buffer of its own memory, so strings are written into it directly). */
 class Writer {
   size = 256;
-  buf: Uint8Array = new U8(this.size);
+  buf: Buffer = apply(bufferAlloc, BufferCtor, [this.size]) as Buffer;
   view: DataView = new DV(typedMemory(this.buf)[0]);
   at = 0;
 
@@ -59,7 +59,7 @@ class Writer {
     if (this.at + n <= this.size) return;
     let size = this.size * 2;
     while (size < this.at + n) size *= 2;
-    const next = new U8(size);
+    const next = apply(bufferAlloc, BufferCtor, [size]) as Buffer;
     apply(typedSet, next, [apply(typedSubarray, this.buf, [0, this.at])]);
     this.size = size;
     this.buf = next;
@@ -79,12 +79,11 @@ function writeU32(w: Writer, n: number): void {
 }
 
 function writeString(w: Writer, s: string): void {
-  const n = byteLength(s, "utf8");
-  writeU32(w, n);
-  w.room(n);
-  const target = apply(bufferFrom, BufferCtor, [typedMemory(w.buf)[0], w.at, n]) as Buffer;
-  apply(bufferWrite, target, [s, 0, n, "utf8"]);
-  w.at += n;
+  const most = 3 * s.length; // UTF-8 takes at most 3 bytes per UTF-16 unit
+  w.room(4 + most);
+  const n = apply(bufferWrite, w.buf, [s, w.at + 4, most, "utf8"]) as number;
+  apply(setU32, w.view, [w.at, n, true]);
+  w.at += 4 + n;
 }
 
 function writeBytes(w: Writer, bytes: Uint8Array): void {
@@ -150,11 +149,10 @@ export function encodeFrame(value: unknown): Uint8Array {
   return apply(typedSubarray, w.buf, [0, w.at]) as Uint8Array;
 }
 
-/** A cursor over the bytes being decoded: `length` of them from `offset` in `buffer`. */
+/** A cursor over the bytes being decoded (`length` of them; `text` views them as a Buffer, for strings). */
 interface Reader {
   bytes: Uint8Array;
-  buffer: ArrayBuffer;
-  offset: number;
+  text: Buffer;
   length: number;
   view: DataView;
   at: number;
@@ -174,7 +172,7 @@ function readU32(r: Reader): number {
 function readString(r: Reader): string {
   const n = readU32(r);
   need(r, n);
-  const s = apply(bufferToString, apply(bufferFrom, BufferCtor, [r.buffer, r.offset + r.at, n]), ["utf8"]) as string;
+  const s = apply(bufferToString, r.text, ["utf8", r.at, r.at + n]) as string;
   r.at += n;
   return s;
 }
@@ -236,7 +234,8 @@ function readValue(r: Reader, depth: number): unknown {
 /** The value encoded in `bytes` (a frame's message: exactly one value, nothing after it); throws CodecError when malformed. */
 export function decodeMessage(bytes: Uint8Array): unknown {
   const [buffer, offset, length] = typedMemory(bytes);
-  const r: Reader = { bytes, buffer, offset, length, view: new DV(buffer, offset, length), at: 0 };
+  const text = apply(bufferFrom, BufferCtor, [buffer, offset, length]) as Buffer;
+  const r: Reader = { bytes, text, length, view: new DV(buffer, offset, length), at: 0 };
   const v = readValue(r, 0);
   if (r.at !== length) throw new CodecError("bytes left after the message");
   return v;
