@@ -24,7 +24,9 @@
  * fs.read rather than through process.stdin (a stream: loading Node's streams costs every child
  * milliseconds).
  */
-import { apply, defineProperty, ErrorCtor, F32, F64, I32, isArray, objectIs, objectKeys, put, typedArrayName, typedLength, typedSubarray } from "./intrinsics.js";
+import {
+  apply, defineProperty, ErrorCtor, F32, F64, getOwnPropertyDescriptor, I32, isArray, objectIs, objectKeys, put, typedArrayName, typedLength, typedMemory, typedSubarray,
+} from "./intrinsics.js";
 import { decodeMessage, encodeFrame, FRAME_HEAD } from "./codec.js";
 
 const { read, readSync, writeSync } = process.getBuiltinModule("node:fs");
@@ -63,6 +65,57 @@ const noKill = (): never => {
 for (const name of ["kill", "_kill"]) defineProperty(process, name, { value: noKill, writable: false, configurable: false });
 // A Promise that a student function returned and that later rejects must not end the process.
 process.on("unhandledRejection", () => undefined);
+
+// The output budget, kept here so that the call which goes over it is always the same one: the
+// grader also counts what reaches it (the backstop for output that bypasses process.stdout and
+// process.stderr), but a call that floods the pipes may return before the grader has read a
+// megabyte, or run the child out of memory first, depending on timing. Past the budget nothing
+// more is printed, and the grader is told the current request failed with phase "output" (it then
+// ends this process). process.stdout and process.stderr stay lazy: they are wrapped when first used.
+const OUTPUT_BYTES = NumberOf(process.env.NNKIT_OUTPUT_BYTES ?? 1 << 20);
+const byteLengthOf = Buffer.byteLength;
+let printed = 0;
+let flooded = false;
+/** The id of the request being handled (the one a flood of output is charged to). */
+let current = -1;
+
+/** Bytes a chunk given to a stream's write() will print (0 for what write() itself rejects). */
+function chunkBytes(chunk: unknown): number {
+  if (typeof chunk === "string") return apply(byteLengthOf, Buffer, [chunk]) as number;
+  return typedArrayName(chunk) !== undefined ? typedMemory(chunk)[2] : 0;
+}
+
+function guardWrites(stream: { write: (...a: unknown[]) => boolean }): void {
+  const original = stream.write;
+  const write = function (this: unknown, chunk: unknown, ...rest: unknown[]): boolean {
+    if (flooded) return true;
+    printed += chunkBytes(chunk);
+    if (printed > OUTPUT_BYTES) {
+      flooded = true;
+      send({ id: current, ok: false, phase: "output", error: "printed too much" });
+      return true;
+    }
+    return apply(original, stream, [chunk, ...rest]) as boolean;
+  };
+  defineProperty(stream, "write", { value: write, writable: false, configurable: false });
+}
+
+for (const name of ["stdout", "stderr"]) {
+  const lazy = getOwnPropertyDescriptor(process, name)?.get;
+  if (!lazy) continue;
+  let stream: { write: (...a: unknown[]) => boolean } | undefined;
+  defineProperty(process, name, {
+    get() {
+      if (!stream) {
+        stream = apply(lazy, process, []) as { write: (...a: unknown[]) => boolean };
+        guardWrites(stream);
+      }
+      return stream;
+    },
+    enumerable: true,
+    configurable: false,
+  });
+}
 
 const root = process.env.NNKIT_SANDBOX_ROOT ?? process.cwd();
 const MAX_ELEMENTS = 1e7;
@@ -270,6 +323,7 @@ function callOnce(req: Extract<Request, { type: "call" }>): Record<string, unkno
 }
 
 async function load(req: Extract<Request, { type: "load" }>): Promise<void> {
+  current = req.id;
   try {
     if (!modules[req.file]) {
       const mod = (await import(fileUrl(joinPath(root, req.js)).href)) as Record<string, unknown>;
@@ -283,6 +337,7 @@ async function load(req: Extract<Request, { type: "load" }>): Promise<void> {
 }
 
 function handle(req: Extract<Request, { type: "call" }>): void {
+  current = req.id;
   let response: unknown;
   try {
     response = callOnce(req);

@@ -212,7 +212,10 @@ export class SandboxProcess {
     const streams = [new ChildOutput((t) => this.keep(t)), new ChildOutput((t) => this.keep(t))];
     const child = spawn(cmd, args, {
       cwd: this.dir.root,
-      env: { NNKIT_SANDBOX_ROOT: this.dir.root, TMPDIR: this.dir.tmp, HOME: this.dir.tmp, PATH: "/usr/sbin:/usr/bin:/sbin:/bin" },
+      env: {
+        NNKIT_SANDBOX_ROOT: this.dir.root, NNKIT_OUTPUT_BYTES: String(this.limits.outputBytes),
+        TMPDIR: this.dir.tmp, HOME: this.dir.tmp, PATH: "/usr/sbin:/usr/bin:/sbin:/bin",
+      },
       // fd 3: responses, fd 4: requests; stdin is empty (student code that reads it reads nothing).
       stdio: ["ignore", "pipe", "pipe", "pipe", "pipe"],
       detached: true,
@@ -307,10 +310,13 @@ export class SandboxProcess {
   private onOutput(stream: ChildOutput, chunk: Buffer): void {
     this.outputSeen += chunk.length;
     stream.write(chunk);
-    if (this.outputSeen > this.limits.outputBytes) {
-      this.fail("output", `the code printed more than ${Math.round(this.limits.outputBytes / 1024)} KiB`);
-      this.kill();
-    }
+    if (this.outputSeen > this.limits.outputBytes) this.flooded();
+  }
+
+  /** The submission printed more than its budget: the call fails and the child ends (the child counts too, see child.ts). */
+  private flooded(): void {
+    this.fail("output", `the code printed more than ${Math.round(this.limits.outputBytes / 1024)} KiB`);
+    this.kill();
   }
 
   /** A response frame: accept it only for the pending request id and with the expected fields. */
@@ -319,6 +325,13 @@ export class SandboxProcess {
     if (!p || msg === null || typeof msg !== "object") return;
     const m = msg as Record<string, unknown>;
     if (m.id !== p.id) return;
+    if (m.ok === false && m.phase === "output") {
+      // The child's own count went over the budget (what it says beyond that is not read).
+      setImmediate(() => {
+        if (this.pending === p) this.flooded();
+      });
+      return;
+    }
     const changed = Array.isArray(m.changed) ? m.changed.filter((n): n is string => typeof n === "string").slice(0, 20).map((n) => n.slice(0, 200)) : [];
     // Settled after the output the call printed before answering has been read (it is in the pipes
     // already, but may come in after this frame): so a call that goes over the output budget is

@@ -59,6 +59,9 @@ export function spin() { for (;;) {} }
 export function nap(ms: number) { Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms); return "awake"; }
 export function exitEarly() { process.exit(0); }
 export function flood() { for (;;) process.stdout.write("PASSED ".repeat(100)); }
+export function burst() { const line = "PASSED ".repeat(100) + "\\n"; for (let i = 0; i < 20000; i++) process.stdout.write(line); return "done"; }
+export function bigWrite() { process.stdout.write("x".repeat(200 << 10)); return "done"; }
+export function rawFlood() { for (;;) fs.writeSync(1, "PASSED ".repeat(100)); }
 export function chatty(x: { shape: number[]; data: Float64Array }) { process.stdout.write("x".repeat(40 << 10) + "\\n"); return x; }
 export function hog() { const keep: Float64Array[] = []; for (;;) keep.push(new Float64Array(1 << 22).fill(1)); }
 export function heapHog() { console.log("before the heap runs out"); const keep: number[][] = []; for (;;) keep.push(new Array(1e6).fill(0.5)); }
@@ -176,7 +179,7 @@ describe("sandbox child", () => {
   it("cannot start processes or workers, and sees no secrets in its environment", async () => {
     expect(await text("spawnChild")).toContain("ERR_ACCESS_DENIED");
     expect(await text("startWorker")).toContain("ERR_ACCESS_DENIED");
-    expect(await text("env")).toBe(JSON.stringify({ $t: "other", desc: `the string "HOME,NNKIT_SANDBOX_ROOT,PATH,TMPDIR"` }));
+    expect(await text("env")).toBe(JSON.stringify({ $t: "other", desc: `the string "HOME,NNKIT_OUTPUT_BYTES,NNKIT_SANDBOX_ROOT,PATH,TMPDIR"` }));
   });
 
   it("has no network when the grader runs as root (unshare -n); otherwise says so", async () => {
@@ -265,6 +268,18 @@ describe("sandbox child", () => {
       kinds.push(r.ok ? "ok" : r.kind);
     }
     expect(kinds).toEqual(["ok", "output", "ok", "output"]);
+  });
+
+  it("a call that prints far past the budget and returns fails with output every time", async () => {
+    // 14 MB written in a tight loop: whether the grader had read 64 KiB of it before the call
+    // returned depended on timing; the child's own count makes it the same every time.
+    // One write of 200 KiB and a return: a pipe holds 64 KiB, so the answer could come in before
+    // the grader had seen the rest.
+    for (const fn of ["burst", "bigWrite", "burst", "bigWrite"]) {
+      expect(await sb.call(call(fn), { v: [] }), fn).toMatchObject({ ok: false, kind: "output", message: "the code printed more than 64 KiB" });
+    }
+    // Output that bypasses process.stdout is still counted where it arrives.
+    expect(await sb.call(call("rawFlood"), { v: [] })).toMatchObject({ ok: false, kind: "output" });
   });
 
   it("running out of memory is reported as memory, the same way every time, with none of V8's report in the output", async () => {
