@@ -322,16 +322,18 @@ export class SandboxProcess {
   /** A response frame: accept it only for the pending request id and with the expected fields. */
   private deliver(msg: unknown): void {
     const p = this.pending;
-    if (!p || msg === null || typeof msg !== "object") return;
+    if (msg === null || typeof msg !== "object") return;
     const m = msg as Record<string, unknown>;
-    if (m.id !== p.id) return;
     if (m.ok === false && m.phase === "output") {
-      // The child's own count went over the budget (what it says beyond that is not read).
+      // The child's own count went over the budget: as when the grader's count does, the pending
+      // call (if any: a timer may print after its call answered) fails and the child ends.
+      const child = this.child;
       setImmediate(() => {
-        if (this.pending === p) this.flooded();
+        if (this.child === child) this.flooded();
       });
       return;
     }
+    if (!p || m.id !== p.id) return;
     const changed = Array.isArray(m.changed) ? m.changed.filter((n): n is string => typeof n === "string").slice(0, 20).map((n) => n.slice(0, 200)) : [];
     // Settled after the output the call printed before answering has been read (it is in the pipes
     // already, but may come in after this frame): so a call that goes over the output budget is

@@ -60,6 +60,7 @@ export function nap(ms: number) { Atomics.wait(new Int32Array(new SharedArrayBuf
 export function exitEarly() { process.exit(0); }
 export function flood() { for (;;) process.stdout.write("PASSED ".repeat(100)); }
 export function burst() { const line = "PASSED ".repeat(100) + "\\n"; for (let i = 0; i < 20000; i++) process.stdout.write(line); return "done"; }
+export function lateFlood() { setTimeout(() => { for (;;) process.stdout.write("x".repeat(1000)); }, 0); return "done"; }
 export function bigWrite() { process.stdout.write("x".repeat(200 << 10)); return "done"; }
 export function rawFlood() { for (;;) fs.writeSync(1, "PASSED ".repeat(100)); }
 export function chatty(x: { shape: number[]; data: Float64Array }) { process.stdout.write("x".repeat(40 << 10) + "\\n"); return x; }
@@ -278,6 +279,10 @@ describe("sandbox child", () => {
     for (const fn of ["burst", "bigWrite", "burst", "bigWrite"]) {
       expect(await sb.call(call(fn), { v: [] }), fn).toMatchObject({ ok: false, kind: "output", message: "the code printed more than 64 KiB" });
     }
+    // A timer that floods after its call answered ends the child: the next call is not stuck behind it.
+    expect(await sb.call(call("lateFlood"), { v: [] })).toMatchObject({ ok: true });
+    const next = await sb.call(call("twice", [tensor([1, 2])]), { v: [] });
+    expect(next.ok ? "ok" : next.kind).toMatch(/^(ok|output)$/);
     // Output that bypasses process.stdout is still counted where it arrives.
     expect(await sb.call(call("rawFlood"), { v: [] })).toMatchObject({ ok: false, kind: "output" });
   });
