@@ -87,7 +87,8 @@ function chunkBytes(chunk: unknown): number {
 
 function guardWrites(stream: { write: (...a: unknown[]) => boolean }): void {
   const original = stream.write;
-  const write = function (this: unknown, chunk: unknown, ...rest: unknown[]): boolean {
+  // The arguments are passed on as they came (no spread: a student may replace the array iterator).
+  const write = function (this: unknown, chunk: unknown): boolean {
     if (flooded) return true;
     printed += chunkBytes(chunk);
     if (printed > OUTPUT_BYTES) {
@@ -95,7 +96,7 @@ function guardWrites(stream: { write: (...a: unknown[]) => boolean }): void {
       send({ id: current, ok: false, phase: "output", error: "printed too much" });
       return true;
     }
-    return apply(original, stream, [chunk, ...rest]) as boolean;
+    return apply(original, stream, arguments) as boolean;
   };
   defineProperty(stream, "write", { value: write, writable: false, configurable: false });
 }
