@@ -47,7 +47,7 @@ async function trainingTime(model: Sequential, batch: number, seconds: number, s
     } });
     cpu += cpuSeconds() - c0;
   }
-  return { wall: median([...steps]), cpu: cpu / steps.length };
+  return { wall: median(steps), cpu: cpu / steps.length };
 }
 
 /** The fast kernels on `threads` threads. */

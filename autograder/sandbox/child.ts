@@ -27,7 +27,7 @@
 import {
   apply, defineProperty, ErrorCtor, F32, F64, getOwnPropertyDescriptor, I32, isArray, objectIs, objectKeys, put, typedArrayName, typedLength, typedMemory, typedSubarray,
 } from "./intrinsics.js";
-import { decodeMessage, encodeFrame, FRAME_HEAD } from "./codec.js";
+import { decodeMessage, encodeFrame, FRAME_HEAD, REQUEST_FD, RESPONSE_FD } from "./codec.js";
 
 const { read, readSync, writeSync } = process.getBuiltinModule("node:fs");
 const { join } = process.getBuiltinModule("node:path");
@@ -121,8 +121,6 @@ for (const name of ["stdout", "stderr"]) {
 const root = process.env.NNKIT_SANDBOX_ROOT ?? process.cwd();
 const MAX_ELEMENTS = 1e7;
 const MAX_DIMS = 16;
-const RESPONSE_FD = 3;
-const REQUEST_FD = 4;
 
 /** A value on the wire (see autograder/sandbox/wire.ts for the trusted side's view). */
 type Wire = unknown;

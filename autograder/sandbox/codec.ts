@@ -39,6 +39,9 @@ const FLOAT64 = 8;
 const INT32 = 9;
 /** Bytes before a frame's message: its length. */
 export const FRAME_HEAD = 4;
+/** The child's fds for response frames (it writes them) and request frames (it reads them). */
+export const RESPONSE_FD = 3;
+export const REQUEST_FD = 4;
 /** Deepest nesting accepted (messages are a few levels deep). */
 const MAX_DEPTH = 64;
 

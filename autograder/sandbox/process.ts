@@ -14,7 +14,7 @@ import { closeSync, openSync, readFileSync, readSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { CHILD_SCRIPT, SANDBOX_UID, type SandboxDir } from "./build.js";
-import { decodeMessage, encodeFrame, FRAME_HEAD } from "./codec.js";
+import { decodeMessage, encodeFrame, FRAME_HEAD, REQUEST_FD, RESPONSE_FD } from "./codec.js";
 import { detectIsolation, isolatedCommand, type Isolation } from "./isolation.js";
 import { ChildOutput } from "./output.js";
 import { GraderFault, sandboxNodeArgs } from "./permission.js";
@@ -68,9 +68,6 @@ interface Pending {
 }
 
 const KEEP_OUTPUT = 4096;
-/** The child's fds for response frames (it writes them) and request frames (it reads them). */
-const RESPONSE_FD = 3;
-const REQUEST_FD = 4;
 /** Time allowed for a child to start and report ready (the child runner imports nothing of the student's). */
 const STARTUP_MS = 20_000;
 
@@ -144,7 +141,7 @@ export class SandboxProcess {
       return { ok: false, kind: "fault", message: `the sandbox could not start: ${(e as Error).message}` };
     }
     const child = this.child;
-    const requests = child?.stdio[REQUEST_FD] as NodeJS.WritableStream | null | undefined;
+    const requests = child && requestsOf(child);
     if (!child || !requests) return { ok: false, kind: "crash", message: "the sandbox process is gone" };
     const id = this.nextId++;
     // The time limit covers the call only: starting a fresh child (slow on a busy machine) has its own.
@@ -251,7 +248,7 @@ export class SandboxProcess {
       };
       child.stdout?.on("data", capture(streams[0]));
       child.stderr?.on("data", capture(streams[1]));
-      (child.stdio[REQUEST_FD] as NodeJS.WritableStream | null)?.on("error", () => undefined);
+      requestsOf(child)?.on("error", () => undefined);
       child.on("error", (e) => {
         clearTimeout(startTimer);
         if (!isReady) reject(e);
@@ -412,13 +409,18 @@ export class SandboxProcess {
     this.ready = undefined;
     this.clock.close();
     const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-    (child.stdio[REQUEST_FD] as NodeJS.WritableStream | null)?.end();
+    requestsOf(child)?.end();
     const timer = new Promise<"late">((resolve) => setTimeout(() => resolve("late"), graceMs).unref());
     if ((await Promise.race([exited, timer])) === "late") {
       this.child = child;
       this.kill();
     }
   }
+}
+
+/** The pipe the child reads its requests from. */
+function requestsOf(child: ChildProcess): NodeJS.WritableStream | null {
+  return child.stdio[REQUEST_FD] as NodeJS.WritableStream | null;
 }
 
 function formatSeconds(ms: number): string {
