@@ -16,7 +16,9 @@
  * no await on a call's path (student functions are called synchronously; a Promise or thenable
  * result is reported as such, never awaited).
  *
- * It is bundled with codec.ts, its only import, into one file in every sandbox. Its own start is
+ * It is bundled with codec.ts, its only import, into one CommonJS file in every sandbox, where
+ * the kit and the student's files are CommonJS too (see build.ts): a child that loads no ES module
+ * never starts Node's ES module loader, which cost every child about 10 ms of CPU. Its own start is
  * part of every submission's cost, so it loads as little of Node as it can: Node's modules come
  * from process.getBuiltinModule (an import of node:fs would build its ES module facade, calling
  * every lazy getter of fs and so loading its file streams), no node:v8 (it loads the heap snapshot
@@ -31,7 +33,7 @@ import { decodeMessage, encodeFrame, FRAME_HEAD, REQUEST_FD, RESPONSE_FD } from 
 
 const { read, readSync, writeSync } = process.getBuiltinModule("node:fs");
 const { join } = process.getBuiltinModule("node:path");
-const { pathToFileURL } = process.getBuiltinModule("node:url");
+const { createRequire } = process.getBuiltinModule("node:module");
 
 // ---- intrinsics, captured before any student code runs (with those of intrinsics.ts) ----------
 const NumberOf = Number;
@@ -46,7 +48,6 @@ const readNow = readSync;
 const schedule = setImmediate;
 const activeResources = process.getActiveResourcesInfo;
 const joinPath = join;
-const fileUrl = pathToFileURL;
 const exit = process.exit;
 
 function slice(s: string, n: number): string {
@@ -119,6 +120,8 @@ for (const name of ["stdout", "stderr"]) {
 }
 
 const root = process.env.NNKIT_SANDBOX_ROOT ?? process.cwd();
+/** Loads the sandbox's CommonJS files (the kit's and the student's) by absolute path. */
+const requireFile = createRequire(joinPath(root, "package.json"));
 const MAX_ELEMENTS = 1e7;
 const MAX_DIMS = 16;
 
@@ -321,11 +324,11 @@ function callOnce(req: Extract<Request, { type: "call" }>): Record<string, unkno
   return response;
 }
 
-async function load(req: Extract<Request, { type: "load" }>): Promise<void> {
+function load(req: Extract<Request, { type: "load" }>): void {
   current = req.id;
   try {
     if (!modules[req.file]) {
-      const mod = (await import(fileUrl(joinPath(root, req.js)).href)) as Record<string, unknown>;
+      const mod = requireFile(joinPath(root, req.js)) as Record<string, unknown>;
       put(modules, req.file, mod);
     }
     send({ id: req.id, ok: true });
@@ -348,13 +351,12 @@ function handle(req: Extract<Request, { type: "call" }>): void {
 }
 
 // Requests: frames read from fd 4. The grader sends one request and waits for its answer, so a
-// request is handled as soon as it is complete; a load's import is the only asynchronous step, and
-// the next request is read when it is done. The end of the input (the grader is done) ends the
+// request is handled as soon as it is complete. The end of the input (the grader is done) ends the
 // process.
 let pending: Buffer = apply(bufferAlloc, Buffer, [0]) as Buffer;
 const chunk: Buffer = apply(bufferAlloc, Buffer, [1 << 16]) as Buffer;
 
-/** Handle the complete requests received, then read more (after a load, once its import is done). */
+/** Handle the complete requests received, then read more (a load goes on serving once its import is done). */
 function serve(): void {
   while (typedLength(pending) >= FRAME_HEAD) {
     const len = apply(readU32, pending, [0]) as number;
@@ -362,7 +364,7 @@ function serve(): void {
     const req = decodeMessage(apply(typedSubarray, pending, [FRAME_HEAD, FRAME_HEAD + len]) as Buffer) as Request;
     pending = apply(typedSubarray, pending, [FRAME_HEAD + len]) as Buffer;
     if (req.type === "load") {
-      void load(req); // serves the next request when the import is done
+      load(req); // serves the next request when the import is done
       return;
     }
     handle(req);
@@ -400,14 +402,11 @@ function onRequestBytes(err: unknown, n: number): void {
 
 // The kit's Tensor class is loaded before any student module, then the grader is told "ready".
 const tensorModule = process.env.NNKIT_TENSOR_MODULE ?? "src/tensor.js";
-import(fileUrl(joinPath(root, tensorModule)).href).then(
-  (mod: { Tensor: TensorCtor }) => {
-    TensorClass = mod.Tensor;
-    send({ ready: true });
-    serve();
-  },
-  (e: unknown) => {
-    process.stderr.write(`the sandbox could not load the kit's Tensor (${tensorModule}): ${describeError(e)}\n`);
-    exit(1);
-  },
-);
+try {
+  TensorClass = (requireFile(joinPath(root, tensorModule)) as { Tensor: TensorCtor }).Tensor;
+} catch (e) {
+  process.stderr.write(`the sandbox could not load the kit's Tensor (${tensorModule}): ${describeError(e)}\n`);
+  exit(1);
+}
+send({ ready: true });
+serve();

@@ -1,7 +1,7 @@
 /**
  * One sandbox child process and the calls made into it.
  *
- * The child runs `child.mjs` from its sandbox folder under Node's permission model (read: the
+ * The child runs `child.cjs` from its sandbox folder under Node's permission model (read: the
  * sandbox folder only; write: its temp folder only; no child processes, workers or addons) with a
  * V8 heap cap, isolated from the machine as far as it allows (see isolation.ts). Every call has a
  * time limit on the CPU time it computes (so a busy machine does not time out a correct call): on

@@ -61,7 +61,7 @@ describe("gradescope a6", () => {
     expect(entries).toContain("setup.sh");
     expect(entries).toContain("run_autograder");
     expect(entries).toContain("grader.mjs");
-    expect(entries).toContain("sandbox-base/child.mjs");
+    expect(entries).toContain("sandbox-base/child.cjs");
     expect(entries).toContain("gradescope.json");
     expect(entries).toContain("assignments/a6/tests/cases.json");
     for (const f of manifest.files) expect(entries).toContain(`reference/${f}`);

@@ -27,12 +27,13 @@ export function tempDir(prefix: string): string {
 }
 
 let base: string | undefined;
-/** One sandbox base (stripped kit + child) per test file. */
+/** One sandbox base (stripped kit + child) per test file; every kit file must be in it (none left out for a syntax the sandbox does not load). */
 export function sandboxBase(): string {
   if (!base) {
     const dir = tempDir("base");
+    const problems = buildSandboxBase(ROOT, join(dir, "base"));
+    if (problems.length > 0) throw new Error(`the sandbox base left out kit files: ${problems.join("; ")}`);
     base = join(dir, "base");
-    buildSandboxBase(ROOT, base);
   }
   return base;
 }

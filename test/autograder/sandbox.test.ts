@@ -12,6 +12,7 @@ import { describe, expect, it } from "vitest";
 import { detectIsolation } from "../../autograder/sandbox/isolation.js";
 import { permissionFlag, sandboxNodeArgs } from "../../autograder/sandbox/permission.js";
 import { readOutput, toWire } from "../../autograder/sandbox/wire.js";
+import { compileTs } from "../../autograder/sandbox/build.js";
 import { tensor } from "../../src/tensor.js";
 import { sandboxNode } from "../../autograder/sandbox/node-binary.js";
 import { FAST_LIMITS, ROOT, sandboxBase, sandboxWith, tempDir } from "./helpers.js";
@@ -347,6 +348,47 @@ describe("sandbox child: import failures", () => {
     expect(a).toMatchObject({ ok: false, kind: "import" });
     expect((a as { message: string }).message).toContain("broken on purpose");
     expect(await sb.load("src/layers/sigmoid.ts")).toMatchObject({ ok: false, kind: "timeout" });
+  });
+});
+
+/** A student module that reports what it sees of its own module: strict mode, import.meta, top-level this. */
+const MODULE_MEANING = `
+import { nothingHere } from "../tensor.js";
+const topThis = String(this);
+export function strict() { try { undeclared = 1; return "sloppy"; } catch (e) { return (e as Error).name; } }
+export function metaUrl() { return import.meta.url.slice(-40); }
+export function metaFile() { return import.meta.filename.slice(-40); }
+export function metaDirOfFile() { return import.meta.filename === \`\${import.meta.dirname}/relu.js\` && import.meta.url === "file://" + import.meta.filename ? "same file" : "another file"; }
+export function top() { return topThis; }
+export function usesMissing() { return nothingHere(); }
+export function fine() { return "fine"; }
+`;
+
+describe("sandbox child: student files keep an ES module's meaning (they are loaded as CommonJS)", () => {
+  const sb = sandboxWith({ [F]: MODULE_MEANING });
+  const text = async (fn: string): Promise<string> => {
+    const r = await sb.call(call(fn), { v: [] });
+    return r.ok ? String((readOutput(r.outputs.v) as { kind: string; desc?: string }).desc ?? r.outputs.v) : `${r.kind}: ${r.message}`;
+  };
+
+  it("strict mode, import.meta of the file itself, no top-level this", async () => {
+    expect(await text("strict")).toBe('the string "ReferenceError"');
+    expect(await text("metaUrl")).toMatch(/\/s\/src\/layers\/relu\.js"$/);
+    expect(await text("metaFile")).toMatch(/\/s\/src\/layers\/relu\.js"$/);
+    expect(await text("metaDirOfFile")).toBe('the string "same file"');
+    expect(await text("top")).toBe('the string "undefined"');
+  });
+
+  it("a name the other file does not export fails the function that uses it, when it runs; the file's other functions work", async () => {
+    expect(await text("usesMissing")).toMatch(/^call: usesMissing threw TypeError: .*nothingHere.* is not a function$/);
+    expect(await text("fine")).toBe('the string "fine"');
+  });
+
+  it("top-level await is refused at compile time with a message that says what to do", () => {
+    expect(compileTs("const x = await Promise.resolve(1);\nexport const y = x;", F)).toEqual({
+      ok: false,
+      error: `${F}:1:11: top-level await is not supported by the grader (it loads every file as CommonJS): move the await into a function`,
+    });
   });
 });
 
