@@ -10,14 +10,14 @@
  * fails), a synchronous infinite loop must end in a clear message, and the output has to fit on a
  * screen — per function the points and one line per case, the first failing case in detail.
  */
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { specsFromJson } from "./casefile.js";
 import { kitRoot, loadManifest, totalPoints, type Manifest } from "./manifest.js";
 import { gradeSubmission, type SubmissionResult, type TestResult } from "./runner.js";
 import { buildSandboxBase, compileTs } from "./sandbox/build.js";
 import { SandboxFolders } from "./sandbox/folders.js";
+import { tempFolder } from "./sandbox/tempfolder.js";
 import { DEFAULT_LIMITS, detectIsolation } from "./sandbox/process.js";
 import { GraderFault } from "./sandbox/permission.js";
 import type { FunctionSpec } from "./spec.js";
@@ -124,8 +124,8 @@ export async function runCheck(opts: CheckOptions = {}): Promise<CheckResult> {
   }
   const files = new Map<string, Buffer>();
   for (const file of manifest.files) files.set(file, readFileSync(join(root, file)));
-  const work = mkdtempSync(join(tmpdir(), "nnkit-check-"));
-  chmodSync(work, 0o711); // as root the child runs as another user, who must reach its folder
+  const folder = tempFolder("nnkit-check-"); // as root the child runs as another user, who must reach its folder
+  const work = folder.path;
   try {
     const base = join(work, "base");
     buildSandboxBase(root, base);
@@ -144,7 +144,7 @@ export async function runCheck(opts: CheckOptions = {}): Promise<CheckResult> {
     const lines = formatCheck(result, manifest, specs, { verbose: opts.verbose ?? false, color, filtered: opts.filter !== undefined, fullPoints: totalPoints(full) });
     return { code: result.score === result.maxScore ? 0 : 1, lines, result, specs };
   } finally {
-    rmSync(work, { recursive: true, force: true });
+    folder.remove();
   }
 }
 

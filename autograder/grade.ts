@@ -5,7 +5,7 @@
  * run-info.json — the only file with dates and timings, so every other file is byte-identical for
  * the same input.
  */
-import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { availableParallelism, tmpdir } from "node:os";
 import { basename, isAbsolute, join, relative, resolve } from "node:path";
@@ -22,6 +22,7 @@ import { PLOTLY_FILE, summaryHtml } from "./report/summary.js";
 import { gradeSubmission, notGraded, planTests, type GradeContext, type Submission, type SubmissionResult } from "./runner.js";
 import { buildSandboxBase } from "./sandbox/build.js";
 import { SandboxFolders } from "./sandbox/folders.js";
+import { tempFolder } from "./sandbox/tempfolder.js";
 import { detectIsolation, sandboxParent } from "./sandbox/isolation.js";
 import { DEFAULT_LIMITS, type SandboxLimits } from "./sandbox/process.js";
 import { GraderFault } from "./sandbox/permission.js";
@@ -74,6 +75,7 @@ export class Grader {
   /** The kit root whose manifest, hidden tests and reference solution this grader uses. */
   readonly root: string;
   private readonly work: string;
+  private readonly folder: { path: string; remove: () => void };
 
   constructor(opts: { root?: string; assignment?: string; jobs?: number; timeoutSeconds?: number; base?: string; specs?: readonly FunctionSpec[]; profile?: GradeProfile } = {}) {
     const root = opts.root ?? kitRoot();
@@ -83,8 +85,8 @@ export class Grader {
     planTests(this.manifest, specs); // fail early if the manifest and the hidden tests disagree
     const isolation = detectIsolation();
     // A prebuilt base stays where it is: the sandboxes hard-link it, so they go on its file system.
-    this.work = mkdtempSync(join(opts.base ? tmpdir() : sandboxParent(isolation), "nnkit-grade-"));
-    chmodSync(this.work, 0o711);
+    this.folder = tempFolder("nnkit-grade-", opts.base ? tmpdir() : sandboxParent(isolation));
+    this.work = this.folder.path;
     const base = opts.base ?? join(this.work, "base");
     this.baseProblems = opts.base ? [] : buildSandboxBase(root, base);
     const limits: SandboxLimits = {
@@ -150,7 +152,7 @@ export class Grader {
 
   /** Remove the temporary sandboxes. */
   close(): void {
-    rmSync(this.work, { recursive: true, force: true });
+    this.folder.remove();
   }
 }
 

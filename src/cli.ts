@@ -66,6 +66,10 @@ export async function main(argv: string[]): Promise<number> {
 
 const invoked = process.argv[1] !== undefined && fileURLToPath(import.meta.url) === realpathSync(process.argv[1]);
 if (invoked) {
+  // Ctrl-C and SIGTERM end the process through its exit handlers, which remove the grader's
+  // temporary folders and end its sandbox children (the default would skip them).
+  process.once("SIGINT", () => process.exit(130));
+  process.once("SIGTERM", () => process.exit(143));
   // `nnkit summary vgg16 | head` closes the pipe early: stop quietly instead of printing a stack trace.
   process.stdout.on("error", (e: NodeJS.ErrnoException) => {
     if (e.code !== "EPIPE") throw e;

@@ -4,9 +4,9 @@
  * of mode 0700) cannot be executed by nobody; then the binary is hard-linked (or, across file
  * systems, copied) once per grading process into a folder everyone can traverse, removed at exit.
  */
-import { chmodSync, constants, copyFileSync, linkSync, mkdtempSync, realpathSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, constants, copyFileSync, linkSync, realpathSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { tempFolder } from "./tempfolder.js";
 
 const cache = new Map<string, string>();
 
@@ -30,10 +30,7 @@ export function sandboxNode(execPath: string = process.execPath): string {
   const real = realpathSync(execPath);
   let path = execPath;
   if (process.getuid?.() === 0 && !othersCanExecute(real)) {
-    const dir = mkdtempSync(join(tmpdir(), "nnkit-node-"));
-    chmodSync(dir, 0o711);
-    process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
-    path = join(dir, "node");
+    path = join(tempFolder("nnkit-node-").path, "node");
     // A hard link shares the original's mode, which is never changed here: link only a binary others may run.
     if ((statSync(real).mode & constants.S_IXOTH) !== 0) {
       try {

@@ -68,6 +68,25 @@ interface Pending {
 }
 
 const KEEP_OUTPUT = 4096;
+
+/**
+ * The children of this process that are still running. When the grader exits (also after Ctrl-C:
+ * the CLI turns SIGINT and SIGTERM into an exit), each one's process group is killed: a child
+ * that is spinning in a student's loop never reads the end of its input, and would run on.
+ */
+const running = new Set<ChildProcess>();
+let exitHooked = false;
+
+function killRunning(): void {
+  for (const child of running) {
+    try {
+      if (child.pid !== undefined) process.kill(-child.pid, "SIGKILL"); // detached: its own group, with the isolation's wrappers
+    } catch {
+      /* already gone */
+    }
+  }
+  running.clear();
+}
 /** Time allowed for a child to start and report ready (the child runner imports nothing of the student's). */
 const STARTUP_MS = 20_000;
 
@@ -219,6 +238,12 @@ export class SandboxProcess {
       ...(!this.isolation.namespaces && this.isolation.dropUser ? { uid: SANDBOX_UID, gid: SANDBOX_UID } : {}),
     });
     this.child = child;
+    running.add(child);
+    child.once("exit", () => running.delete(child)); // reaped: its pid may be another process's from now on
+    if (!exitHooked) {
+      exitHooked = true;
+      process.on("exit", killRunning);
+    }
     this.ready = new Promise<void>((resolve, reject) => {
       let isReady = false;
       const startLimit = Math.max(STARTUP_MS, this.limits.callTimeoutMs);
@@ -427,7 +452,8 @@ function formatSeconds(ms: number): string {
   return `${Number((ms / 1000).toFixed(2))} s`;
 }
 
-function descendants(pid: number): number[] {
+/** The pids below `pid` (its children, theirs, …), found through /proc; [] where there is none. */
+export function descendants(pid: number): number[] {
   const out: number[] = [];
   const stack = [pid];
   while (stack.length > 0) {
