@@ -142,6 +142,7 @@ async function main(): Promise<void> {
   console.log();
   console.log("(bN) = measured on N images because the full batch of 64 would take minutes; rates scale with the batch.");
   console.log("Ratios use the faster nnkit column. Backward = dx and dw (twice the forward flops).");
+  console.log("matmul: nnkit and PyTorch write the product into a result allocated once (matmul(a, b, out), torch.mm(a, b, out=c)); tfjs allocates one per call.");
 
   for (const t of torch) if (t.info()) console.log(t.info());
   console.log();

@@ -90,9 +90,11 @@ export function gemmOnThreads(e: Engine, g: GemmArgs): void {
 
 /**
  * Matrix product of float32 tensors.
- * Inputs: a [M, K], b [K, N] (float32). Returns a [M, N] float32 tensor.
+ * Inputs: a [M, K], b [K, N] (float32), and optionally `out` [M, N] (float32) to write the product
+ * into, whose memory is then reused (a new result is fresh memory, whose first writes cost more than
+ * the copy itself; `out` may be `a` or `b`). Returns the [M, N] product: `out` when given, else a new tensor.
  */
-export function matmul(a: Tensor, b: Tensor): Tensor {
+export function matmul(a: Tensor, b: Tensor, out?: Tensor): Tensor {
   const fn = "matmul";
   checkRank(fn, "a", a, ["M", "K"]);
   checkShape(fn, "b", b, [a.shape[1], -1], ["a", a]);
@@ -101,6 +103,10 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   }
   const [M, K] = a.shape;
   const N = b.shape[1];
+  if (out !== undefined) {
+    checkShape(fn, "out", out, [M, N]);
+    if (!(out.data instanceof Float32Array)) throw new Error(`${fn}: out must be a float32 tensor, got ${out.dtype}`);
+  }
   const ad = a.data, bd = b.data;
   const e = kernelEngine();
   return withEngineMemory(e, () => {
@@ -108,6 +114,8 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
     const pB = put(e, bd);
     const pC = e.alloc(4 * M * N);
     gemmOnThreads(e, { M, N, K, pA, rsA: K, csA: 1, pB, rsB: N, csB: 1, pC, ldc: N, accumulate: false });
-    return new Tensor(take(e, pC, M * N), [M, N]);
+    if (out === undefined) return new Tensor(take(e, pC, M * N), [M, N]);
+    out.data.set(e.f32().subarray(pC >> 2, (pC >> 2) + M * N));
+    return out;
   });
 }

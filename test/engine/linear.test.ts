@@ -44,6 +44,20 @@ describe.each(ENGINES)("fast linear ($label)", ({ options }) => {
     const m = matmul(tensor([[1, 2], [0, 1]], undefined, "float32"), tensor([[1, 2], [3, 4]], undefined, "float32"));
     expect(Array.from(m.data)).toEqual([7, 10, 3, 4]);
   });
+
+  it("matmul into out writes the product there and returns it, also when out is an input", () => {
+    useEngine(options);
+    const a = randn([37, 70], { seed: 1, dtype: "float32" });
+    const b = randn([70, 29], { seed: 2, dtype: "float32" });
+    const out = randn([37, 29], { seed: 4, dtype: "float32" });
+    expect(matmul(a, b, out)).toBe(out);
+    expect(Array.from(out.data)).toEqual(Array.from(matmul(a, b).data));
+    const s = tensor([[1, 2], [0, 1]], undefined, "float32");
+    matmul(s, tensor([[1, 2], [3, 4]], undefined, "float32"), s);
+    expect(Array.from(s.data)).toEqual([7, 10, 3, 4]);
+    expect(() => matmul(a, b, randn([29, 37], { seed: 5, dtype: "float32" }))).toThrow("matmul: out has shape [29, 37], expected [37, 29]");
+    expect(() => matmul(a, b, randn([37, 29], { seed: 5 }))).toThrow("matmul: out must be a float32 tensor, got float64");
+  });
 });
 
 describe("fast linear contract", () => {
