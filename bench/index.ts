@@ -164,8 +164,9 @@ function goal(what: string, ok: boolean | undefined, figures: string): void {
 
 /** The goals of the benchmark, each from the figures of this run. */
 function goals(results: Map<Contender, Figure[]>): void {
-  const load = Math.max(loadAtStart, loadavg()[0]);
-  if (load > 0.5) console.log(`(the machine was busy, load average up to ${load.toFixed(1)}: figures and goals below are not reliable; run on quiet cores)`);
+  // The load when the run started: by its end the 1-minute average also counts this run's own
+  // threads (0.9–1.9 from a start at 0.1), so it would call every run busy.
+  if (loadAtStart > 0.5) console.log(`(the machine was busy when the run started, load average ${loadAtStart.toFixed(1)}: figures and goals below are not reliable; run on quiet cores)`);
   const value = (c: Contender | undefined, task: string): number | undefined => (c ? results.get(c)?.[rows.findIndex((r) => r.task === task)]?.value : undefined);
   const f = (x: number | undefined, digits = 0) => (x === undefined ? "—" : x.toFixed(digits));
   const [nnAll, nnOne] = [fast[0], fast[fast.length - 1]];
