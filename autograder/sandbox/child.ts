@@ -335,7 +335,6 @@ function load(req: Extract<Request, { type: "load" }>): void {
   } catch (e) {
     send({ id: req.id, ok: false, phase: "import", error: `importing ${req.file} failed: ${describeError(e)}` });
   }
-  serve();
 }
 
 function handle(req: Extract<Request, { type: "call" }>): void {
@@ -356,18 +355,15 @@ function handle(req: Extract<Request, { type: "call" }>): void {
 let pending: Buffer = apply(bufferAlloc, Buffer, [0]) as Buffer;
 const chunk: Buffer = apply(bufferAlloc, Buffer, [1 << 16]) as Buffer;
 
-/** Handle the complete requests received, then read more (a load goes on serving once its import is done). */
+/** Handle the complete requests received, then read more. */
 function serve(): void {
   while (typedLength(pending) >= FRAME_HEAD) {
     const len = apply(readU32, pending, [0]) as number;
     if (typedLength(pending) < FRAME_HEAD + len) break;
     const req = decodeMessage(apply(typedSubarray, pending, [FRAME_HEAD, FRAME_HEAD + len]) as Buffer) as Request;
     pending = apply(typedSubarray, pending, [FRAME_HEAD + len]) as Buffer;
-    if (req.type === "load") {
-      load(req); // serves the next request when the import is done
-      return;
-    }
-    handle(req);
+    if (req.type === "load") load(req);
+    else handle(req);
   }
   schedule(readRequest);
 }
