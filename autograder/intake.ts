@@ -14,13 +14,13 @@
 import { lstatSync, readFileSync, readdirSync } from "node:fs";
 import { basename, join } from "node:path";
 import { parse as parseYaml } from "yaml";
+import { InputError } from "./errors.js";
 import type { Manifest } from "./manifest.js";
 import type { Submission } from "./runner.js";
 import { isTarball, readTar } from "./targuard.js";
 import { DEFAULT_ZIP_LIMITS, ZipRejected, readZip, type ArchiveEntry, type ZipLimits } from "./zipguard.js";
 
-/** A problem with INPUT itself (exit code 2). */
-export class InputError extends Error {}
+export { InputError } from "./errors.js";
 
 /** A file of the input, path relative to the input with "/"; `data` only for files the grader reads. */
 interface VFile {

@@ -1,0 +1,22 @@
+/**
+ * Public tests of the linear layer: a wide W, and a square one (dx = dout·W would have the right
+ * shape). The expected outputs are the reference's, recorded when the kit was released.
+ */
+import { describe, test } from "vitest";
+import { caseCalls, checkOutput, recorded } from "nnkit/grading";
+
+const { forward, backward } = await recorded("linear", async () =>
+  (await import("../cases/linear.js")).linearTables([{ shape: [3, 4, 5], seed: 101 }, { shape: [2, 3, 3], seed: 111 }]),
+);
+const forwardCalls = caseCalls(forward);
+const backwardCalls = caseCalls(backward);
+
+describe("linearForward", () => {
+  test("out", () => checkOutput(forwardCalls, "out"));
+});
+
+describe("linearBackward", () => {
+  test("dx", () => checkOutput(backwardCalls, "dx"));
+  test("dW", () => checkOutput(backwardCalls, "dW"));
+  test("db", () => checkOutput(backwardCalls, "db"));
+});

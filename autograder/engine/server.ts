@@ -1,0 +1,130 @@
+/**
+ * The grading process's side of the channel: it owns each submission's sandbox child and answers
+ * the tests' requests. A call goes to the child of the test's slot, one at a time per submission;
+ * the answer is the child's plain data (validated in the test's process), or why there is none:
+ * the function's file is missing or broken, the function ended its child in an earlier call, the
+ * submission used up its time budget. A sandbox that cannot start is a grader fault, kept on the
+ * session so that the submission is not graded rather than given a zero.
+ */
+import type { Json } from "../casefile.js";
+import type { CallOutcome, SandboxProcess } from "../sandbox/process.js";
+import type { Reply, Request } from "./protocol.js";
+
+/** Failures after which the child was ended: the function is not called again in this submission. */
+const ENDS_CHILD = new Set(["timeout", "memory", "crash", "output"]);
+
+/** One submission being graded, in one slot. */
+export interface Session {
+  sandbox: SandboxProcess;
+  /** Function → its file (the manifest's functions). */
+  files: ReadonlyMap<string, string>;
+  /** File → why its functions cannot be tested (not handed in, does not compile, failed to import). */
+  fileProblem: ReadonlyMap<string, string>;
+  /** Function → the arguments (1-based) it may change (the manifest's `mutates`). */
+  mutates: Readonly<Record<string, readonly number[]>>;
+  /** Time budget of the whole submission, ms, counted from `started`. */
+  budgetMs: number;
+  started: number;
+  /** Functions that ended their child, with why. */
+  broken: Map<string, string>;
+  /** Set when the sandbox failed in a way that is the grader's (then nothing of this submission counts). */
+  fault?: string;
+  /** Functions the tests called that the manifest does not list. */
+  unlisted: Set<string>;
+  /** Values recorded by the tests (the release's recording run). */
+  recordings: Map<string, Json>;
+  /** The calls of this session, one after another. */
+  queue: Promise<unknown>;
+}
+
+/** A new session for `sandbox` (see Session). */
+export function newSession(sandbox: SandboxProcess, opts: Pick<Session, "files" | "fileProblem" | "mutates" | "budgetMs">): Session {
+  return { sandbox, ...opts, started: Date.now(), broken: new Map(), unlisted: new Set(), recordings: new Map(), queue: Promise.resolve() };
+}
+
+type CallRequest = Extract<Request, { op: "call" }>;
+
+/** What went wrong in a failed call, in the feedback's words. */
+function failureText(fn: string, returns: string, outcome: Exclude<CallOutcome, { ok: true }>): string {
+  if (outcome.kind === "promise") return `${fn} returned a Promise: it must return ${returns}, not a Promise (is it declared async?)`;
+  return outcome.message;
+}
+
+/** `changed` without the arguments that `fn` may change ("argument 2" and its parts, for 2 in `allowed`). */
+export function forbiddenChanges(changed: readonly string[], allowed: readonly number[]): string[] {
+  return changed.filter((c) => !allowed.some((k) => c === `argument ${k}` || c.startsWith(`argument ${k}.`) || c.startsWith(`argument ${k}[`)));
+}
+
+/** Answer one call request of session `s`. */
+async function answerCall(s: Session, r: CallRequest): Promise<Reply> {
+  const base = { to: r.from, id: r.id };
+  const file = s.files.get(r.fn);
+  if (file === undefined) {
+    s.unlisted.add(r.fn);
+    return { ...base, ok: false, kind: "unlisted", message: `the tests call ${r.fn}, which the assignment's manifest does not list` };
+  }
+  const problem = s.fileProblem.get(file);
+  if (problem) return { ...base, ok: false, kind: "file", message: `${r.fn} could not be tested: ${problem}` };
+  const earlier = s.broken.get(r.fn);
+  if (earlier) return { ...base, ok: false, kind: "broken", message: `not run: ${r.fn} failed in an earlier call: ${earlier}` };
+  if (Date.now() - s.started > s.budgetMs) return { ...base, ok: false, kind: "budget", message: `not run: the submission used up its time budget of ${s.budgetMs / 1000} s` };
+  const outcome = await s.sandbox.call({ file, fn: r.fn, args: r.args }, r.outputs, r.keep);
+  if (outcome.ok) return { ...base, ok: true, outcome: { ...outcome, changed: forbiddenChanges(outcome.changed, s.mutates[r.fn] ?? []) } };
+  if (outcome.kind === "fault") s.fault ??= outcome.message;
+  const why = failureText(r.fn, r.returns, outcome);
+  if (ENDS_CHILD.has(outcome.kind)) s.broken.set(r.fn, why);
+  return { ...base, ok: false, kind: outcome.kind, message: why };
+}
+
+/** Answers the tests' requests for the sessions open in it, on one BroadcastChannel. */
+export class CallServer {
+  readonly name: string;
+  private readonly channel: BroadcastChannel;
+  private readonly sessions = new Map<number, Session>();
+
+  constructor(name: string) {
+    this.name = name;
+    this.channel = new BroadcastChannel(name);
+    this.channel.onmessage = (e: Event) => this.onRequest((e as MessageEvent<Request>).data);
+  }
+
+  /** Serve `session` to the tests of slot `slot`. */
+  open(slot: number, session: Session): void {
+    this.sessions.set(slot, session);
+  }
+
+  /** Stop serving slot `slot`; returns its session. */
+  close(slot: number): Session | undefined {
+    const s = this.sessions.get(slot);
+    this.sessions.delete(slot);
+    return s;
+  }
+
+  private onRequest(r: Request): void {
+    if (r?.to !== "server") return;
+    const s = this.sessions.get(r.slot);
+    if (!s) {
+      this.channel.postMessage({ to: r.from, id: r.id, ok: false, kind: "fault", message: `no submission is being graded in slot ${r.slot}` } satisfies Reply);
+      return;
+    }
+    if (r.op === "record") {
+      s.recordings.set(r.key, r.value as Json);
+      this.channel.postMessage({ to: r.from, id: r.id, ok: true, recorded: true } satisfies Reply);
+      return;
+    }
+    const answer = s.queue.then(() => answerCall(s, r));
+    s.queue = answer.catch(() => undefined);
+    answer.then(
+      (reply) => this.channel.postMessage(reply),
+      (e: unknown) => {
+        s.fault ??= `the grader failed while calling ${r.fn}: ${(e as Error).message}`;
+        this.channel.postMessage({ to: r.from, id: r.id, ok: false, kind: "fault", message: s.fault } satisfies Reply);
+      },
+    );
+  }
+
+  /** Stop listening. */
+  shutdown(): void {
+    this.channel.close();
+  }
+}

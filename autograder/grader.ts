@@ -1,0 +1,244 @@
+/**
+ * A grading session for one assignment: the sandbox base shared by its submissions, the vitest
+ * engine that runs the assignment's test files, and the channel through which those tests reach
+ * each submission's sandbox child. Submissions are graded in batches: each gets a slot, its files
+ * are compiled and imported in its own child, and one vitest run runs every slot's copy of the
+ * tests. Before any student, `selfCheck` grades the reference solution and refuses an assignment
+ * whose tests and manifest disagree.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { randomUUID } from "node:crypto";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Json } from "./casefile.js";
+import { CallServer, newSession, type Session } from "./engine/server.js";
+import { graderProblem, scoreTests } from "./engine/results.js";
+import { TestEngine, type SlotOutcome } from "./engine/vitest.js";
+import type { RecordMode } from "./engine/protocol.js";
+import { InputError } from "./errors.js";
+import { functionFiles, kitRoot, loadManifest, type Manifest } from "./manifest.js";
+import type { GradeProfile } from "./profile.js";
+import { notGraded, prepareSubmission, releaseSubmission, who, type PrepareContext, type Prepared, type Submission, type SubmissionResult } from "./runner.js";
+import { buildSandboxBase } from "./sandbox/build.js";
+import { SandboxFolders } from "./sandbox/folders.js";
+import { detectIsolation, sandboxParent } from "./sandbox/isolation.js";
+import { GraderFault } from "./sandbox/permission.js";
+import { DEFAULT_LIMITS } from "./sandbox/process.js";
+import { tempFolder } from "./sandbox/tempfolder.js";
+
+export interface GraderOptions {
+  root?: string;
+  assignment?: string;
+  /** Sandboxes and vitest workers at once (default 2). */
+  jobs?: number;
+  /** Per-call time limit in seconds (default: the manifest's). */
+  timeoutSeconds?: number;
+  /** The whole submission's time budget in seconds (default: the manifest's). */
+  budgetSeconds?: number;
+  /** A prebuilt sandbox base (default: built into a temporary folder). */
+  base?: string;
+  /** Which tests: the hidden ones (grading, default) or the public ones (check). */
+  tests?: "hidden" | "public";
+  /** Record the public tests' reference values (the release), instead of computing or reading them. */
+  record?: boolean;
+  profile?: GradeProfile;
+}
+
+/** Where the public tests' recorded values live in a kit. */
+export function recordedFile(root: string, manifest: Manifest): string {
+  return join(root, "assignments", manifest.assignment, "recorded.json");
+}
+
+/** Submissions per vitest run, per job. */
+const SLOTS_PER_JOB = 8;
+
+export class Grader {
+  private recordings = new Map<string, Json>();
+
+  private constructor(
+    readonly manifest: Manifest,
+    readonly root: string,
+    /** Kit files left out of the sandbox base (could not be stripped or compiled). */
+    readonly baseProblems: string[],
+    readonly ctx: PrepareContext,
+    private readonly engine: TestEngine,
+    private readonly server: CallServer,
+    private readonly folder: { path: string; remove: () => void },
+    private readonly jobs: number,
+    private readonly budgetMs: number,
+  ) {}
+
+  /** Open a grading session (builds the sandbox base and starts vitest). Bad assignment files: InputError. */
+  static async open(opts: GraderOptions = {}): Promise<Grader> {
+    const root = opts.root ?? kitRoot();
+    const manifest = loadManifest(root, opts.assignment ?? "a6");
+    const files = manifest.testFiles[opts.tests ?? "hidden"];
+    const missing = files.filter((f) => !existsSync(join(root, f)));
+    if (missing.length > 0) throw new InputError(`${manifest.assignment}'s manifest names test files that do not exist: ${missing.join(", ")}`);
+    if (files.length === 0) throw new InputError(`${manifest.assignment}'s manifest lists no ${opts.tests ?? "hidden"} test files`);
+    const isolation = detectIsolation();
+    const folder = tempFolder("nnkit-grade-", opts.base ? tmpdir() : sandboxParent(isolation));
+    try {
+      const base = opts.base ?? join(folder.path, "base");
+      const baseProblems = opts.base ? [] : buildSandboxBase(root, base);
+      const limits = { ...DEFAULT_LIMITS, callTimeoutMs: 1000 * (opts.timeoutSeconds ?? manifest.limits.callTimeoutSeconds), memoryMb: manifest.limits.memoryMb };
+      const ctx: PrepareContext = { manifest, folders: new SandboxFolders(base, join(folder.path, "sandboxes")), limits, isolation, ...(opts.profile ? { profile: opts.profile } : {}) };
+      const jobs = Math.max(1, opts.jobs ?? 2);
+      const budgetMs = 1000 * (opts.budgetSeconds ?? manifest.limits.submissionSeconds);
+      const server = new CallServer(`nnkit-grading-${randomUUID()}`);
+      const stored = recordedFile(root, manifest);
+      const record: RecordMode = opts.record ? "record" : existsSync(stored) ? "replay" : "compute";
+      const engine = await TestEngine.create({
+        root, testFiles: files, work: join(folder.path, "tests"), workers: jobs, testTimeoutMs: budgetMs + 60_000,
+        context: { channel: server.name, tolerance: manifest.tolerance, record, ...(record === "replay" ? { recordedFile: stored } : {}) },
+      });
+      return new Grader(manifest, root, baseProblems, ctx, engine, server, folder, jobs, budgetMs);
+    } catch (e) {
+      folder.remove();
+      throw e;
+    }
+  }
+
+  /** The values the tests recorded (a recording session, after grading the reference). */
+  recorded(): ReadonlyMap<string, Json> {
+    return this.recordings;
+  }
+
+  /** The reference solution's files under `root`, as a submission. */
+  referenceSubmission(root: string = this.root): Submission {
+    const files = new Map<string, Buffer>();
+    for (const file of this.manifest.files) files.set(file, readFileSync(join(root, file)));
+    return { id: "reference-self-check", student: "reference", name: "", source: "the kit's reference solution", late: false, files, notes: [] };
+  }
+
+  /**
+   * Grade the kit's reference solution. Tests and manifest that disagree (a test without points,
+   * points without a test, a test file that fails to import, a call of an unlisted function) are
+   * an InputError; a reference that does not get full marks (the sandbox cannot start here, a limit
+   * too tight, a test that disagrees with the reference) a GraderFault: no student is graded then.
+   */
+  async selfCheck(root: string = this.root): Promise<void> {
+    let outcome: SlotOutcome | undefined;
+    const [r] = await this.gradeBatch([this.referenceSubmission(root)], undefined, (o, session) => {
+      outcome = o;
+      this.assignmentProblems(o, session);
+    });
+    if (r.status === "graded" && r.score === r.maxScore) return;
+    if (!outcome && r.graderFault) throw new GraderFault(`the grader's self-check failed, so nothing was graded: ${r.reason}`);
+    const lost = r.tests.filter((t) => !t.passed).slice(0, 3).map((t) => `${t.id}: ${t.failures[0]?.message ?? "failed"}`);
+    throw new GraderFault(
+      `the grader's self-check failed, so nothing was graded: the reference solution got ${r.score}/${r.maxScore} in the sandbox on this machine (Node ${process.version}). ${r.reason ?? lost.join("; ")}`,
+    );
+  }
+
+  /** Throws InputError when the tests and the manifest disagree (see selfCheck). */
+  private assignmentProblems(o: SlotOutcome | undefined, session: Session): void {
+    const where = `assignments/${this.manifest.assignment}`;
+    if (!o) return;
+    if (o.moduleErrors.length > 0) throw new InputError(`${where}: a test file fails to import: ${o.moduleErrors[0]}`);
+    if (session.unlisted.size > 0) throw new InputError(`${where}: the tests call ${[...session.unlisted].join(", ")}, which manifest.json's functions do not list`);
+    const ids = new Set(o.tests.map((t) => t.id));
+    const extra = [...ids].filter((id) => !(id in this.manifest.points));
+    if (extra.length > 0) throw new InputError(`${where}: the test ${extra[0]} has no points in manifest.json (add "${extra[0]}": <points> to points)`);
+    const missing = this.manifest.tests.filter((t) => !ids.has(t.id)).map((t) => t.id);
+    if (missing.length > 0) throw new InputError(`${where}: manifest.json gives points to ${missing.join(", ")}, which no test file defines (the id is the describe names and the test name joined by dots)`);
+    this.recordings = session.recordings;
+  }
+
+  /** Grade one submission. */
+  async grade(sub: Submission): Promise<SubmissionResult> {
+    return (await this.gradeBatch([sub]))[0];
+  }
+
+  /** Grade many, a batch per vitest run, results in input order; `progress` after each. */
+  async gradeAll(subs: readonly Submission[], progress?: (done: number, total: number, last: SubmissionResult) => void): Promise<SubmissionResult[]> {
+    const results: SubmissionResult[] = [];
+    const size = this.jobs * SLOTS_PER_JOB;
+    let done = 0;
+    for (let at = 0; at < subs.length; at += size) {
+      results.push(...(await this.gradeBatch(subs.slice(at, at + size), (r) => progress?.(++done, subs.length, r))));
+    }
+    return results;
+  }
+
+  /** A result that is the grader's fault. */
+  private fault(sub: Submission, e: unknown): SubmissionResult {
+    const what = e instanceof GraderFault ? "grader fault" : "grader fault: internal error";
+    return { ...notGraded(sub, this.manifest, `not graded (${what}): ${(e as Error).message}`, "grader fault (grade them again)"), graderFault: true };
+  }
+
+  /** Prepare `subs` (unreadable ones get their row at once), run their tests, and make their results. */
+  private async gradeBatch(
+    subs: readonly Submission[],
+    onResult?: (r: SubmissionResult) => void,
+    inspect?: (o: SlotOutcome | undefined, s: Session) => void,
+  ): Promise<SubmissionResult[]> {
+    const results = new Array<SubmissionResult>(subs.length);
+    const prepared = new Map<number, { p: Prepared; session: Session }>();
+    const done = (slot: number, r: SubmissionResult): void => {
+      results[slot] = r;
+      onResult?.(r);
+    };
+    const files = functionFiles(this.manifest);
+    await Promise.all(subs.map(async (sub, slot) => {
+      if (sub.error) return done(slot, notGraded(sub, this.manifest, sub.error));
+      try {
+        const p = await prepareSubmission(sub, this.ctx);
+        const session = newSession(p.sandbox, { files, fileProblem: p.fileProblem, mutates: this.manifest.mutates, budgetMs: this.budgetMs });
+        prepared.set(slot, { p, session });
+      } catch (e) {
+        done(slot, this.fault(sub, e));
+      }
+    }));
+    for (const [slot, { session }] of prepared) this.server.open(slot, session);
+    const finishing: Promise<void>[] = [];
+    const finished = new Set<number>();
+    const finish = (slot: number, outcome: SlotOutcome | undefined, runErrors: readonly string[]): void => {
+      const entry = prepared.get(slot);
+      if (!entry || finished.has(slot)) return;
+      finished.add(slot);
+      this.server.close(slot);
+      finishing.push(this.finish(entry.p, entry.session, outcome, runErrors, inspect).then((r) => done(slot, r)));
+    };
+    let run: { outcomes: Map<number, SlotOutcome>; runErrors: string[] } = { outcomes: new Map(), runErrors: [] };
+    if (prepared.size > 0) {
+      try {
+        run = await this.engine.run([...prepared.keys()], (slot, o) => finish(slot, o, []));
+      } catch (e) {
+        run.runErrors = [`vitest failed: ${(e as Error).message}`];
+      }
+    }
+    for (const slot of prepared.keys()) finish(slot, run.outcomes.get(slot), run.runErrors);
+    await Promise.all(finishing);
+    return results;
+  }
+
+  /** Close a slot's submission and make its result (InputError from `inspect` passes through). */
+  private async finish(
+    p: Prepared,
+    session: Session,
+    outcome: SlotOutcome | undefined,
+    runErrors: readonly string[],
+    inspect?: (o: SlotOutcome | undefined, s: Session) => void,
+  ): Promise<SubmissionResult> {
+    const printed = await releaseSubmission(p, this.ctx);
+    inspect?.(outcome, session);
+    try {
+      const problem = graderProblem(session, outcome, runErrors);
+      if (problem || !outcome) throw new GraderFault(problem ?? "no result");
+      const tests = scoreTests(this.manifest, outcome);
+      const notes = [...p.sub.notes, ...p.fileProblem.values()];
+      const score = tests.reduce((s, t) => s + t.points, 0);
+      return { ...who(p.sub), status: "graded", score, maxScore: tests.reduce((s, t) => s + t.maxPoints, 0), tests, notes, printed };
+    } catch (e) {
+      return this.fault(p.sub, e);
+    }
+  }
+
+  /** Stop vitest and remove the temporary sandboxes. */
+  async close(): Promise<void> {
+    this.server.shutdown();
+    await this.engine.close().catch(() => undefined);
+    this.folder.remove();
+  }
+}

@@ -1,0 +1,94 @@
+/**
+ * A student's function, as a test calls it: `student("linearForward", { returns: "[out, cache]",
+ * keep: "cache" })` gives an async function. Each call goes to the submission's sandbox child
+ * (never into this process); its outputs come back as plain data, validated and copied
+ * (StudentOutput), and the part named by `keep` (a forward pass's cache) stays in the child, as a
+ * Kept handle the test can pass to the next call. A call that fails (throws, hangs, runs out of
+ * memory, returns a Promise, changes an input the manifest does not let it change) rejects with a
+ * StudentFailure saying so in the feedback's words.
+ */
+import { Tensor } from "../../src/tensor.js";
+import { readOutput, toWire, type Output, type Wire } from "../sandbox/wire.js";
+import { ask } from "./channel.js";
+import { StudentFailure } from "./failure.js";
+
+/** One output of a call: the validated value, and the inputs the call changed (that it may not). */
+export class StudentOutput {
+  constructor(
+    readonly fn: string,
+    readonly name: string,
+    readonly value: Output,
+    readonly changed: readonly string[],
+  ) {}
+
+  /** The output as a Tensor (float64 copy), or undefined when it is not one. */
+  get tensor(): Tensor | undefined {
+    return this.value.kind === "tensor" ? this.value.tensor : undefined;
+  }
+
+  /** The output as a number, or undefined when it is not one. */
+  get number(): number | undefined {
+    return this.value.kind === "number" ? this.value.value : undefined;
+  }
+}
+
+/** A value kept in the sandbox child (e.g. a forward pass's cache); pass it as an argument to the next call. */
+export interface Kept {
+  $t: "kept";
+  pick: (string | number)[];
+  /** The function whose result it is. */
+  fn: string;
+}
+
+/** What a call returns: each output by name, and the kept value under the `keep` name. */
+export type StudentResult = Record<string, StudentOutput> & { readonly kept?: Kept };
+
+/** How to read a student function's result. */
+export interface StudentOptions {
+  /** The result's shape: "[out, cache]" (positions), "{ dx, dW, db }" (fields) or one name for the whole value (default "value"). */
+  returns?: string;
+  /** The output that stays in the child (e.g. "cache"), returned as `kept`. */
+  keep?: string;
+}
+
+/** A student function: call it with trusted values (Tensors, numbers, Int32Array labels, plain objects, Kept handles). */
+export type StudentFunction = ((...args: unknown[]) => Promise<StudentResult>) & { readonly fn: string; readonly returns: string };
+
+/** Output name → path into the result, parsed from a `returns` text. */
+export function parseReturns(returns: string): Record<string, (string | number)[]> {
+  const text = returns.trim();
+  const inner = (open: string, close: string): string[] | undefined =>
+    text.startsWith(open) && text.endsWith(close) ? text.slice(1, -1).split(",").map((s) => s.trim()).filter((s) => s !== "") : undefined;
+  const positions = inner("[", "]");
+  if (positions) return Object.fromEntries(positions.map((n, i) => [n, [i]]));
+  const fields = inner("{", "}");
+  if (fields) return Object.fromEntries(fields.map((n) => [n, [n]]));
+  if (!/^[A-Za-z_$][\w$]*$/.test(text)) throw new Error(`nnkit/grading: returns "${returns}" is not "[a, b]", "{ a, b }" or a name`);
+  return { [text]: [] };
+}
+
+/** The student function `fn` (a function the manifest lists), called in the sandbox. */
+export function student(fn: string, opts: StudentOptions = {}): StudentFunction {
+  const returns = opts.returns ?? "value";
+  const paths = parseReturns(returns);
+  const keepPath = opts.keep === undefined ? undefined : paths[opts.keep];
+  if (opts.keep !== undefined && !keepPath) throw new Error(`nnkit/grading: keep "${opts.keep}" is not one of the outputs in "${returns}"`);
+  const outputs = Object.fromEntries(Object.entries(paths).filter(([name]) => name !== opts.keep));
+  const call = async (...args: unknown[]): Promise<StudentResult> => {
+    const reply = await ask({ op: "call", fn, returns, args: args.map(toWire) as Wire[], outputs, ...(keepPath ? { keep: keepPath } : {}) });
+    if (!reply.ok) {
+      if (reply.kind === "fault" || reply.kind === "unlisted") throw new Error(reply.message); // the grader's, not the student's
+      throw new StudentFailure(reply.message, reply.kind);
+    }
+    if (!("outcome" in reply)) throw new Error("nnkit/grading: a call was answered as a recording");
+    const { outcome } = reply;
+    const result: Record<string, StudentOutput> = {};
+    for (const name of Object.keys(outputs)) result[name] = new StudentOutput(fn, name, readOutput(outcome.outputs[name]), outcome.changed);
+    if (keepPath && opts.keep !== undefined) {
+      if (outcome.kept !== true) throw new StudentFailure(`${fn} returned no ${opts.keep} (nothing at ${JSON.stringify(keepPath)} of its result)`, "kept");
+      Object.defineProperty(result, "kept", { value: { $t: "kept", pick: keepPath, fn } satisfies Kept, enumerable: false });
+    }
+    return result as StudentResult;
+  };
+  return Object.assign(call, { fn, returns });
+}
