@@ -1,26 +1,20 @@
 /**
  * `nnkit check`: the grader's verdict on the public tests, before submitting. Every file to hand
  * in is compiled as the grader compiles it (a syntax error is reported with file, line and
- * column); then the public cases run through the grader's own runner — the student's code in a
- * separate process with a time limit per call, the outputs compared with the reference's answers
- * and the likely mistake named with the grader's words (autograder/mistakes.ts).
- *
- * Why not a test framework: the verdict has to be the grader's (same calls, same comparison, same
- * diagnosis, a backward pass run on the reference forward's cache when the student's forward
- * fails), a synchronous infinite loop must end in a clear message, and the output has to fit on a
- * screen — per function the points and one line per case, the first failing case in detail.
+ * column); then the assignment's public vitest files run through the grader's own engine — the
+ * student's code in a separate process with a time limit per call, the outputs compared with the
+ * reference's answers (recorded when the kit was released) and the likely mistake named in the
+ * grader's words. The report fits on a screen: per function the points and one line per case, the
+ * first failing case in detail.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { specsFromJson } from "./casefile.js";
+import { Grader } from "./grader.js";
 import { kitRoot, loadManifest, totalPoints, type Manifest } from "./manifest.js";
-import { gradeSubmission, type SubmissionResult, type TestResult } from "./runner.js";
-import { buildSandboxBase, compileTs } from "./sandbox/build.js";
-import { SandboxFolders } from "./sandbox/folders.js";
-import { tempFolder } from "./sandbox/tempfolder.js";
-import { DEFAULT_LIMITS, detectIsolation } from "./sandbox/process.js";
+import type { SubmissionResult, TestResult } from "./runner.js";
+import { compileTs } from "./sandbox/build.js";
+import { detectIsolation } from "./sandbox/process.js";
 import { GraderFault } from "./sandbox/permission.js";
-import type { FunctionSpec } from "./spec.js";
 
 /** Compile every file of the manifest; returns one message per problem (missing file or syntax error). */
 export function compileProblems(root: string, manifest: Manifest): string[] {
@@ -56,29 +50,16 @@ export interface CheckResult {
   /** The lines to print. */
   lines: string[];
   result?: SubmissionResult;
-  specs: readonly FunctionSpec[];
 }
 
-/** Where the public cases are: the release ships them as JSON next to the manifest. */
-export function caseFile(root: string, manifest: Manifest): string {
-  return join(root, manifest.publicTests, "cases.json");
+/** The function a test id belongs to ("linearBackward.dW" → "linearBackward"). */
+export function functionOf(testId: string): string {
+  return testId.split(".")[0];
 }
 
-/**
- * The public specs: from the shipped cases.json, or (in the instructor's kit, which has the
- * reference solution) computed from the definitions in assignments/<name>/tests/index.ts.
- */
-export async function publicSpecs(root: string, manifest: Manifest): Promise<readonly FunctionSpec[]> {
-  const file = caseFile(root, manifest);
-  if (existsSync(file)) return specsFromJson(readFileSync(file, "utf8"), `${manifest.publicTests}/cases.json`);
-  const url = new URL(`../assignments/${manifest.assignment}/tests/index.js`, import.meta.url);
-  const mod = (await import(url.href)) as { PUBLIC_SPECS: readonly FunctionSpec[] };
-  return mod.PUBLIC_SPECS;
-}
-
-/** The function names a `--only` text can select. */
-export function publicFunctionNames(specs: readonly FunctionSpec[]): string[] {
-  return [...new Set(specs.map((s) => s.fn))];
+/** The functions of the manifest's public tests, in order. */
+export function publicFunctionNames(manifest: Manifest): string[] {
+  return [...new Set(manifest.tests.map((t) => functionOf(t.id)))];
 }
 
 /** The problem with `--only TEXT` (no public test's function matches it), or null when it selects some. */
@@ -89,63 +70,55 @@ export function filterProblem(filter: string, names: readonly string[]): string 
 
 const NOT_IMPLEMENTED = /(\w+) is not implemented yet/;
 
-/** Functions (of `fns`) that threw "not implemented yet" in `result`, in manifest order. */
-export function notImplemented(result: SubmissionResult, specs: readonly FunctionSpec[]): string[] {
-  const names = new Set<string>();
+/** Functions that threw "not implemented yet" in `result`, in test order. */
+export function notImplemented(result: SubmissionResult): string[] {
+  const names: string[] = [];
   for (const t of result.tests) {
-    const fn = specOf(t.id, specs)?.fn;
-    for (const f of t.failures) {
-      const m = NOT_IMPLEMENTED.exec(f.message);
-      if (fn && m && m[1] === fn) names.add(fn);
-    }
+    const fn = functionOf(t.id);
+    if (!names.includes(fn) && t.failures.some((f) => NOT_IMPLEMENTED.exec(f.message)?.[1] === fn)) names.push(fn);
   }
-  return publicFunctionNames(specs).filter((fn) => names.has(fn));
+  return names;
 }
 
-function specOf(testId: string, specs: readonly FunctionSpec[]): FunctionSpec | undefined {
-  return [...specs].sort((a, b) => b.id.length - a.id.length).find((s) => testId.startsWith(`${s.id}.`));
+/** The student's files under `root`, as a submission. */
+function ownFiles(root: string, manifest: Manifest): Map<string, Buffer> {
+  const files = new Map<string, Buffer>();
+  for (const file of manifest.files) files.set(file, readFileSync(join(root, file)));
+  return files;
 }
 
-/** Run the public tests on the files under `root` through the grader's runner. */
+/** Run the public tests on the files under `root` through the grader's engine. */
 export async function runCheck(opts: CheckOptions = {}): Promise<CheckResult> {
   const root = opts.root ?? kitRoot();
   const full = loadManifest(root, opts.assignment ?? "a6");
-  const allSpecs = await publicSpecs(root, full);
-  let specs = allSpecs;
+  let manifest = full;
   if (opts.filter !== undefined) {
-    const problem = filterProblem(opts.filter, publicFunctionNames(allSpecs));
-    if (problem) return { code: 2, lines: [`✗ ${problem}`], specs: [] };
-    specs = allSpecs.filter((s) => s.fn.toLowerCase().includes(opts.filter!.toLowerCase()));
+    const problem = filterProblem(opts.filter, publicFunctionNames(full));
+    if (problem) return { code: 2, lines: [`✗ ${problem}`] };
+    manifest = { ...full, tests: full.tests.filter((t) => functionOf(t.id).toLowerCase().includes(opts.filter!.toLowerCase())) };
   }
-  const manifest: Manifest = { ...full, tests: full.tests.filter((t) => specs.some((s) => t.id.startsWith(`${s.id}.`))) };
   const problems = compileProblems(root, manifest);
   if (problems.length > 0) {
-    return { code: 1, specs, lines: [...problems.map((p) => `✗ ${p}`), "Fix these first: a file that does not compile gets no points (the grader compiles it the same way)."] };
+    return { code: 1, lines: [...problems.map((p) => `✗ ${p}`), "Fix these first: a file that does not compile gets no points (the grader compiles it the same way)."] };
   }
-  const files = new Map<string, Buffer>();
-  for (const file of manifest.files) files.set(file, readFileSync(join(root, file)));
-  const folder = tempFolder("nnkit-check-"); // as root the child runs as another user, who must reach its folder
-  const work = folder.path;
+  let grader: Grader | undefined;
+  let result: SubmissionResult;
   try {
-    const base = join(work, "base");
-    buildSandboxBase(root, base);
-    const limits = { ...DEFAULT_LIMITS, callTimeoutMs: 1000 * manifest.limits.callTimeoutSeconds, memoryMb: manifest.limits.memoryMb };
-    let result: SubmissionResult;
-    try {
-      result = await gradeSubmission(
-        { id: "check", student: "you", name: "", source: root, files, notes: [], late: false },
-        { manifest, specs, folders: new SandboxFolders(base, work), limits, isolation: detectIsolation(), submissionBudgetMs: 1000 * (opts.timeoutSeconds ?? 120) },
-      );
-    } catch (e) {
-      if (!(e instanceof GraderFault)) throw e;
-      return { code: 3, specs, lines: [`✗ the tests could not run on this machine (not your code's fault): ${e.message}`] };
-    }
-    const color = opts.color ?? (process.stdout.isTTY === true && !process.env.NO_COLOR);
-    const lines = formatCheck(result, manifest, specs, { verbose: opts.verbose ?? false, color, filtered: opts.filter !== undefined, fullPoints: totalPoints(full) });
-    return { code: result.score === result.maxScore ? 0 : 1, lines, result, specs };
+    grader = await Grader.open({ root, assignment: manifest.assignment, tests: "public", budgetSeconds: opts.timeoutSeconds ?? 120, jobs: 1 });
+    const graded = await grader.grade({ id: "check", student: "you", name: "", source: root, files: ownFiles(root, manifest), notes: [], late: false });
+    if (graded.graderFault) throw new GraderFault(graded.reason ?? "the tests could not run");
+    result = { ...graded, tests: graded.tests.filter((t) => manifest.tests.some((m) => m.id === t.id)) };
+    result.score = result.tests.reduce((s, t) => s + t.points, 0);
+    result.maxScore = result.tests.reduce((s, t) => s + t.maxPoints, 0);
+  } catch (e) {
+    if (!(e instanceof GraderFault)) throw e;
+    return { code: 3, lines: [`✗ the tests could not run on this machine (not your code's fault): ${e.message}`] };
   } finally {
-    folder.remove();
+    await grader?.close();
   }
+  const color = opts.color ?? (process.stdout.isTTY === true && !process.env.NO_COLOR);
+  const lines = formatCheck(result, manifest, { verbose: opts.verbose ?? false, color, filtered: opts.filter !== undefined, fullPoints: totalPoints(full) });
+  return { code: result.score === result.maxScore ? 0 : 1, lines, result };
 }
 
 interface FormatOptions {
@@ -160,39 +133,38 @@ interface FormatOptions {
 /** One function's tests (its outputs) and cases, for the report. */
 interface FunctionReport {
   fn: string;
-  specs: FunctionSpec[];
   tests: TestResult[];
   points: number;
   maxPoints: number;
 }
 
-function byFunction(result: SubmissionResult, specs: readonly FunctionSpec[]): FunctionReport[] {
+function byFunction(result: SubmissionResult): FunctionReport[] {
   const out: FunctionReport[] = [];
-  for (const fn of publicFunctionNames(specs)) {
-    const mine = specs.filter((s) => s.fn === fn);
-    const tests = result.tests.filter((t) => mine.includes(specOf(t.id, specs)!));
-    out.push({ fn, specs: mine, tests, points: tests.reduce((s, t) => s + t.points, 0), maxPoints: tests.reduce((s, t) => s + t.maxPoints, 0) });
+  for (const t of result.tests) {
+    const fn = functionOf(t.id);
+    let r = out.find((x) => x.fn === fn);
+    if (!r) out.push((r = { fn, tests: [], points: 0, maxPoints: 0 }));
+    r.tests.push(t);
+    r.points += t.points;
+    r.maxPoints += t.maxPoints;
   }
   return out;
 }
 
-/** The function a backward spec's cases get their cache from (the nested student call), if any. */
-function forwardOf(spec: FunctionSpec): string | undefined {
-  const first = spec.cases()[0];
-  for (const a of first?.args ?? []) {
-    const call = (a as { $t?: string; call?: { fn?: string } } | null)?.call;
-    if ((a as { $t?: string } | null)?.$t === "call" && typeof call?.fn === "string") return call.fn;
-  }
-  return undefined;
+/** Every case label of a function's tests, in order (a test that failed as a whole adds its failure labels). */
+function caseLabels(r: FunctionReport): string[] {
+  const labels: string[] = [];
+  for (const t of r.tests) for (const l of [...(t.cases ?? []), ...t.failures.map((f) => f.label)]) if (!labels.includes(l)) labels.push(l);
+  return labels;
 }
 
 /** The report of a check: per function the points and one line per case, the first failure in detail, the total. */
-export function formatCheck(result: SubmissionResult, manifest: Manifest, specs: readonly FunctionSpec[], o: FormatOptions): string[] {
+export function formatCheck(result: SubmissionResult, manifest: Manifest, o: FormatOptions): string[] {
   const paint = (code: number, s: string): string => (o.color ? `\u001b[${code}m${s}\u001b[0m` : s);
   const ok = paint(32, "✓");
   const bad = paint(31, "✗");
   const lines: string[] = [];
-  const reports = byFunction(result, specs);
+  const reports = byFunction(result);
   const width = Math.max(...reports.map((r) => r.fn.length));
   const failedFns = new Set(reports.filter((r) => r.points < r.maxPoints).map((r) => r.fn));
   for (const r of reports) {
@@ -204,9 +176,8 @@ export function formatCheck(result: SubmissionResult, manifest: Manifest, specs:
       continue;
     }
     lines.push(head);
-    const labels = r.specs.flatMap((s) => s.cases().map((c, k, all) => ({ spec: s, label: `case ${k + 1} of ${all.length} (${c.label})` })));
     let detailed = false;
-    for (const { label } of labels) {
+    for (const label of caseLabels(r)) {
       const failing = r.tests.filter((t) => t.failures.some((f) => f.label === label));
       if (failing.length === 0) {
         lines.push(`    ${ok} ${label}`);
@@ -215,8 +186,7 @@ export function formatCheck(result: SubmissionResult, manifest: Manifest, specs:
       lines.push(`    ${bad} ${label}: ${failing.map((t) => t.name.replace(/^.*: /, "")).join(", ")} wrong`);
       if (detailed && !o.verbose) continue;
       detailed = true;
-      const spec = labels.find((l) => l.label === label)!.spec;
-      const forward = forwardOf(spec);
+      const forward = failing.find((t) => t.uses)?.uses;
       if (forward && forward !== r.fn && failedFns.has(forward)) {
         lines.push(`        your ${forward} fails its own test (above): fix it first — ${r.fn} is called with the cache your ${forward} returns.`);
       }
@@ -237,7 +207,7 @@ export function formatCheck(result: SubmissionResult, manifest: Manifest, specs:
     lines.push(`Your code printed ${printed.length} line(s)${shown.length < printed.length ? `; the first ${shown.length} (all with --verbose)` : ""}:`, ...shown.map((l) => `  | ${l}`));
   }
   if (o.verbose) lines.push(`(run as the grader runs it: ${detectIsolation().note})`);
-  const stubs = notImplemented(result, specs);
+  const stubs = notImplemented(result);
   if (!o.filtered) {
     lines.push(`public tests: ${result.score}/${o.fullPoints} points`);
   } else {

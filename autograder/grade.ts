@@ -1,31 +1,24 @@
 /**
- * Grading a class: find the submissions in INPUT, grade them in parallel (one sandbox child per
- * submission being graded, `jobs` at a time), and write into DIR: gradebook.csv, feedback/<id>.md
+ * Grading a class: find the submissions in INPUT, grade them (the assignment's hidden vitest files,
+ * each submission's calls in its own sandbox child, `jobs` vitest workers at a time), and write into DIR: gradebook.csv, feedback/<id>.md
  * and .html, results/<id>.json (Gradescope format), summary.html (+ plotly.js next to it) and
  * run-info.json — the only file with dates and timings, so every other file is byte-identical for
  * the same input.
  */
 import { existsSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
-import { availableParallelism, tmpdir } from "node:os";
+import { availableParallelism } from "node:os";
 import { basename, isAbsolute, join, relative, resolve } from "node:path";
-import { HIDDEN_SPECS } from "./hidden/index.js";
-import type { FunctionSpec } from "./spec.js";
+import { Grader } from "./grader.js";
 import { InputError, findSubmissions } from "./intake.js";
-import { kitRoot, loadManifest, type Manifest } from "./manifest.js";
+import type { Manifest } from "./manifest.js";
 import { OutDir } from "./outdir.js";
 import { feedbackMarkdown, htmlPage } from "./report/feedback.js";
 import { gradebookCsv } from "./report/gradebook.js";
 import { gradescopeResults } from "./report/gradescope.js";
 import { canvasImportCsv, fillMoodleWorksheet, moodleWorksheetCsv, WorksheetError } from "./report/lms.js";
 import { PLOTLY_FILE, summaryHtml } from "./report/summary.js";
-import { gradeSubmission, notGraded, planTests, type GradeContext, type Submission, type SubmissionResult } from "./runner.js";
-import { buildSandboxBase } from "./sandbox/build.js";
-import { SandboxFolders } from "./sandbox/folders.js";
-import { tempFolder } from "./sandbox/tempfolder.js";
-import { detectIsolation, sandboxParent } from "./sandbox/isolation.js";
-import { DEFAULT_LIMITS, type SandboxLimits } from "./sandbox/process.js";
-import { GraderFault } from "./sandbox/permission.js";
+import type { SubmissionResult } from "./runner.js";
 import type { GradeProfile } from "./profile.js";
 
 export interface GradeOptions {
@@ -64,96 +57,6 @@ export interface GradeSummary {
   remarks: string[];
   /** The LMS import files written (e.g. ["canvas-import.csv"]). */
   lmsFiles: string[];
-}
-
-/** A grading session: shared sandbox base and reference answers, reusable for several inputs. */
-export class Grader {
-  readonly manifest: Manifest;
-  readonly ctx: GradeContext;
-  /** Kit files left out of the sandbox base (could not be stripped or compiled). */
-  readonly baseProblems: string[];
-  /** The kit root whose manifest, hidden tests and reference solution this grader uses. */
-  readonly root: string;
-  private readonly work: string;
-  private readonly folder: { path: string; remove: () => void };
-
-  constructor(opts: { root?: string; assignment?: string; jobs?: number; timeoutSeconds?: number; base?: string; specs?: readonly FunctionSpec[]; profile?: GradeProfile } = {}) {
-    const root = opts.root ?? kitRoot();
-    this.root = root;
-    this.manifest = loadManifest(root, opts.assignment ?? "a6");
-    const specs = opts.specs ?? HIDDEN_SPECS;
-    planTests(this.manifest, specs); // fail early if the manifest and the hidden tests disagree
-    const isolation = detectIsolation();
-    // A prebuilt base stays where it is: the sandboxes hard-link it, so they go on its file system.
-    this.folder = tempFolder("nnkit-grade-", opts.base ? tmpdir() : sandboxParent(isolation));
-    this.work = this.folder.path;
-    const base = opts.base ?? join(this.work, "base");
-    this.baseProblems = opts.base ? [] : buildSandboxBase(root, base);
-    const limits: SandboxLimits = {
-      ...DEFAULT_LIMITS,
-      callTimeoutMs: 1000 * (opts.timeoutSeconds ?? this.manifest.limits.callTimeoutSeconds),
-      memoryMb: this.manifest.limits.memoryMb,
-    };
-    for (const s of specs) s.cases(); // run the reference once, before any student code
-    this.ctx = {
-      manifest: this.manifest, specs, folders: new SandboxFolders(base, this.work), limits, isolation, submissionBudgetMs: 1000 * this.manifest.limits.submissionSeconds,
-      ...(opts.profile ? { profile: opts.profile } : {}),
-    };
-  }
-
-  /**
-   * Grade one submission. A fault of the grader (the sandbox could not start, an internal error)
-   * becomes a "not graded (grader fault)" row, never points and never a crash.
-   */
-  async grade(sub: Submission): Promise<SubmissionResult> {
-    try {
-      return await gradeSubmission(sub, this.ctx);
-    } catch (e) {
-      const what = e instanceof GraderFault ? "grader fault" : "grader fault: internal error";
-      return { ...notGraded(sub, this.manifest, `not graded (${what}): ${(e as Error).message}`, "grader fault (grade them again)"), graderFault: true };
-    }
-  }
-
-  /**
-   * Grade the kit's own reference solution in the sandbox. Unless it gets full marks (the sandbox
-   * cannot start on this Node or machine, a limit is too tight here, the hidden tests disagree with
-   * the reference), throws a GraderFault saying why, so no student is graded by a broken grader.
-   */
-  async selfCheck(root: string = this.root): Promise<void> {
-    const files = new Map<string, Buffer>();
-    for (const file of this.manifest.files) files.set(file, readFileSync(join(root, file)));
-    const r = await this.grade({ id: "reference-self-check", student: "reference", name: "", source: "the kit's reference solution", late: false, files, notes: [] });
-    if (r.status === "graded" && r.score === r.maxScore) return;
-    const lost = r.tests
-      .filter((t) => !t.passed)
-      .slice(0, 3)
-      .map((t) => `${t.id}: ${t.failures[0]?.message ?? "failed"}`);
-    throw new GraderFault(
-      `the grader's self-check failed, so nothing was graded: the reference solution got ${r.score}/${r.maxScore} in the sandbox on this machine (Node ${process.version}). ${r.reason ?? lost.join("; ")}`,
-    );
-  }
-
-  /** Grade many, `jobs` at a time, results in input order. */
-  async gradeAll(subs: readonly Submission[], jobs: number, progress?: GradeOptions["progress"]): Promise<SubmissionResult[]> {
-    const results = new Array<SubmissionResult>(subs.length);
-    let next = 0;
-    let done = 0;
-    const worker = async (): Promise<void> => {
-      while (next < subs.length) {
-        const k = next++;
-        results[k] = await this.grade(subs[k]);
-        done++;
-        progress?.(done, subs.length, results[k]);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(jobs, subs.length)) }, worker));
-    return results;
-  }
-
-  /** Remove the temporary sandboxes. */
-  close(): void {
-    this.folder.remove();
-  }
 }
 
 /**
@@ -210,7 +113,8 @@ export function prepareGradeDir(dir: string): void {
 export async function gradeClass(opts: GradeOptions): Promise<GradeSummary> {
   const started = Date.now();
   const startedAt = new Date(started).toISOString();
-  const grader = new Grader({ root: opts.root, assignment: opts.assignment, timeoutSeconds: opts.timeoutSeconds, base: opts.base, profile: opts.profile });
+  const jobs = opts.jobs ?? availableParallelism();
+  const grader = await Grader.open({ root: opts.root, assignment: opts.assignment, timeoutSeconds: opts.timeoutSeconds, base: opts.base, profile: opts.profile, jobs });
   try {
     const inside = relative(resolve(opts.input), resolve(opts.out));
     if (inside === "" || (!inside.startsWith("..") && !isAbsolute(inside))) {
@@ -232,8 +136,7 @@ export async function gradeClass(opts: GradeOptions): Promise<GradeSummary> {
     await grader.selfCheck();
     prepareGradeDir(opts.out);
     const out = new OutDir(opts.out);
-    const jobs = opts.jobs ?? availableParallelism();
-    const results = await grader.gradeAll(submissions, jobs, (done, total, r) => {
+    const results = await grader.gradeAll(submissions, (done, total, r) => {
       writeStudentOutputs(out, r, grader.manifest);
       opts.progress?.(done, total, r);
     });
@@ -264,6 +167,6 @@ export async function gradeClass(opts: GradeOptions): Promise<GradeSummary> {
     const graderFaults = results.filter((r) => r.graderFault).length;
     return { results, notGraded: notGradedCount, graderFaults, seconds, isolation: grader.ctx.isolation.note, countLine: countLine(results, seconds), remarks, lmsFiles };
   } finally {
-    grader.close();
+    await grader.close();
   }
 }

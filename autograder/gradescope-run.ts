@@ -13,8 +13,7 @@
  */
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { publicSpecs } from "./check.js";
-import { Grader } from "./grade.js";
+import { Grader } from "./grader.js";
 import { findSubmissions } from "./intake.js";
 import { kitRoot } from "./manifest.js";
 import { OutDir } from "./outdir.js";
@@ -23,6 +22,8 @@ import { DEFAULT_HIDDEN_VISIBILITY, gradescopeResults, readSubmissionMetadata, V
 /** What `nnkit gradescope` wrote into the package besides the code. */
 interface PackageConfig {
   hiddenVisibility?: Visibility;
+  /** The assignment the package grades. */
+  assignment?: string;
 }
 
 const root = process.env.NNKIT_AUTOGRADER_ROOT ?? "/autograder";
@@ -35,19 +36,19 @@ try {
   const config = (existsSync(configFile) ? JSON.parse(readFileSync(configFile, "utf8")) : {}) as PackageConfig;
   const hiddenVisibility = VISIBILITIES.includes(config.hiddenVisibility as Visibility) ? config.hiddenVisibility! : DEFAULT_HIDDEN_VISIBILITY;
   const base = join(source, "sandbox-base");
-  const grader = new Grader({ root: source, base });
+  const grader = await Grader.open({ root: source, base, assignment: config.assignment });
   try {
     await grader.selfCheck(join(source, "reference"));
     const { submissions } = await findSubmissions(join(root, "submission"), grader.manifest, { single: true });
     const sub = { ...submissions[0], id: "submission", student: "submission" };
     const result = await grader.grade(sub);
     if (result.graderFault) throw new Error(result.reason);
-    const publicGrader = new Grader({ root: source, base, specs: await publicSpecs(source, grader.manifest) });
+    const publicGrader = await Grader.open({ root: source, base, assignment: config.assignment, tests: "public" });
     let publicResult;
     try {
       publicResult = await publicGrader.grade(sub);
     } finally {
-      publicGrader.close();
+      await publicGrader.close();
     }
     const metaFile = join(root, "submission_metadata.json");
     const metadata = existsSync(metaFile) ? readSubmissionMetadata(readFileSync(metaFile, "utf8")) : undefined;
@@ -58,7 +59,7 @@ try {
     results.write("results.json", `${JSON.stringify(json, null, 2)}\n`);
     process.stdout.write(`graded: ${result.score} / ${result.maxScore}\n`);
   } finally {
-    grader.close();
+    await grader.close();
   }
 } catch (e) {
   // No results.json: Gradescope records no score (never a 0 for the grader's own failure).

@@ -1,10 +1,11 @@
 /**
  * `nnkit gradescope a6 --out DIR`: builds DIR/autograder.zip for Gradescope. At its root:
- * setup.sh (installs Node 24 LTS and esbuild on Gradescope's Ubuntu image), run_autograder, grader.mjs
- * (the grader, hidden tests and reference bundled into one file), sandbox-base/ (the stripped kit
- * the sandbox child runs, prebuilt), reference/ (the reference solution's files, which the grader
- * grades in the sandbox before each submission: the self-check), the manifest with the public
- * cases (tests/cases.json), gradescope.json (the hidden cases' visibility) and a minimal package.json.
+ * setup.sh (installs Node 24 LTS, esbuild and vitest on Gradescope's Ubuntu image), run_autograder,
+ * grader.mjs (the grader bundled into one file), the assignment's folder with its public and hidden
+ * vitest files and the sources they import (testTree), sandbox-base/ (the stripped kit the sandbox
+ * child runs, prebuilt), reference/ (the reference solution's files, which the grader grades in the
+ * sandbox before each submission: the self-check), gradescope.json (the assignment, the hidden
+ * tests' visibility) and a minimal package.json.
  * run_autograder grades $NNKIT_AUTOGRADER_ROOT/submission (default /autograder) into
  * results/results.json.
  */
@@ -15,13 +16,12 @@ import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import JSZip from "jszip";
 import { buildSandboxBase, listFiles } from "./sandbox/build.js";
-import { specsToJson } from "./casefile.js";
-import { publicSpecs } from "./check.js";
-import { InputError } from "./intake.js";
+import { InputError } from "./errors.js";
 import { kitRoot, loadManifest } from "./manifest.js";
 import { DEFAULT_HIDDEN_VISIBILITY, VISIBILITIES } from "./report/gradescope.js";
 import { OutDir } from "./outdir.js";
 import { ZIP_DATE } from "./zipfile.js";
+import { autograderFiles } from "./release.js";
 
 
 export const SETUP_SH = `#!/usr/bin/env bash
@@ -53,6 +53,21 @@ function entryPoint(): string {
   throw new Error(`gradescope: gradescope-run.ts is missing next to ${here}`);
 }
 
+/**
+ * What the tests need in the package, as a kit root: the assignment's folder (manifest, handout,
+ * public and hidden tests, case builders; not a recorded-values file), the API they import and the
+ * library's sources (the reference the cases are computed with).
+ */
+export function testTree(root: string, assignment: string): string[] {
+  const own = listFiles(join(root, "assignments", assignment))
+    .filter((f) => f !== "recorded.json" && !f.split("/").includes("node_modules"))
+    .map((f) => `assignments/${assignment}/${f}`);
+  const lib = listFiles(join(root, "src"))
+    .filter((f) => f.endsWith(".ts") && !/^(browser|notebook|engine\/assembly)\//.test(f))
+    .map((f) => `src/${f}`);
+  return [...own, ...autograderFiles(root, ["autograder/testing/index.ts"]), ...lib].sort();
+}
+
 /** Build autograder.zip into `out`; returns its path. */
 export async function buildGradescopePackage(opts: { out: string; assignment?: string; root?: string; hiddenVisibility?: string }): Promise<string> {
   const root = opts.root ?? kitRoot();
@@ -71,13 +86,13 @@ export async function buildGradescopePackage(opts: { out: string; assignment?: s
       format: "esm",
       target: "node20",
       outfile: bundle,
-      external: ["esbuild"],
+      external: ["esbuild", "vitest", "vitest/*"],
       banner: { js: "import { createRequire as __nnkitRequire } from 'node:module'; const require = __nnkitRequire(import.meta.url);" },
       logLevel: "error",
     });
     const base = join(work, "sandbox-base");
     buildSandboxBase(root, base);
-    const esbuildVersion = (JSON.parse(readFileSync(join(root, "node_modules", "esbuild", "package.json"), "utf8")) as { version: string }).version;
+    const version = (name: string): string => (JSON.parse(readFileSync(join(root, "node_modules", name, "package.json"), "utf8")) as { version: string }).version;
     const zip = new JSZip();
     const add = (name: string, content: string | Buffer, executable = false): void => {
       zip.file(name, content, { date: ZIP_DATE, unixPermissions: executable ? 0o755 : 0o644, createFolders: false });
@@ -85,11 +100,11 @@ export async function buildGradescopePackage(opts: { out: string; assignment?: s
     add("setup.sh", SETUP_SH, true);
     add("run_autograder", RUN_AUTOGRADER, true);
     add("grader.mjs", readFileSync(bundle));
-    add("package.json", `${JSON.stringify({ name: "nnkit-autograder", private: true, type: "module", dependencies: { esbuild: esbuildVersion } }, null, 2)}\n`);
-    add(`assignments/${manifest.assignment}/manifest.json`, readFileSync(join(root, "assignments", manifest.assignment, "manifest.json")));
-    add(`${manifest.publicTests}/cases.json`, specsToJson(await publicSpecs(root, manifest)));
+    const pkg = { name: "nnkit-autograder", private: true, type: "module", dependencies: { esbuild: version("esbuild"), vitest: version("vitest") }, overrides: { vite: version("vite") } };
+    add("package.json", `${JSON.stringify(pkg, null, 2)}\n`);
+    for (const rel of testTree(root, manifest.assignment)) add(rel, readFileSync(join(root, rel)));
     for (const file of manifest.files) add(`reference/${file}`, readFileSync(join(root, file)));
-    add("gradescope.json", `${JSON.stringify({ hiddenVisibility }, null, 2)}\n`);
+    add("gradescope.json", `${JSON.stringify({ hiddenVisibility, assignment: manifest.assignment }, null, 2)}\n`);
     for (const rel of listFiles(base)) add(`sandbox-base/${rel}`, readFileSync(join(base, rel)));
     const bytes = await zip.generateAsync({ type: "nodebuffer", compression: "DEFLATE", platform: "UNIX" });
     const out = new OutDir(opts.out);

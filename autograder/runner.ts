@@ -4,7 +4,8 @@
  * reports read. The tests themselves are the assignment's vitest files (engine/).
  */
 import { compileTsAsync } from "./sandbox/build.js";
-import type { SandboxDir, SandboxFolders } from "./sandbox/folders.js";
+import type { SandboxDir } from "./sandbox/build.js";
+import type { SandboxFolders } from "./sandbox/folders.js";
 import type { Isolation } from "./sandbox/isolation.js";
 import { SandboxProcess, type CallOutcome, type SandboxLimits } from "./sandbox/process.js";
 import { GraderFault } from "./sandbox/permission.js";
@@ -54,6 +55,10 @@ export interface TestResult {
   failures: CaseFailure[];
   /** Informational remarks (e.g. the reference cache had to stand in for a failing forward). */
   notes: string[];
+  /** The labels of the test's cases, in order (when the test ran case by case). */
+  cases?: string[];
+  /** The forward pass whose cache the test's calls used, if any. */
+  uses?: string;
 }
 
 export interface SubmissionResult extends SubmissionIdentity {

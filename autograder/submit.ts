@@ -73,7 +73,7 @@ export async function buildSubmission(opts: SubmitOptions = {}): Promise<SubmitR
   const check = await runCheck({ root, assignment: manifest.assignment, color: false });
   if (!check.result) throw new SubmitError(`not submitted: the public tests could not run:\n  ${check.lines.join("\n  ")}${retireOld(path)}`);
   const result = check.result;
-  const stubs = notImplemented(result, check.specs);
+  const stubs = notImplemented(result);
   const warnings: string[] = [];
   if (stubs.length > 0) {
     const list = stubs.join(", ");

@@ -52,6 +52,8 @@ export function scoreTests(manifest: Manifest, outcome: SlotOutcome, ids?: Reado
         passed,
         failures: passed ? [] : failuresOf(t),
         notes: [...(t.record?.notes ?? [])],
+        ...(t.record?.cases.length ? { cases: [...t.record.cases] } : {}),
+        ...(t.record?.uses ? { uses: t.record.uses } : {}),
       };
     });
 }

@@ -6,6 +6,7 @@
  * submission used up its time budget. A sandbox that cannot start is a grader fault, kept on the
  * session so that the submission is not graded rather than given a zero.
  */
+import { BroadcastChannel } from "node:worker_threads";
 import type { Json } from "../casefile.js";
 import type { CallOutcome, SandboxProcess } from "../sandbox/process.js";
 import type { Reply, Request } from "./protocol.js";
@@ -85,7 +86,7 @@ export class CallServer {
   constructor(name: string) {
     this.name = name;
     this.channel = new BroadcastChannel(name);
-    this.channel.onmessage = (e: Event) => this.onRequest((e as MessageEvent<Request>).data);
+    this.channel.onmessage = (e: { data: unknown }) => this.onRequest(e.data as Request);
   }
 
   /** Serve `session` to the tests of slot `slot`. */

@@ -20,6 +20,7 @@ export async function forEachCase<C>(cases: readonly C[], label: (c: C, k: numbe
   let stopped: string | undefined;
   for (let k = 0; k < cases.length; k++) {
     const name = `case ${k + 1} of ${cases.length} (${label(cases[k], k)})`;
+    record.cases.push(name);
     if (stopped) {
       failed.push({ label: name, message: `not run after the previous case failed (${stopped})` });
       continue;

@@ -5,7 +5,7 @@
  */
 import { inject } from "vitest";
 import { getCurrentTest } from "vitest/suite";
-import { threadId } from "node:worker_threads";
+import { BroadcastChannel, threadId } from "node:worker_threads";
 import { CONTEXT_KEY, type GradingContext, type Reply, type Request } from "../engine/protocol.js";
 
 declare module "vitest" {
@@ -44,9 +44,9 @@ function open(name: string): Client {
   if (client && client.channel.name === name) return client;
   client?.channel.close();
   const c: Client = { channel: new BroadcastChannel(name), me: `worker-${threadId}-${process.pid}`, next: 1, waiting: new Map() };
-  (c.channel as BroadcastChannel & { unref?: () => void }).unref?.(); // an idle channel keeps no worker alive
-  c.channel.onmessage = (e: Event) => {
-    const r = (e as MessageEvent<Reply>).data;
+  c.channel.unref(); // an idle channel keeps no worker alive
+  c.channel.onmessage = (e: { data: unknown }) => {
+    const r = e.data as Reply;
     if (r.to !== c.me) return;
     const done = c.waiting.get(r.id);
     c.waiting.delete(r.id);

@@ -19,10 +19,12 @@ export interface CaseFailure {
   mistake?: MistakeName;
 }
 
-/** What the reporter reads from a test's meta: its failing cases and its remarks. */
+/** What the reporter reads from a test's meta: its cases' labels, its failing cases, its remarks, and the forward pass whose cache it used. */
 export interface TestRecord {
+  cases: string[];
   failures: CaseFailure[];
   notes: string[];
+  uses?: string;
 }
 
 /** The student's mistake, with `kind` "mismatch" (a wrong output) or the kind of failed call ("timeout", "call", "changed", …). */
@@ -50,7 +52,7 @@ declare module "@vitest/runner" {
 export function testRecord(): TestRecord {
   const test = getCurrentTest();
   if (!test) throw new Error("nnkit/grading: used outside a test");
-  return (test.meta.nnkit ??= { failures: [], notes: [] });
+  return (test.meta.nnkit ??= { cases: [], failures: [], notes: [] });
 }
 
 /** Add a remark to the running test's feedback (shown once however often it is added). */

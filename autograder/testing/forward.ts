@@ -4,7 +4,7 @@
  * output, changes its input), with the reference forward's cache instead, and the feedback says so.
  */
 import { StudentFailure, isStudentFailure } from "./failure.js";
-import type { Kept, StudentFunction } from "./student.js";
+import { keptOf, type Kept, type StudentFunction } from "./student.js";
 
 /** Which cache a backward pass gets: the student's (Kept in the child) or the reference's, with the feedback's note why. */
 export type CacheChoice = { kept: Kept; fallback?: undefined } | { kept?: undefined; fallback: unknown; note: string };
@@ -22,8 +22,9 @@ export async function forwardCache(forward: StudentFunction, args: readonly unkn
       if (out.value.kind === "number") return fallBack(`${forward.fn} returned a number as ${out.name} (expected ${forward.returns})`);
       if (out.value.kind === "other") return fallBack(`${forward.fn} returned ${out.value.desc} as ${out.name} (expected ${forward.returns})`);
     }
-    if (!r.kept) return fallBack(`${forward.fn} returned no cache`);
-    return { kept: r.kept };
+    const kept = keptOf(r);
+    if (!kept) return fallBack(`${forward.fn} returned no cache`);
+    return { kept };
   } catch (e) {
     if (!isStudentFailure(e)) throw e;
     return fallBack(e.message);

@@ -11,7 +11,7 @@
  * back is plain data, validated and copied. A test's id is its describe names and its name joined
  * by dots ("reluForward.out"); its points are in the assignment's manifest.
  */
-export { student, parseReturns, StudentOutput, type Kept, type StudentFunction, type StudentOptions, type StudentResult } from "./student.js";
+export { student, keptOf, parseReturns, StudentOutput, type Kept, type StudentFunction, type StudentOptions, type StudentResult } from "./student.js";
 export { expectNumber, expectTensor, type TensorExpectation } from "./expect.js";
 export { forEachCase, once } from "./cases.js";
 export { cacheArg, forwardCache, isWrongOutput, type CacheChoice } from "./forward.js";

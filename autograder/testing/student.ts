@@ -3,7 +3,7 @@
  * keep: "cache" })` gives an async function. Each call goes to the submission's sandbox child
  * (never into this process); its outputs come back as plain data, validated and copied
  * (StudentOutput), and the part named by `keep` (a forward pass's cache) stays in the child, as a
- * Kept handle the test can pass to the next call. A call that fails (throws, hangs, runs out of
+ * Kept handle (keptOf) the test can pass to the next call. A call that fails (throws, hangs, runs out of
  * memory, returns a Promise, changes an input the manifest does not let it change) rejects with a
  * StudentFailure saying so in the feedback's words.
  */
@@ -40,8 +40,15 @@ export interface Kept {
   fn: string;
 }
 
-/** What a call returns: each output by name, and the kept value under the `keep` name. */
-export type StudentResult = Record<string, StudentOutput> & { readonly kept?: Kept };
+/** What a call returns: each output by name (the kept one is had with keptOf). */
+export type StudentResult = { readonly [name: string]: StudentOutput };
+
+const keptValues = new WeakMap<StudentResult, Kept>();
+
+/** The value a call kept in the child (its `keep` output), if any. */
+export function keptOf(result: StudentResult): Kept | undefined {
+  return keptValues.get(result);
+}
 
 /** How to read a student function's result. */
 export interface StudentOptions {
@@ -86,9 +93,9 @@ export function student(fn: string, opts: StudentOptions = {}): StudentFunction 
     for (const name of Object.keys(outputs)) result[name] = new StudentOutput(fn, name, readOutput(outcome.outputs[name]), outcome.changed);
     if (keepPath && opts.keep !== undefined) {
       if (outcome.kept !== true) throw new StudentFailure(`${fn} returned no ${opts.keep} (nothing at ${JSON.stringify(keepPath)} of its result)`, "kept");
-      Object.defineProperty(result, "kept", { value: { $t: "kept", pick: keepPath, fn } satisfies Kept, enumerable: false });
+      keptValues.set(result, { $t: "kept", pick: keepPath, fn });
     }
-    return result as StudentResult;
+    return result;
   };
   return Object.assign(call, { fn, returns });
 }

@@ -10,7 +10,7 @@
 import type { Tensor } from "../../src/tensor.js";
 import type { Candidate } from "../mistakes.js";
 import { forEachCase, once } from "./cases.js";
-import { note } from "./failure.js";
+import { note, testRecord } from "./failure.js";
 import { expectNumber, expectTensor } from "./expect.js";
 import { cacheArg, forwardCache } from "./forward.js";
 import { student, type StudentFunction, type StudentResult } from "./student.js";
@@ -90,6 +90,8 @@ export function caseCalls(table: CaseTable): CaseCalls {
 /** The test of output `name` of a table: every case's output compared with the expected one. */
 export function checkOutput(calls: CaseCalls, name: string): Promise<void> {
   const { cases } = calls.table;
+  const uses = cases.find((c) => c.forward)?.forward?.fn;
+  if (uses) testRecord().uses = uses;
   return forEachCase(cases, (c) => c.label, async (c, k) => {
     const made = await calls.call(k);
     for (const n of made.notes) note(n);

@@ -5,16 +5,16 @@
  * submissions are the reference solution with one function wrapped, built here.
  */
 import { afterAll, describe, expect, it } from "vitest";
-import { Grader } from "../../autograder/grade.js";
+import { Grader } from "../../autograder/grader.js";
 import type { SubmissionResult } from "../../autograder/runner.js";
 import { ROOT, referenceFiles, withWrapped } from "./helpers.js";
 
-const fast = new Grader({ root: ROOT, timeoutSeconds: 1.5 });
+const fast = await Grader.open({ root: ROOT, timeoutSeconds: 1.5 });
 // Out-of-memory cases need the heap to run out before the time limit, also on a busy machine.
-const patient = new Grader({ root: ROOT, timeoutSeconds: 60 });
-afterAll(() => {
-  fast.close();
-  patient.close();
+const patient = await Grader.open({ root: ROOT, timeoutSeconds: 60 });
+afterAll(async () => {
+  await fast.close();
+  await patient.close();
 });
 
 const reference = referenceFiles(fast.manifest.files);

@@ -9,7 +9,8 @@ import { parse as parseCsv } from "csv-parse/sync";
 import JSZip from "jszip";
 import { create as tarCreate } from "tar";
 import { beforeAll, describe, expect, it } from "vitest";
-import { Grader, gradeClass, type GradeSummary } from "../../autograder/grade.js";
+import { gradeClass, type GradeSummary } from "../../autograder/grade.js";
+import { Grader } from "../../autograder/grader.js";
 import { GraderFault } from "../../autograder/sandbox/permission.js";
 import { listFiles } from "../../autograder/sandbox/build.js";
 import { loadManifest } from "../../autograder/manifest.js";
@@ -140,14 +141,14 @@ describe("a grader whose sandbox cannot start grades nobody", () => {
   });
 
   it("a submission whose sandbox cannot start is 'not graded (grader fault)', never 0 points graded", async () => {
-    const grader = new Grader({ base: broken() });
+    const grader = await Grader.open({ base: broken() });
     try {
       const files = new Map(manifest.files.map((f) => [f, readFileSync(join(ROOT, f))]));
       const r = await grader.grade({ id: "ada", student: "ada", name: "", source: "ada", late: false, files, notes: [] });
       expect(r).toMatchObject({ status: "not graded", graderFault: true, score: 0 });
       expect(r.reason).toMatch(/^not graded \(grader fault\): the sandbox could not start/);
     } finally {
-      grader.close();
+      await grader.close();
     }
   });
 });

@@ -9,7 +9,7 @@ import { existsSync, lstatSync, readFileSync, readdirSync, writeFileSync } from 
 import { join } from "node:path";
 import JSZip from "jszip";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Grader } from "../../autograder/grade.js";
+import { Grader } from "../../autograder/grader.js";
 import { loadManifest } from "../../autograder/manifest.js";
 import { buildRelease, RELEASED_NOTEBOOKS } from "../../autograder/release.js";
 import type { SubmissionResult } from "../../autograder/runner.js";
@@ -21,7 +21,7 @@ const kit = join(dir, "a6");
 let install: { ms: number; output: string };
 /** The kit's files to hand in as released (stubs). */
 const stubs = new Map<string, string>();
-const grader = new Grader({ root: ROOT, timeoutSeconds: 5 });
+const grader = await Grader.open({ root: ROOT, timeoutSeconds: 5 });
 afterAll(() => grader.close());
 
 /** Bytes under `path` (files only, symlinks not followed). */

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import JSZip from "jszip";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildRelease, releasePackageJson, scriptFiles, solutionFingerprints, type ReleaseResult } from "../../autograder/release.js";
-import { Grader } from "../../autograder/grade.js";
+import { Grader } from "../../autograder/grader.js";
 import { findSubmissions } from "../../autograder/intake.js";
 import { listFiles } from "../../autograder/sandbox/build.js";
 import { loadManifest } from "../../autograder/manifest.js";
@@ -16,7 +16,7 @@ import { ROOT, tempDir } from "./helpers.js";
 
 const dir = tempDir("release");
 let rel: ReleaseResult;
-const grader = new Grader({ root: ROOT, timeoutSeconds: 2 });
+const grader = await Grader.open({ root: ROOT, timeoutSeconds: 2 });
 afterAll(() => grader.close());
 
 beforeAll(async () => {

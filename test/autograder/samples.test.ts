@@ -5,7 +5,7 @@
  */
 import { createServer } from "node:net";
 import { describe, expect, it, afterAll } from "vitest";
-import { Grader } from "../../autograder/grade.js";
+import { Grader } from "../../autograder/grader.js";
 import { detectIsolation } from "../../autograder/sandbox/isolation.js";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -14,7 +14,7 @@ import { loadSamples, writeSample } from "../../autograder/samples.js";
 import type { SubmissionResult } from "../../autograder/runner.js";
 import { ROOT, tempDir } from "./helpers.js";
 
-const grader = new Grader({ root: ROOT, timeoutSeconds: 1.5 });
+const grader = await Grader.open({ root: ROOT, timeoutSeconds: 1.5 });
 afterAll(() => grader.close());
 const samples = loadSamples(ROOT);
 const work = tempDir("samples");
