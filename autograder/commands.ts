@@ -26,6 +26,7 @@ interface GradeModule {
     timeoutSeconds?: number;
     canvasAssignment?: string;
     moodleWorksheet?: string;
+    moodleMaxGrade?: number;
     progress?: (done: number, total: number, last: { id: string; score: number; maxScore: number }) => void;
   }): Promise<{ results: { id: string; status: string; reason?: string }[]; notGraded: number; graderFaults: number; seconds: number; isolation: string; countLine: string; remarks: string[]; lmsFiles: string[] }>;
 }
@@ -122,8 +123,9 @@ export function registerAssignmentCommands(program: Command): void {
     .option("--timeout <seconds>", "time limit per call into student code (default: the manifest's)", positiveNumber("--timeout", "seconds"))
     .option("--canvas-assignment <column>", 'Canvas: the assignment column of canvas-import.csv, "<name> (<id>)" as in Canvas\'s gradebook export (default: a new assignment named after the manifest)')
     .option("--moodle-worksheet <file>", "Moodle: the grading worksheet downloaded from the assignment; written back as moodle-grading-worksheet.csv with grades and feedback filled in")
+    .option("--moodle-max-grade <points>", "Moodle: the assignment's maximum grade in Moodle; grades in moodle-grading-worksheet.csv are scaled to it (default: the worksheet's Maximum Grade; without either no worksheet is written)", positiveNumber("--moodle-max-grade", "points"))
     .addHelpText("after", `${EXIT_HELP} (1 = some submissions could not be graded; they still have a row with the reason)`)
-    .action(async (input: string, o: { out: string; assignment: string; jobs?: number; timeout?: number; canvasAssignment?: string; moodleWorksheet?: string }) => {
+    .action(async (input: string, o: { out: string; assignment: string; jobs?: number; timeout?: number; canvasAssignment?: string; moodleWorksheet?: string; moodleMaxGrade?: number }) => {
       const { gradeClass } = await instructorModule<GradeModule>("./grade.js");
       const { progressLine } = await import("../src/cli/progress.js");
       const line = progressLine();
@@ -137,6 +139,7 @@ export function registerAssignmentCommands(program: Command): void {
           timeoutSeconds: o.timeout,
           canvasAssignment: o.canvasAssignment,
           moodleWorksheet: o.moodleWorksheet,
+          moodleMaxGrade: o.moodleMaxGrade,
           progress: (done, total, last) => {
             const rate = (60 * done) / Math.max(0.001, (Date.now() - started) / 1000);
             line.update(`grading ${done}/${total}  ${rate.toFixed(0)} submissions/min  last: ${last.id} ${last.score}/${last.maxScore}`);

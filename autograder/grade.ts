@@ -16,7 +16,7 @@ import { OutDir } from "./outdir.js";
 import { feedbackMarkdown, htmlPage } from "./report/feedback.js";
 import { gradebookCsv } from "./report/gradebook.js";
 import { gradescopeResults } from "./report/gradescope.js";
-import { canvasImportCsv, fillMoodleWorksheet, moodleWorksheetCsv, WorksheetError } from "./report/lms.js";
+import { canvasImportCsv, fillMoodleWorksheet, moodleWorksheetFile, WorksheetError } from "./report/lms.js";
 import { PLOTLY_FILE, summaryHtml } from "./report/summary.js";
 import type { SubmissionResult } from "./runner.js";
 import type { GradeProfile } from "./profile.js";
@@ -37,6 +37,8 @@ export interface GradeOptions {
   canvasAssignment?: string;
   /** Moodle: the grading worksheet downloaded from Moodle, to be returned with grades and feedback filled in. */
   moodleWorksheet?: string;
+  /** Moodle: the assignment's maximum grade in Moodle, the scale its worksheet's grades are on (default: the downloaded worksheet's Maximum Grade). */
+  moodleMaxGrade?: number;
   /** Time each submission's phases into this (the benchmark's --profile). */
   profile?: GradeProfile;
   /** Called after each submission. */
@@ -123,12 +125,16 @@ export async function gradeClass(opts: GradeOptions): Promise<GradeSummary> {
     const { submissions, platform } = await findSubmissions(opts.input, grader.manifest);
     if (submissions.length === 0) throw new InputError(`no submissions found in ${opts.input}`);
     let worksheet: string | undefined;
+    const maxGrade = opts.moodleMaxGrade;
+    const download = platform === "single" ? "one submission" : `a ${platform} download`;
+    if (maxGrade !== undefined && platform !== "moodle") throw new InputError(`--moodle-max-grade needs a Moodle download as INPUT; ${opts.input} is ${download}`);
+    if (maxGrade !== undefined && !(Number.isFinite(maxGrade) && maxGrade > 0)) throw new InputError(`--moodle-max-grade must be a positive number of points, got ${maxGrade}`);
     if (opts.moodleWorksheet !== undefined) {
-      if (platform !== "moodle") throw new InputError(`--moodle-worksheet needs a Moodle download as INPUT; ${opts.input} is ${platform === "single" ? "one submission" : `a ${platform} download`}`);
+      if (platform !== "moodle") throw new InputError(`--moodle-worksheet needs a Moodle download as INPUT; ${opts.input} is ${download}`);
       if (!existsSync(opts.moodleWorksheet) || !statSync(opts.moodleWorksheet).isFile()) throw new InputError(`--moodle-worksheet ${opts.moodleWorksheet} does not exist: download it in Moodle (Assignment → View all submissions → Download grading worksheet)`);
       worksheet = readFileSync(opts.moodleWorksheet, "utf8");
       try {
-        fillMoodleWorksheet(worksheet, [], grader.manifest, basename(opts.moodleWorksheet)); // refuse a wrong file before grading
+        fillMoodleWorksheet(worksheet, [], grader.manifest, basename(opts.moodleWorksheet), maxGrade); // refuse a wrong file before grading
       } catch (e) {
         throw e instanceof WorksheetError ? new InputError(e.message) : e;
       }
@@ -147,14 +153,12 @@ export async function gradeClass(opts: GradeOptions): Promise<GradeSummary> {
       out.write(CANVAS_FILE, canvasImportCsv(results, grader.manifest, opts.canvasAssignment));
       lmsFiles.push(CANVAS_FILE);
     } else if (platform === "moodle") {
-      if (worksheet !== undefined) {
-        const filled = fillMoodleWorksheet(worksheet, results, grader.manifest, basename(opts.moodleWorksheet!));
-        out.write(MOODLE_FILE, filled.text);
-        remarks.push(...filled.remarks);
-      } else {
-        out.write(MOODLE_FILE, moodleWorksheetCsv(results, grader.manifest));
+      const sheet = moodleWorksheetFile(results, grader.manifest, MOODLE_FILE, { worksheet, file: opts.moodleWorksheet && basename(opts.moodleWorksheet), moodleMax: maxGrade });
+      if (sheet.text !== undefined) {
+        out.write(MOODLE_FILE, sheet.text);
+        lmsFiles.push(MOODLE_FILE);
       }
-      lmsFiles.push(MOODLE_FILE);
+      remarks.push(...sheet.remarks);
     }
     out.write("summary.html", summaryHtml(results, grader.manifest));
     out.copy(plotlyBundle(), PLOTLY_FILE);

@@ -1,11 +1,12 @@
 /**
  * `nnkit gradescope a6 --out DIR`: builds DIR/autograder.zip for Gradescope. At its root:
- * setup.sh (installs Node 24 LTS, esbuild and vitest on Gradescope's Ubuntu image), run_autograder,
- * grader.mjs (the grader bundled into one file), the assignment's folder with its public and hidden
- * vitest files and the sources they import (testTree), sandbox-base/ (the stripped kit the sandbox
- * child runs, prebuilt), reference/ (the reference solution's files, which the grader grades in the
- * sandbox before each submission: the self-check), gradescope.json (the assignment, the hidden
- * tests' visibility) and a minimal package.json.
+ * setup.sh (installs a pinned Node 24 LTS, checked by SHA-256, then esbuild and vitest, on Gradescope's
+ * Ubuntu image), run_autograder, grader.mjs (the grader bundled into one file), the assignment's
+ * folder with its public and hidden vitest files and the sources they import (testTree),
+ * sandbox-base/ (the stripped kit the sandbox child runs, prebuilt), reference/ (the reference
+ * solution's files, which the grader grades in the sandbox before each submission: the
+ * self-check), gradescope.json (the assignment, the hidden tests' visibility) and a minimal
+ * package.json.
  * run_autograder grades $NNKIT_AUTOGRADER_ROOT/submission (default /autograder) into
  * results/results.json.
  */
@@ -24,17 +25,53 @@ import { ZIP_DATE } from "./zipfile.js";
 import { autograderFiles } from "./release.js";
 
 
-export const SETUP_SH = `#!/usr/bin/env bash
-# Gradescope setup: Node 24 LTS from NodeSource, then esbuild (the only runtime dependency not bundled).
+/** The Node release setup.sh installs on Gradescope, and the SHA-256 of its linux-x64 tarball as nodejs.org's SHASUMS256.txt lists it. */
+export const NODE_RELEASE = { version: "24.11.1", sha256: "60e3b0a8500819514aca603487c254298cd776de0698d3cd08f11dba5b8289a8" } as const;
+
+/**
+ * Gradescope's setup.sh for the Node release `node` (version, SHA-256 of node-v<version>-linux-x64.tar.xz):
+ * it downloads that exact tarball, refuses it unless its SHA-256 is the pinned one, unpacks it into
+ * $NNKIT_NODE_PREFIX (default /usr/local) and installs esbuild and vitest. NNKIT_NODE_DIST (default
+ * https://nodejs.org/dist) and NNKIT_AUTOGRADER_ROOT move the download and the layout, e.g. for a
+ * local test; neither can change what is accepted.
+ */
+export function setupScript(node: { version: string; sha256: string } = NODE_RELEASE): string {
+  return `#!/usr/bin/env bash
+# Gradescope setup: Node ${node.version} from the official linux-x64 tarball, refused unless its SHA-256 is the
+# pinned one, then esbuild and vitest (the runtime dependencies not bundled).
 set -euo pipefail
+NODE_VERSION="${node.version}"
+NODE_SHA256="${node.sha256}"
+DIST="\${NNKIT_NODE_DIST:-https://nodejs.org/dist}"
+PREFIX="\${NNKIT_NODE_PREFIX:-/usr/local}"
+ROOT="\${NNKIT_AUTOGRADER_ROOT:-/autograder}"
+if [ "$(uname -m)" != "x86_64" ]; then
+  echo "setup.sh: this machine is $(uname -m); the pinned Node tarball is for x86_64 (linux-x64)" >&2
+  exit 1
+fi
 export DEBIAN_FRONTEND=noninteractive
 apt-get update
-apt-get install -y ca-certificates curl gnupg util-linux
-curl -fsSL https://deb.nodesource.com/setup_24.x | bash -
-apt-get install -y nodejs
-cd /autograder/source
-npm install --omit=dev --no-audit --no-fund
+apt-get install -y ca-certificates curl xz-utils util-linux
+TARBALL="node-v\${NODE_VERSION}-linux-x64.tar.xz"
+WORK="$(mktemp -d)"
+trap 'rm -rf "$WORK"' EXIT
+curl -fsSL --retry 3 -o "$WORK/$TARBALL" "$DIST/v\${NODE_VERSION}/$TARBALL"
+if ! echo "$NODE_SHA256  $WORK/$TARBALL" | sha256sum --check --status; then
+  echo "setup.sh: $TARBALL from $DIST does not have the pinned SHA-256 $NODE_SHA256 (got $(sha256sum "$WORK/$TARBALL" | cut -d' ' -f1)); nothing was installed" >&2
+  exit 1
+fi
+mkdir -p "$PREFIX"
+tar -xJf "$WORK/$TARBALL" -C "$PREFIX" --strip-components=1 --no-same-owner
+if [ "$("$PREFIX/bin/node" --version)" != "v\${NODE_VERSION}" ]; then
+  echo "setup.sh: $PREFIX/bin/node is not Node v\${NODE_VERSION} after unpacking $TARBALL" >&2
+  exit 1
+fi
+cd "$ROOT/source"
+PATH="$PREFIX/bin:$PATH" npm install --omit=dev --no-audit --no-fund
 `;
+}
+
+export const SETUP_SH = setupScript();
 
 export const RUN_AUTOGRADER = `#!/usr/bin/env bash
 # Gradescope runs this from /autograder. NNKIT_AUTOGRADER_ROOT moves the whole layout

@@ -5,10 +5,13 @@
  * cases' visibility: `after_due_date` by default, so that with unlimited resubmissions the hidden
  * cases are no oracle. The public cases (the ones students run with `npm run check`) can be shown
  * in full, visible, unscored. Names and lateness come from Gradescope's submission_metadata.json.
+ * Gradescope shows no total score while an entry is hidden from the student, so the output states
+ * the score (the sum of the visible entries' points). Text from the upload and the platform is
+ * escaped with feedback.md's mdEscape.
  */
 import type { Manifest } from "../manifest.js";
 import type { SubmissionResult, TestResult } from "../runner.js";
-import { testSection } from "./feedback.js";
+import { mdEscape, testSection } from "./feedback.js";
 
 /** When Gradescope shows a test (its `visibility` values). */
 export const VISIBILITIES = ["visible", "after_due_date", "after_published", "hidden"] as const;
@@ -83,10 +86,11 @@ function summaryLine(t: TestResult, detailsShown: boolean): string {
 export function gradescopeResults(r: SubmissionResult, manifest: Manifest, opts: GradescopeOptions = {}): GradescopeResults {
   const hidden = opts.hiddenVisibility ?? DEFAULT_HIDDEN_VISIBILITY;
   const detailsNow = hidden === "visible";
-  const who = opts.metadata && opts.metadata.names.length > 0 ? ` Graded for ${opts.metadata.names.join(", ")}.` : "";
-  const late = opts.metadata?.late ? ` Late: ${opts.metadata.lateBy}.` : "";
-  const summary = r.status === "graded" ? `Score ${r.score} / ${r.maxScore}.` : `Not graded: ${r.reason ?? "unknown reason"}`;
-  const notes = r.notes.length > 0 ? `\n\nNotes:\n${r.notes.map((n) => `- ${n}`).join("\n")}` : "";
+  // Names, the reason and the notes carry text from the upload (file names) and the platform: escaped, as in feedback.md.
+  const who = opts.metadata && opts.metadata.names.length > 0 ? ` Graded for ${mdEscape(opts.metadata.names.join(", "))}.` : "";
+  const late = opts.metadata?.late ? ` Late: ${mdEscape(opts.metadata.lateBy ?? "")}.` : "";
+  const summary = r.status === "graded" ? `Score ${r.score} / ${r.maxScore}.` : `Not graded: ${mdEscape(r.reason ?? "unknown reason")}`;
+  const notes = r.notes.length > 0 ? `\n\nNotes:\n${r.notes.map((n) => `- ${mdEscape(n)}`).join("\n")}` : "";
   const tests: GradescopeTest[] = [];
   r.tests.forEach((t, i) => {
     tests.push({ name: t.name, number: `${i + 1}`, score: t.points, max_score: t.maxPoints, status: t.passed ? "passed" : "failed", output: summaryLine(t, detailsNow), output_format: "md", visibility: "visible" });
@@ -103,7 +107,7 @@ export function gradescopeResults(r: SubmissionResult, manifest: Manifest, opts:
   tests.sort((a, b) => compareNumbers(a.number, b.number));
   return {
     score: r.score,
-    output: `${manifest.title} (${manifest.assignment}). ${summary}${who}${late}${notes}`,
+    output: `${mdEscape(manifest.title)} (${manifest.assignment}). ${summary}${who}${late}${notes}`,
     output_format: "md",
     test_output_format: "md",
     visibility: "visible",

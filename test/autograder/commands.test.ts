@@ -37,6 +37,8 @@ describe("nnkit assignment commands", () => {
     expect(missing.err).toBe(`nnkit: INPUT ${join(dir, "nothing-here")} does not exist\n`);
     expect(nnkit("grade", ROOT).code).toBe(2); // --out missing
     expect(nnkit("grade", ROOT, "--out", join(dir, "o"), "--jobs", "zero").err).toContain("--jobs must be a whole number ≥ 1");
+    const maxGrade = nnkit("grade", ROOT, "--out", join(dir, "o"), "--moodle-max-grade", "0");
+    expect([maxGrade.code, maxGrade.err]).toEqual([2, 'nnkit: --moodle-max-grade must be a positive number of points, got "0"\n']);
     mkdirSync(join(dir, "in"), { recursive: true });
     const inside = nnkit("grade", join(dir, "in"), "--out", join(dir, "in", "out"));
     expect(inside.code).toBe(2);

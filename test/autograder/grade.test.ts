@@ -199,7 +199,7 @@ describe("a Canvas download as a TA gets it (the issue's class), graded twice", 
     expect(runs[0].countLine).toMatch(/^graded 6 of 7 students in [\d.]+ s \(\d+\/min\); 1 not graded: 1 uploaded no file of the assignment$/);
   });
 
-  it("gradebook.csv has a late column; canvas-import.csv has one row per student and one assignment column", () => {
+  it("gradebook.csv has a late column; canvas-import.csv has one row per graded student (the PDF upload's grade stays as it is in Canvas) and one assignment column", () => {
     const csv = readFileSync(join(w, "g1", "gradebook.csv"), "utf8").trim().split("\r\n");
     expect(csv.find((l) => l.startsWith("1007,"))).toMatch(/^1007,garcialate,garcialate_1007,[^,]*(,[^,]*)*?,graded,late,100,100,/);
     expect(csv.find((l) => l.startsWith("1001,"))).toMatch(/,graded,,100,100,/);
@@ -208,7 +208,6 @@ describe("a Canvas download as a TA gets it (the issue's class), graded twice", 
       [
         "Student,ID,SIS User ID,SIS Login ID,Section,Assignment 6 (4321)",
         "adaseparate,1001,,,,100",
-        "brownpdf,1002,,,,",
         "cohentar,1003,,,,100",
         "dahanging,1004,,,,92",
         "evansmutating,1005,,,,92",
@@ -251,18 +250,22 @@ describe("a Moodle download: the grading worksheet", () => {
     return new Map(rows.slice(1).map((r) => [r[h.indexOf("Identifier")].slice("Participant ".length), { grade: r[h.indexOf("Grade")], feedback: r[h.indexOf("Feedback comments")] }]));
   }
 
-  it("without the downloaded worksheet: one Moodle accepts, grades for the graded, empty for the PDF", async () => {
-    const r = await gradeClass({ input, out: join(w, "plain"), jobs: 2, timeoutSeconds: 5 });
+  it("without the downloaded worksheet, --moodle-max-grade 10: one Moodle accepts, grades out of 10 for the graded, no row for the PDF", async () => {
+    const r = await gradeClass({ input, out: join(w, "plain"), jobs: 2, timeoutSeconds: 5, moodleMaxGrade: 10 });
     expect(r.lmsFiles).toEqual(["moodle-grading-worksheet.csv"]);
     const text = readFileSync(join(w, "plain", "moodle-grading-worksheet.csv"), "utf8");
     expect(text.split("\r\n")[0]).toBe("Identifier,Full name,Email address,Status,Grade,Maximum Grade,Grade can be changed,Last modified (submission),Last modified (grade),Feedback comments");
     const seen = asMoodleReadsIt(text);
-    expect([...seen.keys()]).toEqual(["301", "303", "302"]); // in the order of the submissions' ids
-    expect(seen.get("301")).toEqual({ grade: "100", feedback: "a6: 100/100. Every test passed." });
-    expect(seen.get("302")!.grade).toBe("");
-    expect(seen.get("303")!.grade).toBe("2"); // only relu.ts, and its backward is wrong: reluForward's 2 points
+    expect([...seen.keys()]).toEqual(["301", "303"]); // in the order of the submissions' ids; 302 (a PDF) keeps what Moodle has
+    expect(seen.get("301")).toEqual({ grade: "10", feedback: "a6: 100/100. Every test passed." });
+    expect(seen.get("303")!.grade).toBe("0.2"); // only relu.ts, and its backward is wrong: reluForward's 2 points of 100
     expect(seen.get("303")!.feedback).toMatch(/^a6: 2\/100\. Points lost: linearForward: out 0\/4; /);
-  }, 120_000);
+    // without a maximum the run writes no worksheet and says what to give
+    const bare = await gradeClass({ input, out: join(w, "bare"), jobs: 2, timeoutSeconds: 5 });
+    expect(bare.lmsFiles).toEqual([]);
+    expect(existsSync(join(w, "bare", "moodle-grading-worksheet.csv"))).toBe(false);
+    expect(bare.remarks[0]).toMatch(/^moodle-grading-worksheet\.csv was not written: Moodle reads grades on the assignment's own scale/);
+  }, 240_000);
 
   it("with the worksheet the TA downloaded: the same file back, Grade and Feedback comments filled in, every other cell kept", async () => {
     const sheet = join(w, "Grades-CS101-Assignment 6-77.csv");
@@ -293,6 +296,8 @@ describe("a Moodle download: the grading worksheet", () => {
     await expect(gradeClass({ input, out: join(w, "never"), moodleWorksheet: bad })).rejects.toThrow(
       'not-a-sheet.csv has no "Identifier", "Grade", "Last modified (grade)" column: give the grading worksheet Moodle downloaded (Assignment → View all submissions → Download grading worksheet)',
     );
+    expect(existsSync(join(w, "never"))).toBe(false);
+    await expect(gradeClass({ input: join(work, "class"), out: join(w, "never"), moodleMaxGrade: 10 })).rejects.toThrow(/^--moodle-max-grade needs a Moodle download as INPUT; /);
     expect(existsSync(join(w, "never"))).toBe(false);
   });
 });

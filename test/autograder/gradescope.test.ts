@@ -8,7 +8,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileS
 import { dirname, join } from "node:path";
 import JSZip from "jszip";
 import { beforeAll, describe, expect, it } from "vitest";
-import { buildGradescopePackage } from "../../autograder/gradescope.js";
+import { buildGradescopePackage, SETUP_SH } from "../../autograder/gradescope.js";
 import { loadManifest } from "../../autograder/manifest.js";
 import { loadSamples, writeSample } from "../../autograder/samples.js";
 import { ROOT, tempDir } from "./helpers.js";
@@ -57,7 +57,7 @@ beforeAll(async () => {
 }, 60_000);
 
 describe("gradescope a6", () => {
-  it("has setup.sh (Node 24 LTS) and run_autograder at the root of autograder.zip", async () => {
+  it("has setup.sh (a pinned Node release, checked by SHA-256) and run_autograder at the root of autograder.zip", async () => {
     expect(entries).toContain("setup.sh");
     expect(entries).toContain("run_autograder");
     expect(entries).toContain("grader.mjs");
@@ -67,7 +67,8 @@ describe("gradescope a6", () => {
     for (const f of manifest.files) expect(entries).toContain(`reference/${f}`);
     expect(entries.some((e) => e.includes("/") && e.endsWith("run_autograder"))).toBe(false);
     const zip = await JSZip.loadAsync(readFileSync(zipPath));
-    expect(await zip.file("setup.sh")!.async("string")).toContain("setup_24.x");
+    expect(await zip.file("setup.sh")!.async("string")).toBe(SETUP_SH);
+    expect(Number(zip.file("setup.sh")!.unixPermissions) & 0o777).toBe(0o755);
     expect(await zip.file("run_autograder")!.async("string")).toContain('ROOT="${NNKIT_AUTOGRADER_ROOT:-/autograder}"');
   });
 
