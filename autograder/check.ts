@@ -90,7 +90,7 @@ function ownFiles(root: string, manifest: Manifest): Map<string, Buffer> {
 /** Run the public tests on the files under `root` through the grader's engine. */
 export async function runCheck(opts: CheckOptions = {}): Promise<CheckResult> {
   const root = opts.root ?? kitRoot();
-  const full = loadManifest(root, opts.assignment ?? "a6");
+  const full = loadManifest(root, opts.assignment);
   let manifest = full;
   if (opts.filter !== undefined) {
     const problem = filterProblem(opts.filter, publicFunctionNames(full));

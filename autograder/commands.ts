@@ -21,7 +21,7 @@ interface GradeModule {
   gradeClass(o: {
     input: string;
     out: string;
-    assignment: string;
+    assignment?: string;
     jobs?: number;
     timeoutSeconds?: number;
     canvasAssignment?: string;
@@ -77,12 +77,12 @@ export function registerAssignmentCommands(program: Command): void {
   program
     .command("check")
     .description("run the public tests on your code as the grader runs them: points per function, the first failing case in detail, the likely mistake")
-    .option("--assignment <name>", "assignment name", "a6")
+    .option("--assignment <name>", "assignment name (default: the kit's own, package.json's nnkit.assignment, or its only one)")
     .option("--timeout <seconds>", "stop the tests after this long in all", positiveNumber("--timeout", "seconds"), 120)
     .option("--only <text>", "only the functions whose name contains this text, e.g. linearBackward or relu")
     .option("--verbose", "every failing case in detail, all that your code printed")
     .addHelpText("after", `${EXIT_HELP} (1 = some public test fails or a file does not compile)`)
-    .action(async (o: { assignment: string; timeout: number; only?: string; verbose?: boolean }) => {
+    .action(async (o: { assignment?: string; timeout: number; only?: string; verbose?: boolean }) => {
       const { runCheck } = await withPackages("nnkit check", () => import("./check.js"));
       const r = await asUsage(() => runCheck({ assignment: o.assignment, timeoutSeconds: o.timeout, filter: o.only, verbose: o.verbose }));
       if (r.code === EXIT.usage) throw new UsageError(r.lines.join(" ").replace(/^✗ /, ""));
@@ -94,12 +94,12 @@ export function registerAssignmentCommands(program: Command): void {
   program
     .command("submit")
     .description("run the public tests, then write submission.zip with exactly the files to hand in and metadata.json; refuses while a function is not implemented")
-    .option("--assignment <name>", "assignment name", "a6")
+    .option("--assignment <name>", "assignment name (default: the kit's own, package.json's nnkit.assignment, or its only one)")
     .option("--out <file>", "where to write the zip (default: submission.zip in the kit folder)")
     .option("--name <name>", "your name, written into metadata.json")
     .option("--allow-incomplete", "submit even though some functions still throw 'not implemented yet'")
     .addHelpText("after", `${EXIT_HELP} (1 = not submitted: a file does not compile, or a function is not implemented without --allow-incomplete)`)
-    .action(async (o: { assignment: string; out?: string; name?: string; allowIncomplete?: boolean }) => {
+    .action(async (o: { assignment?: string; out?: string; name?: string; allowIncomplete?: boolean }) => {
       const { buildSubmission, SubmitError } = await withPackages("nnkit submit", () => import("./submit.js"));
       try {
         const r = await asUsage(() => buildSubmission({ assignment: o.assignment, out: o.out, name: o.name, allowIncomplete: o.allowIncomplete }));
@@ -118,14 +118,14 @@ export function registerAssignmentCommands(program: Command): void {
     .description("grade one submission (zip, tarball or folder), a folder of them, or a Canvas, Moodle or Gradescope download; writes gradebook.csv, feedback/, results/, summary.html (and canvas-import.csv or moodle-grading-worksheet.csv for those downloads) into DIR")
     .argument("<input>", "a submission zip or folder, a folder of submissions, or a platform's bulk download")
     .requiredOption("--out <dir>", "output folder: new, empty, or a previous grading (which is replaced); nothing is written elsewhere")
-    .option("--assignment <name>", "assignment name", "a6")
+    .option("--assignment <name>", "assignment name (default: the kit's own, package.json's nnkit.assignment, or its only one)")
     .option("--jobs <n>", "submissions graded in parallel (default: number of cores)", positiveInt("--jobs"))
     .option("--timeout <seconds>", "time limit per call into student code (default: the manifest's)", positiveNumber("--timeout", "seconds"))
     .option("--canvas-assignment <column>", 'Canvas: the assignment column of canvas-import.csv, "<name> (<id>)" as in Canvas\'s gradebook export (default: a new assignment named after the manifest)')
     .option("--moodle-worksheet <file>", "Moodle: the grading worksheet downloaded from the assignment; written back as moodle-grading-worksheet.csv with grades and feedback filled in")
     .option("--moodle-max-grade <points>", "Moodle: the assignment's maximum grade in Moodle; grades in moodle-grading-worksheet.csv are scaled to it (default: the worksheet's Maximum Grade; without either no worksheet is written)", positiveNumber("--moodle-max-grade", "points"))
     .addHelpText("after", `${EXIT_HELP} (1 = some submissions could not be graded; they still have a row with the reason)`)
-    .action(async (input: string, o: { out: string; assignment: string; jobs?: number; timeout?: number; canvasAssignment?: string; moodleWorksheet?: string; moodleMaxGrade?: number }) => {
+    .action(async (input: string, o: { out: string; assignment?: string; jobs?: number; timeout?: number; canvasAssignment?: string; moodleWorksheet?: string; moodleMaxGrade?: number }) => {
       const { gradeClass } = await instructorModule<GradeModule>("./grade.js");
       const { progressLine } = await import("../src/cli/progress.js");
       const line = progressLine();

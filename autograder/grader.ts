@@ -73,7 +73,7 @@ export class Grader {
   /** Open a grading session (builds the sandbox base and starts vitest). Bad assignment files: InputError. */
   static async open(opts: GraderOptions = {}): Promise<Grader> {
     const root = opts.root ?? kitRoot();
-    const manifest = loadManifest(root, opts.assignment ?? "a6");
+    const manifest = loadManifest(root, opts.assignment);
     const files = manifest.testFiles[opts.tests ?? "hidden"];
     const missing = files.filter((f) => !existsSync(join(root, f)));
     if (missing.length > 0) throw new InputError(`${manifest.assignment}'s manifest names test files that do not exist: ${missing.join(", ")}`);

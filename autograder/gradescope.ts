@@ -108,7 +108,7 @@ export function testTree(root: string, assignment: string): string[] {
 /** Build autograder.zip into `out`; returns its path. */
 export async function buildGradescopePackage(opts: { out: string; assignment?: string; root?: string; hiddenVisibility?: string }): Promise<string> {
   const root = opts.root ?? kitRoot();
-  const manifest = loadManifest(root, opts.assignment ?? "a6");
+  const manifest = loadManifest(root, opts.assignment);
   const hiddenVisibility = opts.hiddenVisibility ?? DEFAULT_HIDDEN_VISIBILITY;
   if (!(VISIBILITIES as readonly string[]).includes(hiddenVisibility)) {
     throw new InputError(`--hidden-visibility must be one of ${VISIBILITIES.join(", ")}, got "${hiddenVisibility}"`);

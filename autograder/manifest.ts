@@ -105,8 +105,22 @@ function validate(m: Raw, fail: (what: string) => never): asserts m is Omit<Mani
   }
 }
 
-/** Read and check assignments/<assignment>/manifest.json under `root`; errors (InputError) name the file and the field. */
-export function loadManifest(root: string, assignment = "a6"): Manifest {
+/**
+ * The assignment a command works on when none is named: package.json's `nnkit.assignment` (a
+ * student kit names its own), else the only assignment of the kit; several and none named is an
+ * InputError that lists them.
+ */
+export function defaultAssignment(root: string): string {
+  const pkgFile = join(root, "package.json");
+  const named = existsSync(pkgFile) ? (JSON.parse(readFileSync(pkgFile, "utf8")) as { nnkit?: { assignment?: unknown } }).nnkit?.assignment : undefined;
+  if (typeof named === "string") return named;
+  const all = assignmentNames(root);
+  if (all.length === 1) return all[0];
+  throw new InputError(all.length === 0 ? `${root} holds no assignment (no assignments/<name>/manifest.json)` : `this kit has ${all.join(", ")}: say which with --assignment`);
+}
+
+/** Read and check assignments/<assignment>/manifest.json under `root` (default: defaultAssignment); errors (InputError) name the file and the field. */
+export function loadManifest(root: string, assignment = defaultAssignment(root)): Manifest {
   if (!/^[a-z0-9_-]+$/i.test(assignment)) throw new InputError(`unknown assignment "${assignment}" (expected a name like a6)`);
   const path = join(root, "assignments", assignment, "manifest.json");
   if (!existsSync(path)) {

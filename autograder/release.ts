@@ -102,8 +102,9 @@ interface PackageJsonShape {
  * (the benchmarks, the grading code, the kernel build) is dropped — also from the `&&` chains of
  * the others — so that `npm install` works from the release alone.
  */
-export function releasePackageJson(text: string, shipped: ReadonlySet<string>): string {
+export function releasePackageJson(text: string, shipped: ReadonlySet<string>, assignment: string): string {
   const pkg = JSON.parse(text) as PackageJsonShape;
+  pkg.nnkit = { assignment }; // the kit's commands work on its own assignment
   const scripts: Record<string, string> = {
     ...pkg.scripts,
     prepare: "npm run build",
@@ -244,7 +245,7 @@ async function recordPublicValues(root: string, assignment: string): Promise<str
 /** Build the release of `assignment` into `out` (must be empty or absent) plus `out`.zip. */
 export async function buildRelease(opts: { out: string; assignment?: string; root?: string }): Promise<ReleaseResult> {
   const root = opts.root ?? kitRoot();
-  const manifest = loadManifest(root, opts.assignment ?? "a6");
+  const manifest = loadManifest(root, opts.assignment);
   if (existsSync(opts.out) && !statSync(opts.out).isDirectory()) {
     throw new Error(`${opts.out} is a file, not a folder; choose a new folder for the release`);
   }
@@ -275,7 +276,7 @@ export async function buildRelease(opts: { out: string; assignment?: string; roo
     written.push(rel);
   };
   const sections = handoutSections(readFileSync(join(root, manifest.handout), "utf8"), Object.values(manifest.functions).flat());
-  const pkgText = releasePackageJson(readFileSync(join(root, "package.json"), "utf8"), new Set(sources));
+  const pkgText = releasePackageJson(readFileSync(join(root, "package.json"), "utf8"), new Set(sources), manifest.assignment);
   for (const rel of sources.sort()) {
     let content: Buffer | string = readFileSync(join(root, rel));
     if (TEXT.test(rel)) {

@@ -64,7 +64,7 @@ function retireOld(path: string): string {
 /** Build the submission zip (see the file comment); throws SubmitError when it refuses. */
 export async function buildSubmission(opts: SubmitOptions = {}): Promise<SubmitResult> {
   const root = opts.root ?? kitRoot();
-  const manifest = loadManifest(root, opts.assignment ?? "a6");
+  const manifest = loadManifest(root, opts.assignment);
   const path = resolve(opts.out ?? join(root, "submission.zip"));
   const problems = compileProblems(root, manifest);
   if (problems.length > 0) {

