@@ -122,6 +122,7 @@ export function registerAssignmentCommands(program: Command): void {
     .option("--jobs <n>", "submissions graded in parallel (default: number of cores)", positiveInt("--jobs"))
     .option("--timeout <seconds>", "time limit per call into student code (default: the manifest's)", positiveNumber("--timeout", "seconds"))
     .option("--canvas-assignment <column>", 'Canvas: the assignment column of canvas-import.csv, "<name> (<id>)" as in Canvas\'s gradebook export (default: a new assignment named after the manifest)')
+    .option("--only <ids>", "regrade only these students (comma-separated Canvas user ids, Moodle participant ids or submission names) into the previous grading in --out; everyone else's outputs stay as they are, the class files are rewritten")
     .option("--moodle-worksheet <file>", "Moodle: the grading worksheet downloaded from the assignment; written back as moodle-grading-worksheet.csv with grades and feedback filled in")
     .option("--moodle-max-grade <points>", "Moodle: the assignment's maximum grade in Moodle; grades in moodle-grading-worksheet.csv are scaled to it (default: the worksheet's Maximum Grade; without either no worksheet is written)", positiveNumber("--moodle-max-grade", "points"))
     .addHelpText("after", `${EXIT_HELP} (1 = some submissions could not be graded; they still have a row with the reason)`)

@@ -39,6 +39,8 @@ export interface GradeOptions {
   moodleWorksheet?: string;
   /** Moodle: the assignment's maximum grade in Moodle, the scale its worksheet's grades are on (default: the downloaded worksheet's Maximum Grade). */
   moodleMaxGrade?: number;
+  /** Regrade only these students (Canvas user ids, Moodle participant ids, submission ids) into the previous grading in `out`, leaving the others' outputs as they are. */
+  only?: string[];
   /** Time each submission's phases into this (the benchmark's --profile). */
   profile?: GradeProfile;
   /** Called after each submission. */
@@ -76,8 +78,9 @@ export function countLine(results: readonly SubmissionResult[], seconds: number)
   return `graded ${graded} of ${students} in ${seconds.toFixed(1)} s (${rate}); ${results.length - graded} not graded${reasons.length > 0 ? `: ${reasons.join(", ")}` : ""}`;
 }
 
-/** Write one submission's feedback (md, html) and Gradescope results.json. */
+/** Write one submission's feedback (md, html), Gradescope results.json and its whole record. */
 export function writeStudentOutputs(out: OutDir, r: SubmissionResult, manifest: Manifest): void {
+  out.write(`records/${r.id}.json`, `${JSON.stringify(r, null, 2)}\n`);
   const md = feedbackMarkdown(r, manifest);
   out.write(`feedback/${r.id}.md`, md);
   out.write(`feedback/${r.id}.html`, htmlPage(`${manifest.assignment} feedback: ${r.student}`, md));
@@ -93,8 +96,31 @@ function plotlyBundle(): string {
 export const CANVAS_FILE = "canvas-import.csv";
 export const MOODLE_FILE = "moodle-grading-worksheet.csv";
 
-/** What one grading run writes into DIR (run-info.json marks a folder as a previous grading). */
-const GRADE_OUTPUTS = ["feedback", "results", "gradebook.csv", CANVAS_FILE, MOODLE_FILE, "summary.html", PLOTLY_FILE, "run-info.json"];
+/** What one grading run writes into DIR (run-info.json marks a folder as a previous grading; records/ holds each result whole, for a later --only). */
+const GRADE_OUTPUTS = ["feedback", "results", "records", "gradebook.csv", CANVAS_FILE, MOODLE_FILE, "summary.html", PLOTLY_FILE, "run-info.json"];
+
+/** The results of a previous grading in `dir` (records/<id>.json), by submission id. */
+export function previousResults(dir: string): Map<string, SubmissionResult> {
+  const records = join(dir, "records");
+  if (!existsSync(join(dir, "run-info.json")) || !existsSync(records)) {
+    throw new InputError(`--only regrades students into a previous grading, but ${dir} holds none (no run-info.json and records/): grade the whole class into it first`);
+  }
+  const out = new Map<string, SubmissionResult>();
+  for (const name of readdirSync(records).filter((n) => n.endsWith(".json")).sort()) {
+    const r = JSON.parse(readFileSync(join(records, name), "utf8")) as SubmissionResult;
+    out.set(r.id, r);
+  }
+  return out;
+}
+
+/** The submissions `only` names (by student id or submission id); an id that names none is an InputError listing what there is. */
+export function selectSubmissions<T extends { id: string; student: string }>(subs: readonly T[], only: readonly string[]): T[] {
+  const unknown = only.filter((o) => !subs.some((s) => s.id === o || s.student === o));
+  if (unknown.length > 0) {
+    throw new InputError(`--only: no submission of ${unknown.join(", ")} in the input (its students: ${subs.slice(0, 20).map((s) => s.student).join(", ")}${subs.length > 20 ? ", …" : ""})`);
+  }
+  return subs.filter((s) => only.includes(s.id) || only.includes(s.student));
+}
 
 /**
  * Make `dir` ready for a grading: new or empty is fine; a previous grading (run-info.json) is removed
@@ -109,6 +135,14 @@ export function prepareGradeDir(dir: string): void {
     throw new InputError(`--out ${dir} is not empty and holds no previous grading; choose a new or empty folder`);
   }
   for (const name of GRADE_OUTPUTS) rmSync(join(dir, name), { recursive: true, force: true });
+}
+
+/** The class's results after a regrade: the input's order, each regraded one in place of its earlier result; earlier results of students no longer in the input stay. */
+function mergeResults(subs: readonly { id: string }[], previous: ReadonlyMap<string, SubmissionResult>, regraded: readonly SubmissionResult[]): SubmissionResult[] {
+  const now = new Map(regraded.map((r) => [r.id, r]));
+  const inInput = subs.map((s) => now.get(s.id) ?? previous.get(s.id)).filter((r): r is SubmissionResult => r !== undefined);
+  const rest = [...previous.values()].filter((r) => !subs.some((s) => s.id === r.id));
+  return [...inInput, ...rest];
 }
 
 /** The `grade` command's work: read INPUT, grade, write every output into DIR. */
@@ -139,13 +173,16 @@ export async function gradeClass(opts: GradeOptions): Promise<GradeSummary> {
         throw e instanceof WorksheetError ? new InputError(e.message) : e;
       }
     }
+    const previous = opts.only ? previousResults(opts.out) : undefined;
+    const chosen = opts.only ? selectSubmissions(submissions, opts.only) : submissions;
     await grader.selfCheck();
-    prepareGradeDir(opts.out);
+    if (!previous) prepareGradeDir(opts.out);
     const out = new OutDir(opts.out);
-    const results = await grader.gradeAll(submissions, (done, total, r) => {
+    const graded = await grader.gradeAll(chosen, (done, total, r) => {
       writeStudentOutputs(out, r, grader.manifest);
       opts.progress?.(done, total, r);
     });
+    const results = previous ? mergeResults(submissions, previous, graded) : graded;
     out.write("gradebook.csv", gradebookCsv(results, grader.manifest));
     const remarks: string[] = [];
     const lmsFiles: string[] = [];

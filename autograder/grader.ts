@@ -17,6 +17,7 @@ import { TestEngine, type SlotOutcome } from "./engine/vitest.js";
 import type { RecordMode } from "./engine/protocol.js";
 import { InputError } from "./errors.js";
 import { functionFiles, kitRoot, loadManifest, type Manifest } from "./manifest.js";
+import { latePenalty, penaltyNote } from "./late.js";
 import type { GradeProfile } from "./profile.js";
 import { notGraded, prepareSubmission, releaseSubmission, who, type PrepareContext, type Prepared, type Submission, type SubmissionResult } from "./runner.js";
 import { buildSandboxBase } from "./sandbox/build.js";
@@ -225,8 +226,11 @@ export class Grader {
       if (problem || !outcome) throw new GraderFault(problem ?? "no result");
       const tests = scoreTests(this.manifest, outcome, this.partial ? new Set(outcome.tests.map((t) => t.id)) : undefined);
       const notes = [...p.sub.notes, ...p.fileProblem.values()];
-      const score = tests.reduce((s, t) => s + t.points, 0);
-      return { ...who(p.sub), status: "graded", score, maxScore: tests.reduce((s, t) => s + t.maxPoints, 0), tests, notes, printed };
+      const points = tests.reduce((s, t) => s + t.points, 0);
+      const penalty = latePenalty(this.manifest.late, p.sub.late, points, p.sub.daysLate);
+      if (penalty) notes.push(penaltyNote(penalty, p.sub.daysLate !== undefined));
+      const score = penalty ? Math.round(100 * (points - penalty.points)) / 100 : points;
+      return { ...who(p.sub), status: "graded", score, maxScore: tests.reduce((s, t) => s + t.maxPoints, 0), ...(penalty ? { penalty } : {}), tests, notes, printed };
     } catch (e) {
       return this.fault(p.sub, e);
     }

@@ -40,7 +40,9 @@ try {
   try {
     await grader.selfCheck(join(source, "reference"));
     const { submissions } = await findSubmissions(join(root, "submission"), grader.manifest, { single: true });
-    const sub = { ...submissions[0], id: "submission", student: "submission" };
+    const metaFile = join(root, "submission_metadata.json");
+    const metadata = existsSync(metaFile) ? readSubmissionMetadata(readFileSync(metaFile, "utf8")) : undefined;
+    const sub = { ...submissions[0], id: "submission", student: "submission", late: metadata?.late ?? false, ...(metadata?.daysLate !== undefined ? { daysLate: metadata.daysLate } : {}) };
     const result = await grader.grade(sub);
     if (result.graderFault) throw new Error(result.reason);
     const publicGrader = await Grader.open({ root: source, base, assignment: config.assignment, tests: "public" });
@@ -50,8 +52,6 @@ try {
     } finally {
       await publicGrader.close();
     }
-    const metaFile = join(root, "submission_metadata.json");
-    const metadata = existsSync(metaFile) ? readSubmissionMetadata(readFileSync(metaFile, "utf8")) : undefined;
     const json = {
       ...gradescopeResults(result, grader.manifest, { hiddenVisibility, publicResult: publicResult.graderFault ? undefined : publicResult, metadata }),
       execution_time: Math.round((Date.now() - started) / 1000),

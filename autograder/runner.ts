@@ -26,6 +26,8 @@ export interface SubmissionIdentity {
   email?: string;
   /** Submitted after the due date, as the platform marked it. */
   late: boolean;
+  /** How many days late, when the platform's timestamps say (Gradescope); a late flag alone counts as one day. */
+  daysLate?: number;
 }
 
 /** A submission as found in the input: its files by manifest path, or why it could not be read. */
@@ -68,8 +70,11 @@ export interface SubmissionResult extends SubmissionIdentity {
   category?: string;
   /** Not graded because of the grader or its machine (the sandbox could not start, an internal error), not the student. */
   graderFault?: boolean;
+  /** The points of the passed tests, less the late penalty (if any). */
   score: number;
   maxScore: number;
+  /** The late policy's deduction, already taken from `score`. */
+  penalty?: { days: number; percent: number; points: number };
   tests: TestResult[];
   notes: string[];
   /** The first few KiB the student's code printed. */
@@ -102,7 +107,7 @@ export interface Prepared {
 
 /** The fields of a result that say whose submission it is. */
 export function who(sub: SubmissionIdentity): SubmissionIdentity {
-  return { id: sub.id, student: sub.student, name: sub.name, source: sub.source, ...(sub.email ? { email: sub.email } : {}), late: sub.late };
+  return { id: sub.id, student: sub.student, name: sub.name, source: sub.source, ...(sub.email ? { email: sub.email } : {}), late: sub.late, ...(sub.daysLate !== undefined ? { daysLate: sub.daysLate } : {}) };
 }
 
 /** The result for a submission that could not be graded at all: every test 0 with the reason. */

@@ -51,6 +51,8 @@ export interface SubmissionMetadata {
   late: boolean;
   /** e.g. "2026-12-02T08:00:00-08:00, 9 hours after the due date 2026-12-01T23:00:00-08:00" */
   lateBy?: string;
+  /** Days after the due date (a fraction; the late policy counts a day started as a day). */
+  daysLate?: number;
 }
 
 /** Read the fields used here from the text of submission_metadata.json; undefined when it cannot be read. */
@@ -66,7 +68,9 @@ export function readSubmissionMetadata(text: string): SubmissionMetadata | undef
   const due = typeof m.assignment?.due_date === "string" ? Date.parse(m.assignment.due_date) : NaN;
   const late = Number.isFinite(created) && Number.isFinite(due) && created > due;
   const hours = late ? Math.ceil((created - due) / 3_600_000) : 0;
-  return { names, late, ...(late ? { lateBy: `submitted ${m.created_at as string}, ${hours} hour${hours === 1 ? "" : "s"} after the due date ${m.assignment!.due_date as string}` } : {}) };
+  if (!late) return { names, late };
+  const lateBy = `submitted ${m.created_at as string}, ${hours} hour${hours === 1 ? "" : "s"} after the due date ${m.assignment!.due_date as string}`;
+  return { names, late, lateBy, daysLate: (created - due) / 86_400_000 };
 }
 
 export interface GradescopeOptions {
