@@ -12,6 +12,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, statSync } from "node
 import { basename, dirname, join, posix, relative, sep } from "node:path";
 import JSZip from "jszip";
 import { recordedFileText } from "./casefile.js";
+import { withPointsTable } from "./handout.js";
 import { pruneLock } from "./lockfile.js";
 import { listFiles } from "./sandbox/build.js";
 import { Grader, recordedFile } from "./grader.js";
@@ -289,6 +290,7 @@ export async function buildRelease(opts: { out: string; assignment?: string; roo
         regions.push(...stripped.regions);
         text = stripped.text;
       }
+      if (rel === manifest.handout) text = withPointsTable(text, manifest);
       if (rel === "package.json") text = pkgText;
       if (rel === "package-lock.json") text = pruneLock(text, JSON.parse(pkgText) as Parameters<typeof pruneLock>[1]);
       content = text;
