@@ -52,7 +52,7 @@ export function keptOf(result: StudentResult): Kept | undefined {
 
 /** How to read a student function's result. */
 export interface StudentOptions {
-  /** The result's shape: "[out, cache]" (positions), "{ dx, dW, db }" (fields) or one name for the whole value (default "value"). */
+  /** The result's shape: "[out, cache]" (positions), "{ dx, dW, db }" (fields), one name for the whole value (default "value"), or nested, e.g. "[out, { runningMean }]". */
   returns?: string;
   /** The output that stays in the child (e.g. "cache"), returned as `kept`. */
   keep?: string;
@@ -61,17 +61,57 @@ export interface StudentOptions {
 /** A student function: call it with trusted values (Tensors, numbers, Int32Array labels, plain objects, Kept handles). */
 export type StudentFunction = ((...args: unknown[]) => Promise<StudentResult>) & { readonly fn: string; readonly returns: string };
 
-/** Output name → path into the result, parsed from a `returns` text. */
+const NAME = /^[A-Za-z_$][\w$]*$/;
+
+/** The comma-separated items of `text` at bracket depth 0; undefined when the brackets do not balance. */
+function topLevelItems(text: string): string[] | undefined {
+  const items: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === "[" || ch === "{") depth++;
+    else if (ch === "]" || ch === "}") depth--;
+    if (depth < 0) return undefined;
+    if (ch === "," && depth === 0) {
+      items.push(text.slice(start, i).trim());
+      start = i + 1;
+    }
+  }
+  items.push(text.slice(start).trim());
+  return depth === 0 ? items.filter((s) => s !== "") : undefined;
+}
+
+/** The outputs of pattern `text` found at `at` in the result, into `out`; false when `text` is no pattern. */
+function readPattern(text: string, at: (string | number)[], out: Record<string, (string | number)[]>): boolean {
+  if (NAME.test(text)) {
+    out[text] = at;
+    return true;
+  }
+  const open = text[0];
+  const close = open === "[" ? "]" : open === "{" ? "}" : undefined;
+  const items = close && text.endsWith(close) ? topLevelItems(text.slice(1, -1)) : undefined;
+  if (!items || items.length === 0) return false;
+  return items.every((item, i) => {
+    if (open === "[") return readPattern(item, [...at, i], out);
+    const colon = item.indexOf(":");
+    if (colon < 0) return NAME.test(item) && readPattern(item, [...at, item], out);
+    const key = item.slice(0, colon).trim();
+    return NAME.test(key) && readPattern(item.slice(colon + 1).trim(), [...at, key], out);
+  });
+}
+
+/**
+ * Output name → path into the result, parsed from a `returns` text written like a destructuring:
+ * "[out, cache]" (positions), "{ dx, dW, db }" (fields), "dx" (the whole value), and nested ones,
+ * e.g. "[out, { runningMean, runningVar }]" (fields of the result's [1]) or "{ cache: { mean } }".
+ */
 export function parseReturns(returns: string): Record<string, (string | number)[]> {
-  const text = returns.trim();
-  const inner = (open: string, close: string): string[] | undefined =>
-    text.startsWith(open) && text.endsWith(close) ? text.slice(1, -1).split(",").map((s) => s.trim()).filter((s) => s !== "") : undefined;
-  const positions = inner("[", "]");
-  if (positions) return Object.fromEntries(positions.map((n, i) => [n, [i]]));
-  const fields = inner("{", "}");
-  if (fields) return Object.fromEntries(fields.map((n) => [n, [n]]));
-  if (!/^[A-Za-z_$][\w$]*$/.test(text)) throw new Error(`nnkit/grading: returns "${returns}" is not "[a, b]", "{ a, b }" or a name`);
-  return { [text]: [] };
+  const out: Record<string, (string | number)[]> = {};
+  if (!readPattern(returns.trim(), [], out)) {
+    throw new Error(`nnkit/grading: returns "${returns}" is not "[a, b]", "{ a, b }", a name, or such patterns nested (e.g. "[out, { mean }]")`);
+  }
+  return out;
 }
 
 /** The student function `fn` (a function the manifest lists), called in the sandbox. */

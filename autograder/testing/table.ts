@@ -10,7 +10,7 @@
 import type { Tensor } from "../../src/tensor.js";
 import type { Candidate } from "../mistakes.js";
 import { forEachCase, once } from "./cases.js";
-import { note, testRecord } from "./failure.js";
+import { StudentFailure, note, testRecord } from "./failure.js";
 import { expectNumber, expectTensor } from "./expect.js";
 import { cacheArg, forwardCache } from "./forward.js";
 import { student, type StudentFunction, type StudentResult } from "./student.js";
@@ -80,7 +80,9 @@ export function caseCalls(table: CaseTable): CaseCalls {
         }
         return { result: await fn(...args), notes };
       } catch (error) {
-        return { error, notes };
+        // a function whose file is missing or broken was not tested at all: which cache it would have had is beside the point
+        const untested = error instanceof StudentFailure && error.kind === "file";
+        return { error, notes: untested ? [] : notes };
       }
     }),
   );

@@ -1,0 +1,102 @@
+/** The cases of ReLU and sigmoid, forward and backward, with their reference answers and known wrong answers. */
+import type { Tensor } from "../../../../src/tensor.js";
+import { reluBackward, reluForward } from "../../../../src/layers/relu.js";
+import { sigmoidBackward, sigmoidForward } from "../../../../src/layers/sigmoid.js";
+import type { CaseTable, GradedCase } from "nnkit/grading";
+import { dims, map, memo, normal } from "./util.js";
+
+/** One case of an activation: the shape of x and the seed its inputs are drawn from. */
+export interface ActivationCase {
+  shape: number[];
+  seed: number;
+}
+
+/** The tables of the four activation functions. */
+export interface ActivationTables {
+  reluForward: CaseTable;
+  reluBackward: CaseTable;
+  sigmoidForward: CaseTable;
+  sigmoidBackward: CaseTable;
+}
+
+/** Each of the four functions draws from its own seeds: `offset` apart. */
+function inputs(c: ActivationCase, offset: number): { x: Tensor; dout: Tensor } {
+  return { x: normal(c.shape, c.seed + offset, 2), dout: normal(c.shape, c.seed + offset + 1) };
+}
+
+const sig = (v: number): number => 1 / (1 + Math.exp(-v));
+
+function reluForwardCase(c: ActivationCase): GradedCase {
+  const { x } = inputs(c, 0);
+  return {
+    label: `x ${dims(x)}`,
+    batch: x.shape[0],
+    args: [x],
+    expected: { out: reluForward(x)[0] },
+    mistakes: { out: [{ mistake: "min instead of max", hint: "out keeps the negative values: ReLU is max(0, x).", value: map(x, (v) => Math.min(0, v)) }] },
+  };
+}
+
+function reluBackwardCase(c: ActivationCase): GradedCase {
+  const { x, dout } = inputs(c, 100);
+  const [, cache] = reluForward(x);
+  return {
+    label: `x ${dims(x)}, dout ${dims(dout)}`,
+    batch: x.shape[0],
+    args: [dout, null],
+    forward: { fn: "reluForward", args: [x], reference: cache, at: 1 },
+    expected: { dx: reluBackward(dout, cache) },
+    mistakes: {
+      dx: [
+        { mistake: "ReLU mask on the wrong side", hint: "dx passes dout where x < 0: the gradient flows where x > 0 (where the unit was active), and is 0 elsewhere.", value: map(dout, (g, i) => (x.data[i] < 0 ? g : 0)) },
+        { mistake: "ReLU mask missing", hint: "dx equals dout: multiply by the mask [x > 0].", value: map(dout, (g) => g) },
+        { mistake: "ReLU applied to dout", hint: "dx is max(0, dout): the mask depends on the forward input x (x > 0), not on the sign of dout.", value: map(dout, (g) => Math.max(0, g)) },
+      ],
+    },
+  };
+}
+
+function sigmoidForwardCase(c: ActivationCase): GradedCase {
+  const { x } = inputs(c, 200);
+  return {
+    label: `x ${dims(x)}`,
+    batch: x.shape[0],
+    args: [x],
+    expected: { out: sigmoidForward(x)[0] },
+    mistakes: { out: [{ mistake: "sign of the exponent", hint: "out is 1/(1 + e^x): σ(x) = 1/(1 + e^(−x)).", value: map(x, (v) => sig(-v)) }] },
+  };
+}
+
+function sigmoidBackwardCase(c: ActivationCase): GradedCase {
+  const { x, dout } = inputs(c, 300);
+  const [, cache] = sigmoidForward(x);
+  return {
+    label: `x ${dims(x)}, dout ${dims(dout)}`,
+    batch: x.shape[0],
+    args: [dout, null],
+    forward: { fn: "sigmoidForward", args: [x], reference: cache, at: 1 },
+    expected: { dx: sigmoidBackward(dout, cache) },
+    mistakes: {
+      dx: [
+        { mistake: "missing factor (1 − σ)", hint: "dx is dout·σ(x): the derivative is σ(x)·(1 − σ(x)).", value: map(dout, (g, i) => g * sig(x.data[i])) },
+        { mistake: "x used instead of σ(x)", hint: "dx is dout·x·(1 − x): use the forward output σ(x) in σ·(1 − σ), not the input x.", value: map(dout, (g, i) => g * x.data[i] * (1 - x.data[i])) },
+        { mistake: "upstream gradient ignored", hint: "dx is σ(x)·(1 − σ(x)) alone: multiply by dout (chain rule).", value: map(x, (v) => sig(v) * (1 - sig(v))) },
+      ],
+    },
+  };
+}
+
+const tables = memo((key: string): ActivationTables => {
+  const list = JSON.parse(key) as ActivationCase[];
+  return {
+    reluForward: { fn: "reluForward", returns: "[out, cache]", cases: list.map(reluForwardCase) },
+    reluBackward: { fn: "reluBackward", returns: "dx", cases: list.map(reluBackwardCase) },
+    sigmoidForward: { fn: "sigmoidForward", returns: "[out, cache]", cases: list.map(sigmoidForwardCase) },
+    sigmoidBackward: { fn: "sigmoidBackward", returns: "dx", cases: list.map(sigmoidBackwardCase) },
+  };
+});
+
+/** The tables of reluForward, reluBackward, sigmoidForward and sigmoidBackward over `list` (computed once per process). */
+export function activationTables(list: readonly ActivationCase[]): ActivationTables {
+  return tables(JSON.stringify(list));
+}

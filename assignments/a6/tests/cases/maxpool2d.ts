@@ -1,0 +1,71 @@
+/** The cases of maxPool2dForward and maxPool2dBackward, with their reference answers and known wrong answers. */
+import { Tensor } from "../../../../src/tensor.js";
+import { maxPool2dBackward, maxPool2dForward } from "../../../../src/layers/maxpool2d.js";
+import type { CaseTable, GradedCase } from "nnkit/grading";
+import { dims, memo, normal } from "./util.js";
+
+/** One max-pool case: [N, C, H, W, size, stride] and the seed its inputs are drawn from. */
+export interface PoolCase {
+  dims: number[];
+  seed: number;
+}
+
+function inputs({ dims: [N, C, H, W, size, stride], seed: s }: PoolCase): { x: Tensor; size: number; stride: number; dout: Tensor } {
+  const Ho = (H - size) / stride + 1;
+  const Wo = (W - size) / stride + 1;
+  return { x: normal([N, C, H, W], s), size, stride, dout: normal([N, C, Ho, Wo], s + 1) };
+}
+
+/** dout [N, C, Ho, Wo] spread over every position of its window of x [N, C, H, W], each weighted by `weight` (1: all; 1/size²: average pooling). */
+function spread(x: Tensor, dout: Tensor, size: number, stride: number, weight: number): Tensor {
+  const [N, C, H, W] = x.shape;
+  const [, , Ho, Wo] = dout.shape;
+  const dx = new Float64Array(x.size);
+  for (let nc = 0; nc < N * C; nc++)
+    for (let i = 0; i < Ho; i++)
+      for (let j = 0; j < Wo; j++)
+        for (let ky = 0; ky < size; ky++)
+          for (let kx = 0; kx < size; kx++) dx[nc * H * W + (i * stride + ky) * W + j * stride + kx] += weight * dout.data[(nc * Ho + i) * Wo + j];
+  return new Tensor(dx, x.shape);
+}
+
+function forwardCase(row: PoolCase): GradedCase {
+  const { x, size, stride } = inputs(row);
+  return {
+    label: `x ${dims(x)}, size ${size}, stride ${stride}`,
+    batch: x.shape[0],
+    args: [x, { size, stride }],
+    expected: { out: maxPool2dForward(x, { size, stride })[0] },
+  };
+}
+
+function backwardCase(row: PoolCase): GradedCase {
+  const { x, size, stride, dout } = inputs(row);
+  const [, cache] = maxPool2dForward(x, { size, stride });
+  return {
+    label: `x ${dims(x)}, size ${size}, stride ${stride}, dout ${dims(dout)}`,
+    batch: x.shape[0],
+    args: [dout, null],
+    forward: { fn: "maxPool2dForward", args: [x, { size, stride }], reference: cache, at: 1 },
+    expected: { dx: maxPool2dBackward(dout, cache) },
+    mistakes: {
+      dx: [
+        { mistake: "max-pool gradient sent to every position", hint: "each window's dout went to all of its positions: only the position that held the maximum receives it; the others get 0.", value: spread(x, dout, size, stride, 1) },
+        { mistake: "average-pool gradient", hint: "each window's dout was shared equally by its positions (that is average pooling): in max-pooling all of it goes to the maximum.", value: spread(x, dout, size, stride, 1 / (size * size)) },
+      ],
+    },
+  };
+}
+
+const tables = memo((key: string): { forward: CaseTable; backward: CaseTable } => {
+  const list = JSON.parse(key) as PoolCase[];
+  return {
+    forward: { fn: "maxPool2dForward", returns: "[out, cache]", cases: list.map(forwardCase) },
+    backward: { fn: "maxPool2dBackward", returns: "dx", cases: list.map(backwardCase) },
+  };
+});
+
+/** The tables of maxPool2dForward and maxPool2dBackward over `list` (computed once per process). */
+export function maxPool2dTables(list: readonly PoolCase[]): { forward: CaseTable; backward: CaseTable } {
+  return tables(JSON.stringify(list));
+}
