@@ -9,7 +9,7 @@ import { lstatSync, readFileSync, readdirSync } from "node:fs";
 import { basename, join } from "node:path";
 import { isTarball, readTar } from "./targuard.js";
 import { Budget, ZipRejected, capFor, isArchiveName, memberSource, readMember, zipMembers, type ArchiveEntry, type ZipLimits } from "./zipguard.js";
-import { bufferSource, type ByteSource } from "./zipread.js";
+import { bufferSource, pathSource, type ByteSource } from "./zipread.js";
 
 /** A file of the input or of an archive in it, path with "/"; `open` only for files the grader reads. */
 export interface VFile {
@@ -57,9 +57,10 @@ export function ignored(name: string): boolean {
   return name.startsWith(".") || name === "Thumbs.db";
 }
 
-/** Read a file of a folder when it is opened (at most its cap, counted in the budget). */
+/** Read a file of a folder when it is opened: a zip in place, any other file at most its cap, counted in the budget. */
 function fileOpener(full: string, path: string, size: number, limits: ZipLimits): (budget: Budget) => Promise<ByteSource> {
   return async (budget) => {
+    if (/\.zip$/i.test(path)) return pathSource(full, size);
     const cap = capFor(path, limits);
     if (size > cap) throw new ZipRejected(`${path} is larger than ${cap >> 10} KiB`);
     budget.countBytes(size);

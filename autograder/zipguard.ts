@@ -129,11 +129,12 @@ export function readMember(src: ByteSource, m: ZipMember, cap: number, budget: B
   return readEntry(src, m.entry, cap, (n) => budget.countBytes(n), () => `entry ${m.path} inflates to more than ${cap >> 10} KiB`);
 }
 
-/** A member that is itself an archive, as a source: in place when stored, else inflated (at most `cap`). */
+/**
+ * A member that is itself an archive, as a source: a stored one is read in place (no copy, so no
+ * size limit: its own entries are what counts), a compressed one is inflated (at most `cap`).
+ */
 export async function memberSource(src: ByteSource, m: ZipMember, cap: number, budget: Budget): Promise<ByteSource> {
-  const stored = storedSource(src, m.entry);
-  if (stored && stored.size > cap) throw new ZipRejected(`entry ${m.path} is larger than ${cap >> 20} MiB`);
-  return stored ?? bufferSource(await readMember(src, m, cap, budget));
+  return storedSource(src, m.entry) ?? bufferSource(await readMember(src, m, cap, budget));
 }
 
 /** True for names the grader opens as archives: zips and tarballs. */

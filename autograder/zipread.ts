@@ -30,6 +30,21 @@ export function sliceSource(src: ByteSource, offset: number, size: number): Byte
   return { size, read: (at, length) => src.read(offset + at, Math.min(length, size - at)) };
 }
 
+/** A ByteSource over a file that is opened for each read (nothing to close). */
+export function pathSource(path: string, size: number): ByteSource {
+  return {
+    size,
+    read(offset, length) {
+      const src = fileSource(path);
+      try {
+        return src.read(offset, length);
+      } finally {
+        src.close();
+      }
+    },
+  };
+}
+
 /** A ByteSource over a file, read through its descriptor; `close()` releases it. */
 export function fileSource(path: string): ByteSource & { close(): void } {
   const fd = openSync(path, "r");
