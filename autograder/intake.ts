@@ -73,7 +73,7 @@ export function locateFiles(files: readonly Candidate[], manifest: Manifest, not
     const byName = usable.filter((f) => basename(f.path).toLowerCase() === name || basename(f.path).toLowerCase().endsWith(`_${name}`));
     const pool = bySuffix.length > 0 ? bySuffix : byName;
     if (pool.length === 0) continue;
-    const exact = (f: Candidate): number => (f.path === target || f.path.endsWith(`/${target}`) || basename(f.path) === basename(target) ? 0 : 1);
+    const exact = (f: Candidate): number => (f.path === target || f.path.endsWith(`/${target}`) || (bySuffix.length === 0 && basename(f.path) === basename(target)) ? 0 : 1);
     const pick = [...pool].sort((a, b) => (b.rank ?? 0) - (a.rank ?? 0) || exact(a) - exact(b) || a.path.length - b.path.length || (a.path < b.path ? -1 : 1))[0];
     const shown = (f: Candidate): string => f.shown ?? f.path;
     if (pool.length > 1) notes.push(`${target}: ${pool.length} candidates (${pool.map(shown).sort().slice(0, 4).join(", ")}), took ${shown(pick)}${(pick.rank ?? 0) > Math.min(...pool.map((f) => f.rank ?? 0)) ? " (the latest upload)" : ""}`);
