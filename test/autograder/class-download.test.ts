@@ -85,25 +85,33 @@ function moodleDownload(): Buffer {
   return zipBuffer(entries);
 }
 
+type Found = Awaited<ReturnType<typeof findSubmissions>>;
+
+/** Read `download` and check one row per student: `who(s)` gives its [id, name, late]; each file's content carries `tag`. */
+async function checkClass(file: string, download: Buffer, platform: string, tag: string, who: (s: Student) => [string, string, boolean]): Promise<Map<string, Found["submissions"][number]>> {
+  const p = join(dir, file);
+  writeFileSync(p, download);
+  const found = await findSubmissions(p, manifest);
+  expect(found.platform).toBe(platform);
+  expect(found.submissions).toHaveLength(30);
+  const byId = new Map(found.submissions.map((x) => [x.student, x]));
+  for (const s of students) {
+    const row = byId.get(String(s.uid))!;
+    expect([row.id, row.name, row.late], s.canvas).toEqual(who(s));
+    if (!graded(s)) {
+      expect(row.category, s.canvas).toBe("uploaded no file of the assignment");
+      continue;
+    }
+    expect(row.error, s.canvas).toBeUndefined();
+    expect([...row.files.keys()].sort(), s.canvas).toEqual(ALL);
+    for (const f of ALL) expect(row.files.get(f)?.toString(), `${s.canvas} ${f}`).toContain(`${tag} ${f}`);
+  }
+  return byId;
+}
+
 describe("a 30-student class as downloaded from each platform", () => {
   it("Canvas: one row per student with the Canvas user id, the name part, the late flag and the right files", async () => {
-    const p = join(dir, "canvas-submissions.zip");
-    writeFileSync(p, canvasDownload());
-    const { submissions, platform } = await findSubmissions(p, manifest);
-    expect(platform).toBe("canvas");
-    expect(submissions).toHaveLength(30);
-    const byId = new Map(submissions.map((x) => [x.student, x]));
-    for (const s of students) {
-      const row = byId.get(String(s.uid))!;
-      expect([row.id, row.name, row.late], s.canvas).toEqual([`${s.canvas}_${s.uid}`, s.canvas, s.late === true]);
-      if (!graded(s)) {
-        expect(row.category, s.canvas).toBe("uploaded no file of the assignment");
-        continue;
-      }
-      expect(row.error, s.canvas).toBeUndefined();
-      expect([...row.files.keys()].sort(), s.canvas).toEqual(ALL);
-      for (const f of ALL) expect(row.files.get(f)?.toString(), `${s.canvas} ${f}`).toContain(`canvas ${f}`);
-    }
+    const byId = await checkClass("canvas-submissions.zip", canvasDownload(), "canvas", "canvas", (s) => [`${s.canvas}_${s.uid}`, s.canvas, s.late === true]);
     const text = students.find((s) => s.kind === "text")!;
     expect(byId.get(String(text.uid))!.error).toMatch(/the upload holds text\.html \(a web page or text entry\)$/);
     const url = students.find((s) => s.kind === "url")!;
@@ -111,23 +119,7 @@ describe("a 30-student class as downloaded from each platform", () => {
   });
 
   it("Moodle 4.1: folders without a trailing underscore give the participant id, the full name and the right files", async () => {
-    const p = join(dir, "moodle-download.zip");
-    writeFileSync(p, moodleDownload());
-    const { submissions, platform } = await findSubmissions(p, manifest);
-    expect(platform).toBe("moodle");
-    expect(submissions).toHaveLength(30);
-    const byId = new Map(submissions.map((x) => [x.student, x]));
-    for (const s of students) {
-      const row = byId.get(String(s.uid))!;
-      expect([row.id, row.name, row.late], s.moodle).toEqual([`${s.moodle.replace(/ /g, "_")}_${s.uid}`, s.moodle, false]);
-      if (!graded(s)) {
-        expect(row.category, s.moodle).toBe("uploaded no file of the assignment");
-        continue;
-      }
-      expect(row.error, s.moodle).toBeUndefined();
-      expect([...row.files.keys()].sort(), s.moodle).toEqual(ALL);
-      for (const f of ALL) expect(row.files.get(f)?.toString(), `${s.moodle} ${f}`).toContain(`moodle ${f}`);
-    }
+    await checkClass("moodle-download.zip", moodleDownload(), "moodle", "moodle", (s) => [`${s.moodle.replace(/ /g, "_")}_${s.uid}`, s.moodle, false]);
   });
 
   it("Canvas with anonymous grading: no name part, the anonymous id stands for the student, the late flag kept", async () => {
