@@ -46,8 +46,9 @@ export function skippedDir(name: string): boolean {
   return SKIP_DIRS.has(name.toLowerCase());
 }
 
-/** Files whose content the grader reads: archives, TypeScript, the submit metadata, Gradescope's export metadata. */
+/** Files whose content the grader reads: archives, TypeScript, the submit metadata, Gradescope's export metadata; nothing in node_modules, .git, dist. */
 export function wanted(path: string): boolean {
+  if (path.split("/").slice(0, -1).some(skippedDir)) return false;
   const base = basename(path);
   return isArchiveName(base) || /\.ts$/i.test(base) || base.toLowerCase() === "metadata.json" || base === GRADESCOPE_METADATA;
 }

@@ -24,7 +24,7 @@ export interface ZipLimits {
 
 export const DEFAULT_ZIP_LIMITS: ZipLimits = {
   archiveBytes: 200 << 20,
-  entries: 5000,
+  entries: 50_000,
   entryBytes: 2 << 20,
   totalBytes: 300 << 20,
 };

@@ -13,7 +13,9 @@ import { Writable } from "node:stream";
 import { createGzip } from "node:zlib";
 import { Header } from "tar";
 import { describe, expect, it } from "vitest";
+import { findSubmissions } from "../../autograder/intake.js";
 import { loadManifest } from "../../autograder/manifest.js";
+import { DEFAULT_ZIP_LIMITS } from "../../autograder/zipguard.js";
 import { ROOT, tempDir } from "./helpers.js";
 import { writeParts, zipBuffer, zipParts, type RawEntry } from "./zipwriter.js";
 
@@ -92,8 +94,8 @@ describe("limits per submission, across all its archives", () => {
     mkdirSync(root, { recursive: true });
     writeFileSync(join(root, "one.zip"), zipBuffer([{ name: "a.zip", data: many("a"), stored: true }, ...fullSubmission("one")]));
     writeFileSync(join(root, "two.zip"), zipBuffer([{ name: "a.zip", data: many("a"), stored: true }, { name: "b.zip", data: many("b"), stored: true }, ...fullSubmission("two")]));
-    const { rows } = intakeInChild(root);
-    expect(rows.map((r) => [r.id, r.error])).toEqual([
+    const { submissions } = await findSubmissions(root, manifest, { zipLimits: { ...DEFAULT_ZIP_LIMITS, entries: 5000 } });
+    expect(submissions.map((r) => [r.id, r.error ?? null])).toEqual([
       ["one", null],
       ["two", "the zip was refused: the submission has 6010 entries in all its archives together (at most 5000)"],
     ]);
@@ -128,4 +130,15 @@ describe("a class download of any size", () => {
     expect(rows[1].files).toEqual([...manifest.files].sort());
     expect(maxRssMiB).toBeLessThan(200);
   }, 120_000);
+
+  it("a student who zipped node_modules too is graded: its files are listed, not read, and count only as entries", async () => {
+    const modules: RawEntry[] = Array.from({ length: 8000 }, (_, i) => ({ name: `nnkit/node_modules/pkg${i % 40}/lib/f${i}.d.ts`, data: Buffer.from("export {};\n"), stored: true }));
+    modules.push({ name: "nnkit/node_modules/typescript/lib/lib.huge.d.ts", data: Buffer.alloc(3 << 20, 0x20) });
+    modules.push({ name: "nnkit/node_modules/pkg/bundle.zip", data: Buffer.from("not a zip") });
+    const p = join(dir, "with-node-modules.zip");
+    writeFileSync(p, zipBuffer([...fullSubmission("nm").map((e) => ({ ...e, name: `nnkit/${e.name}` })), ...modules]));
+    const { submissions } = await findSubmissions(p, manifest);
+    expect(submissions.map((r) => [r.id, r.error])).toEqual([["with-node-modules", undefined]]);
+    expect([...submissions[0].files.keys()].sort()).toEqual([...manifest.files].sort());
+  }, 60_000);
 });
