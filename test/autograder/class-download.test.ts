@@ -5,12 +5,14 @@
  * two zips, a PDF, text and URL entries, a group, late work, names that keep underscores. Each
  * download must give one row per student with the right id, name, late flag and files.
  */
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { parse as parseCsv } from "csv-parse/sync";
+import { gradeClass } from "../../autograder/grade.js";
 import { findSubmissions } from "../../autograder/intake.js";
 import { loadManifest } from "../../autograder/manifest.js";
-import { ROOT, tempDir } from "./helpers.js";
+import { ROOT, referenceFiles, tempDir } from "./helpers.js";
 import { zipBuffer, type RawEntry } from "./zipwriter.js";
 
 const manifest = loadManifest(ROOT);
@@ -42,16 +44,20 @@ students.push({ uid: 2001, canvas: "de_la_cruzjuan", moodle: "Juan de la Cruz", 
 students.push({ uid: 2002, canvas: "teamrocket", moodle: "Team Rocket", kind: "zip", late: true });
 students.push({ uid: 2003, canvas: "mcdonaldronald_jr", moodle: "Ronald McDonald Jr", kind: "loose", late: true });
 
+/** The content of file `f` of the assignment, by version: `tag` for the one to grade, "old" for one replaced. */
+type Content = (tag: string, f: string) => Buffer;
+const tagged: Content = (tag, f) => src(`${tag} ${f}`);
+
 /** The files a student uploads (one upload per entry: name and content), tagged with `tag`. */
-function uploads(s: Student, tag: string): { name: string; data: Buffer }[] {
-  const sub = (files: readonly string[], name: (f: string) => string, host = 3, who = tag): Buffer => zipBuffer(files.map((f) => ({ name: name(f), data: src(`${who} ${f}`), host })));
-  const file = (f: string): { name: string; data: Buffer } => ({ name: basename(f), data: src(`${tag} ${f}`) });
+function uploads(s: Student, tag: string, content: Content): { name: string; data: Buffer }[] {
+  const sub = (files: readonly string[], name: (f: string) => string, host = 3): Buffer => zipBuffer(files.map((f) => ({ name: name(f), data: content(tag, f), host })));
+  const file = (f: string): { name: string; data: Buffer } => ({ name: basename(f), data: content(tag, f) });
   switch (s.kind) {
     case "loose": return manifest.files.map(file);
     case "zip": return [{ name: "submission.zip", data: sub(manifest.files, (f) => f) }];
     case "windows": return [{ name: "a6.zip", data: sub(manifest.files, (f) => `a6\\${f.replace(/\//g, "\\")}`, 0) }];
-    case "cased": return manifest.files.map((f) => ({ name: basename(f)[0].toUpperCase() + basename(f).slice(1), data: src(`${tag} ${f}`) }));
-    case "resubmitted": return [...manifest.files.map((f) => ({ name: basename(f), data: src(`${f.endsWith("linear.ts") ? "old" : tag} ${f}`) })), { name: "linear-1.ts", data: src(`${tag} src/layers/linear.ts`) }];
+    case "cased": return manifest.files.map((f) => ({ name: basename(f)[0].toUpperCase() + basename(f).slice(1), data: content(tag, f) }));
+    case "resubmitted": return [...manifest.files.map((f) => ({ name: basename(f), data: content(f.endsWith("linear.ts") ? "old" : tag, f) })), { name: "linear-1.ts", data: content(tag, "src/layers/linear.ts") }];
     case "split": return [{ name: "part-1.zip", data: sub(manifest.files.slice(0, 4), (f) => f) }, { name: "part-2.zip", data: sub(manifest.files.slice(4), (f) => f) }];
     case "pdf": return [{ name: "report.pdf", data: Buffer.from("%PDF-1.7") }];
     case "pdf+code": return [...manifest.files.map(file), { name: "report.pdf", data: Buffer.from("%PDF-1.7") }];
@@ -62,14 +68,14 @@ function uploads(s: Student, tag: string): { name: string; data: Buffer }[] {
 /** What the row of `s` must hold: every file of the assignment, or none (a PDF, a text or URL entry). */
 const graded = (s: Student): boolean => !["pdf", "text", "url"].includes(s.kind);
 
-function canvasDownload(): Buffer {
+function canvasDownload(content: Content = tagged): Buffer {
   const entries: RawEntry[] = [];
   let attachment = 50_000;
   for (const s of students) {
     const prefix = [s.canvas, s.late ? "LATE" : undefined, s.uid].filter((x) => x !== undefined).join("_");
     if (s.kind === "text") entries.push({ name: `${prefix}_text.html`, data: Buffer.from("<p>my answer</p>") });
     if (s.kind === "url") entries.push({ name: `${prefix}_link.html`, data: Buffer.from('<meta http-equiv="refresh" content="0; url=https://example.edu">') });
-    for (const u of uploads(s, "canvas")) entries.push({ name: `${prefix}_${(attachment += 3)}_${u.name}`, data: u.data });
+    for (const u of uploads(s, "canvas", content)) entries.push({ name: `${prefix}_${(attachment += 3)}_${u.name}`, data: u.data });
   }
   return zipBuffer(entries);
 }
@@ -80,7 +86,7 @@ function moodleDownload(): Buffer {
     const prefix = `${s.moodle}_${s.uid}_assignsubmission`;
     if (s.kind === "text" || s.kind === "url") entries.push({ name: `${prefix}_onlinetext/onlinetext.html`, data: Buffer.from("<p>my answer</p>") });
     const moodleKind = s.kind === "resubmitted" ? { ...s, kind: "loose" as const } : s;
-    for (const u of uploads(moodleKind, "moodle")) entries.push({ name: `${prefix}_file/${u.name}`, data: u.data });
+    for (const u of uploads(moodleKind, "moodle", tagged)) entries.push({ name: `${prefix}_file/${u.name}`, data: u.data });
   }
   return zipBuffer(entries);
 }
@@ -138,4 +144,19 @@ describe("a 30-student class as downloaded from each platform", () => {
     ]);
     expect(submissions[2].files.get("src/losses.ts")?.toString()).toContain("late src/losses.ts");
   });
+
+  it("nnkit grade over the Canvas download: one gradebook row per student, the right files graded", async () => {
+    const reference = referenceFiles(manifest.files);
+    const p = join(dir, "canvas-graded.zip");
+    writeFileSync(p, canvasDownload((tag, f) => (tag === "old" ? Buffer.from("export function linearForward( {\n") : reference.get(f)!)));
+    const out = join(dir, "graded");
+    const summary = await gradeClass({ input: p, out, jobs: 2, timeoutSeconds: 5 });
+    const rows = parseCsv(readFileSync(join(out, "gradebook.csv"), "utf8"), { columns: true }) as Record<string, string>[];
+    expect(rows).toHaveLength(30);
+    expect(summary.graderFaults).toBe(0);
+    for (const s of students) {
+      const row = rows.find((r) => r.student_id === String(s.uid))!;
+      expect([row.name, row.status, row.late, row.score], s.canvas).toEqual([s.canvas, graded(s) ? "graded" : "not graded", s.late ? "late" : "", graded(s) ? "100" : "0"]);
+    }
+  }, 180_000);
 });
