@@ -8,7 +8,7 @@
 import { lstatSync, readFileSync, readdirSync } from "node:fs";
 import { basename, join } from "node:path";
 import { isTarball, readTar } from "./targuard.js";
-import { Budget, ZipRejected, capFor, isArchiveName, memberSource, readMember, zipMembers, type ArchiveEntry, type ZipLimits } from "./zipguard.js";
+import { Budget, ZipRejected, capFor, isArchiveName, memberSource, readMember, refuseOversized, zipMembers, type ArchiveEntry, type ZipLimits } from "./zipguard.js";
 import { bufferSource, pathSource, type ByteSource } from "./zipread.js";
 
 /** A file of the input or of an archive in it, path with "/"; `open` only for files the grader reads. */
@@ -116,6 +116,7 @@ async function archiveFiles(f: VFile, limits: ZipLimits, budget: Budget, skipped
   const src = await f.open!(budget);
   if (!isTarball(f.path)) return zipFiles(src, limits, budget.entriesLeft(), (n) => budget.tooManyEntries(n), skipped, budget);
   const others: ArchiveEntry[] = [];
+  refuseOversized(src.size, limits);
   const read = await readTar(src.read(0, src.size), wanted, limits, skipped, others, budget);
   const files: VFile[] = read.map((x) => ({ path: x.path, size: x.data.length, open: async () => bufferSource(x.data) }));
   return [...files, ...others];

@@ -29,6 +29,11 @@ export const DEFAULT_ZIP_LIMITS: ZipLimits = {
   totalBytes: 300 << 20,
 };
 
+/** "300 MiB", or "64 KiB" below a mebibyte. */
+function mib(n: number): string {
+  return n >= 1 << 20 ? `${Math.floor(n / (1 << 20))} MiB` : `${Math.floor(n / 1024)} KiB`;
+}
+
 /** What one submission may still unpack: entries and bytes left, shared by all its archives. */
 export class Budget {
   private entries = 0;
@@ -54,7 +59,7 @@ export class Budget {
   /** Count `n` more bytes unpacked; throws ZipRejected past the limit. */
   countBytes(n: number): void {
     this.bytes += n;
-    if (this.bytes > this.limits.totalBytes) throw new ZipRejected(`the submission unpacks to more than ${this.limits.totalBytes >> 20} MiB in all its archives together`);
+    if (this.bytes > this.limits.totalBytes) throw new ZipRejected(`the submission unpacks to more than ${mib(this.limits.totalBytes)} in all its archives together`);
   }
 }
 
@@ -109,10 +114,11 @@ export interface ZipMember {
 
 /**
  * The files of the zip in `src` (folders left out, symlinks into `skipped`), sorted by path; the
- * entry count is checked against `maxEntries` before the directory is read, then counted in `budget`.
+ * entry count is checked against `maxEntries` before the directory is read, then counted in
+ * `budget`, which also counts the directory's bytes.
  */
 export function zipMembers(src: ByteSource, maxEntries: number, tooMany: (n: number) => string, skipped: string[], budget?: Budget): ZipMember[] {
-  const entries = listZip(src, maxEntries, tooMany);
+  const entries = listZip(src, maxEntries, tooMany, (n) => budget?.countBytes(n));
   budget?.countEntries(entries.length);
   const out: ZipMember[] = [];
   for (const entry of entries) {

@@ -162,12 +162,14 @@ function localDataOffset(src: ByteSource, at: number, rawName: Buffer, shown: st
 }
 
 /**
- * The entries of the zip in `src` (at most `maxEntries`, checked before the directory is read);
+ * The entries of the zip in `src` (at most `maxEntries`, checked before the directory is read;
+ * `charge(n)` is told the directory's size before it is read, and may throw to refuse it);
  * throws ZipRejected for an archive that is not a zip, is damaged or has more entries.
  */
-export function listZip(src: ByteSource, maxEntries: number, tooMany: (n: number) => string): ZipEntry[] {
+export function listZip(src: ByteSource, maxEntries: number, tooMany: (n: number) => string, charge: (n: number) => void = () => undefined): ZipEntry[] {
   const dir = findDirectory(src);
   if (dir.count > maxEntries) throw new ZipRejected(tooMany(dir.count));
+  charge(dir.size);
   const cd = src.read(dir.offset, dir.size);
   const out: ZipEntry[] = [];
   let p = 0;

@@ -141,4 +141,24 @@ describe("a class download of any size", () => {
     expect(submissions.map((r) => [r.id, r.error])).toEqual([["with-node-modules", undefined]]);
     expect([...submissions[0].files.keys()].sort()).toEqual([...manifest.files].sort());
   }, 60_000);
+
+  it("a tarball stored in place is read only up to the archive limit, and a zip's central directory counts as bytes read", async () => {
+    const tarDownload = join(dir, "tar-download.zip");
+    writeParts(tarDownload, zipParts([
+      { name: "bigtarbea_501_9001_submission.tar", data: [{ zeros: (200 << 20) + 1 }] },
+      ...manifest.files.map((f, k) => ({ name: `finefred_502_${9100 + k}_${f.split("/").pop()}`, data: src(`fred ${f}`) })),
+    ]));
+    const { submissions } = await findSubmissions(tarDownload, manifest);
+    expect(submissions.map((r) => [r.id, r.error])).toEqual([
+      ["bigtarbea_501", "the tarball was refused: the archive is larger than 200 MiB"],
+      ["finefred_502", undefined],
+    ]);
+    const longNames = zipBuffer(Array.from({ length: 2000 }, (_, i) => ({ name: `${"x".repeat(200)}/${i}.txt`, data: Buffer.from("x"), stored: true })));
+    const p = join(dir, "long-names.zip");
+    writeFileSync(p, zipBuffer([{ name: "inner.zip", data: longNames, stored: true }, ...fullSubmission("ln")]));
+    const limited = await findSubmissions(p, manifest, { zipLimits: { ...DEFAULT_ZIP_LIMITS, totalBytes: 256 << 10 } });
+    expect(limited.submissions[0].error).toBe("the zip was refused: the submission unpacks to more than 256 KiB in all its archives together");
+    const ok = await findSubmissions(p, manifest, { zipLimits: { ...DEFAULT_ZIP_LIMITS, totalBytes: 1 << 20 } });
+    expect(ok.submissions[0].error).toBeUndefined();
+  }, 60_000);
 });
