@@ -1,6 +1,7 @@
 /**
  * Reading a TA's input: single submissions, folders of them, Canvas, Moodle and Gradescope bulk
- * downloads (every upload one submission, with the reason when it cannot be graded), and the zip guards (path traversal, absolute and backslash names, symlinks, zip bombs, entry
+ * downloads (every upload one submission, with the reason when it cannot be graded), and the zip
+ * guards (path traversal and absolute names, also with backslashes, symlinks, zip bombs, entry
  * count, nesting depth).
  */
 import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
