@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse as parseCsv } from "csv-parse/sync";
-import { gradeClass } from "../../autograder/grade.js";
+import { MOODLE_FILE, gradeClass } from "../../autograder/grade.js";
 import { findSubmissions } from "../../autograder/intake.js";
 import { loadManifest } from "../../autograder/manifest.js";
 import { ROOT, referenceFiles, tempDir } from "./helpers.js";
@@ -158,5 +158,22 @@ describe("a 30-student class as downloaded from each platform", () => {
       const row = rows.find((r) => r.student_id === String(s.uid))!;
       expect([row.name, row.status, row.late, row.score], s.canvas).toEqual([s.canvas, graded(s) ? "graded" : "not graded", s.late ? "late" : "", graded(s) ? "100" : "0"]);
     }
+  }, 180_000);
+
+  it("nnkit grade --moodle-worksheet over a Moodle 4.1 download: accepted, and each participant's row gets its grade", async () => {
+    const reference = referenceFiles(manifest.files);
+    const p = join(dir, "moodle41.zip");
+    writeFileSync(p, zipBuffer([
+      ...manifest.files.map((f) => ({ name: `Ada Lovelace_201_assignsubmission_file/${f}`, data: reference.get(f)! })),
+      { name: "Bob Smith_202_assignsubmission_onlinetext/onlinetext.html", data: Buffer.from("<p>answer</p>") },
+    ]));
+    const sheet = join(dir, "Grades-A6.csv");
+    writeFileSync(sheet, ["Identifier,Full name,Email address,Status,Grade,Maximum Grade,Grade can be changed,Last modified (submission),Last modified (grade),Feedback comments", "Participant 201,Ada Lovelace,ada@example.edu,Submitted for grading,,100.00,Yes,-,-,", "Participant 202,Bob Smith,bob@example.edu,Submitted for grading,,100.00,Yes,-,-,", ""].join("\n"));
+    const out = join(dir, "graded-moodle");
+    await gradeClass({ input: p, out, jobs: 2, timeoutSeconds: 5, moodleWorksheet: sheet });
+    const rows = parseCsv(readFileSync(join(out, MOODLE_FILE), "utf8"), { columns: true }) as Record<string, string>[];
+    expect(rows.map((r) => r.Identifier)).toEqual(["Participant 201", "Participant 202"]);
+    expect(Number(rows[0].Grade)).toBe(100);
+    expect(rows[1].Grade).toBe("");
   }, 180_000);
 });
