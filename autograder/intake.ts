@@ -12,7 +12,7 @@ import type { Manifest } from "./manifest.js";
 import type { Submission } from "./runner.js";
 import { gradescopeUnits, groupUnits, isPlatformName, safeId, type Unit } from "./lmsnames.js";
 import { isTarball, readTar } from "./targuard.js";
-import { GRADESCOPE_METADATA, MAX_INPUT_FILES, readFolder, refused, skippedDir, unpack, wanted, zipFiles, type Loaded, type VFile } from "./unpack.js";
+import { GRADESCOPE_METADATA, MAX_INPUT_FILES, isRefusal, readFolder, refused, skippedDir, unpack, wanted, zipFiles, type Loaded, type VFile } from "./unpack.js";
 import { Budget, DEFAULT_ZIP_LIMITS, ZipRejected, isArchiveName, type ArchiveEntry, type ZipLimits } from "./zipguard.js";
 import { bufferSource, fileSource } from "./zipread.js";
 
@@ -24,6 +24,7 @@ export const NOT_GRADED = {
   noFiles: "uploaded no file of the assignment",
   empty: "uploaded only empty files",
   archive: "uploaded an archive that cannot be read",
+  tooLarge: "uploaded a file larger than the grader reads",
 } as const;
 
 function looksLikeOneSubmission(files: VFile[], manifest: Manifest): boolean {
@@ -95,7 +96,7 @@ async function toSubmission(unit: Unit, manifest: Manifest, limits: ZipLimits): 
     files = await unpack(unit.pieces, limits, budget, notes);
   } catch (e) {
     if (!(e instanceof ZipRejected)) throw e;
-    return { ...base, files: new Map(), error: e.message, category: NOT_GRADED.archive };
+    return { ...base, files: new Map(), error: e.message, category: isRefusal(e) ? NOT_GRADED.archive : NOT_GRADED.tooLarge };
   }
   const found = locateFiles(files.filter((f) => f.size > 0), manifest, notes);
   const usedNames = new Set(manifest.files.map((f) => basename(f).toLowerCase()));

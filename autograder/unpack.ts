@@ -63,7 +63,7 @@ function fileOpener(full: string, path: string, size: number, limits: ZipLimits)
   return async (budget) => {
     if (/\.zip$/i.test(path)) return pathSource(full, size);
     const cap = capFor(path, limits);
-    if (size > cap) throw new ZipRejected(`${path} is larger than ${cap >> 10} KiB`);
+    if (size > cap) throw new ZipRejected(`${path} is larger than ${cap >> 10} KiB, the most the grader reads of one file`);
     budget.countBytes(size);
     return bufferSource(readFileSync(full));
   };
@@ -104,6 +104,11 @@ export function zipFiles(src: ByteSource, limits: ZipLimits, maxEntries: number,
 
 /** A refusal already worded for the gradebook ("the zip was refused: …"), not to be worded again. */
 class Refused extends ZipRejected {}
+
+/** True for an archive's refusal; false for a loose file refused (too large) or a submission past a limit outside any archive. */
+export function isRefusal(e: Error): boolean {
+  return e instanceof Refused;
+}
 
 /** "the zip was refused: …" / "the tarball was refused: …" for the gradebook. */
 export function refused(name: string, e: Error): ZipRejected {

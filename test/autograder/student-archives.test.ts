@@ -3,7 +3,7 @@
  * (backslashes), zips whose two lists of files disagree, zip64 archives, and one attempt split
  * over several uploads.
  */
-import { writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { findSubmissions } from "../../autograder/intake.js";
@@ -84,5 +84,18 @@ describe("student archives", () => {
     for (const f of second) expect(sam.files.get(f)?.toString()).toContain(`part2 ${f}`);
     expect(sam.notes.filter((n) => /candidates/.test(n))).toEqual([]);
     for (const f of manifest.files) expect(ruth.files.get(f)?.toString()).toContain(`new ${f}`);
+  });
+
+  it("a loose source file over the 2 MiB a file may have is not graded, with its name and a reason of its own", async () => {
+    const root = join(dir, "huge-file");
+    mkdirSync(join(root, "hugo"), { recursive: true });
+    writeFileSync(join(root, "hugo", "linear.ts"), Buffer.alloc(3 << 20, 0x20));
+    writeFileSync(join(root, "hugo", "relu.ts"), src("hugo relu"));
+    writeFileSync(join(root, "ida.zip"), zipBuffer(fullSubmission("ida")));
+    const { submissions } = await findSubmissions(root, manifest);
+    expect(submissions.map((x) => [x.id, x.error, x.category])).toEqual([
+      ["hugo", "hugo/linear.ts is larger than 2048 KiB, the most the grader reads of one file", "uploaded a file larger than the grader reads"],
+      ["ida", undefined, undefined],
+    ]);
   });
 });
