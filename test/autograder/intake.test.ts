@@ -1,18 +1,19 @@
 /**
  * Reading a TA's input: single submissions, folders of them, Canvas, Moodle and Gradescope bulk
- * downloads (every upload one submission, with the reason when it cannot be graded), and the zip guards (path traversal, absolute and backslash names, symlinks, zip bombs, entry
+ * downloads (every upload one submission, with the reason when it cannot be graded), and the zip
+ * guards (path traversal and absolute names, also with backslashes, symlinks, zip bombs, entry
  * count, nesting depth).
  */
 import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { basename, dirname, join } from "node:path";
-import { create as tarCreate } from "tar";
+import { create as tarCreate, Header } from "tar";
 import JSZip from "jszip";
 import { describe, expect, it } from "vitest";
 import { findSubmissions, InputError } from "../../autograder/intake.js";
 import { loadManifest } from "../../autograder/manifest.js";
 import { isTarball, readTar } from "../../autograder/targuard.js";
-import { declaredEntryCount, readZip, unsafeName, ZipRejected, DEFAULT_ZIP_LIMITS } from "../../autograder/zipguard.js";
+import { readZip, unsafeName, ZipRejected, DEFAULT_ZIP_LIMITS } from "../../autograder/zipguard.js";
 import { ROOT, tempDir } from "./helpers.js";
 
 const manifest = loadManifest(ROOT);
@@ -87,9 +88,9 @@ describe("course platforms", () => {
     expect(ada.source).toBe("lovelaceada_late_103_7001_linear.ts, lovelaceada_late_103_7002_relu.ts, lovelaceada_late_103_7003_sigmoid.ts (+4 more)");
     expect(jane.files.get("src/layers/linear.ts")?.toString()).toContain("jane linear v1");
     expect(jane.files.get("src/layers/relu.ts")?.toString()).toContain("jane relu");
-    expect(jane.notes).toContain("doejane_102_5002_linear.ts replaced by the newer doejane_102_5003_linear-1.ts");
+    expect(jane.notes).toContain("src/layers/linear.ts: 2 candidates (doejane_102_5002_linear.ts, doejane_102_5003_linear-1.ts), took doejane_102_5003_linear-1.ts (the latest upload)");
     expect(john.files.get("src/losses.ts")?.toString()).toContain("john new");
-    expect(john.notes).toContain("smithjohn_101_4000_submission.zip replaced by the newer smithjohn_101_5001_submission.zip");
+    expect(john.notes).toContain("src/losses.ts: 2 candidates (smithjohn_101_4000_submission.zip: src/losses.ts, smithjohn_101_5001_submission.zip: src/losses.ts), took smithjohn_101_5001_submission.zip: src/losses.ts (the latest upload)");
   });
 
   it("every upload gets exactly one submission: a PDF, an image, an empty file, a tarball, an unreadable archive", async () => {
@@ -107,13 +108,12 @@ describe("course platforms", () => {
     writeFileSync(join(root, "eulerleonhard_204_9004_submission.zip"), "");
     writeFileSync(join(root, "faradaymichael_205_9005_submission.rar"), "Rar!");
     writeFileSync(join(root, "gaussfriedrich_206_9006_submission.tgz"), "not a tarball at all, just text");
-    writeFileSync(join(root, "hopper_grace_207_9007_linear.ts"), src("grace"));
     writeFileSync(join(root, "hoppergrace_207_9008_report.pdf"), "%PDF");
     writeFileSync(join(root, "hoppergrace_207_9007_linear.ts"), src("grace linear"));
     const { submissions, platform } = await findSubmissions(root, manifest);
     expect(platform).toBe("canvas");
     const by = Object.fromEntries(submissions.map((s) => [s.student, s]));
-    expect(Object.keys(by).sort()).toEqual(["201", "202", "203", "204", "205", "206", "207", "hopper_grace_207_9007_linear.ts"]);
+    expect(Object.keys(by).sort()).toEqual(["201", "202", "203", "204", "205", "206", "207"]);
     expect(by["201"].error).toBeUndefined();
     expect(by["201"].files.get("src/losses.ts")?.toString()).toContain("bob src/losses.ts");
     expect(by["202"]).toMatchObject({ error: "none of the assignment's files (linear.ts, relu.ts, sigmoid.ts, conv2d.ts, maxpool2d.ts, batchnorm.ts, losses.ts) were found; the upload holds report.pdf (a PDF document)", category: "uploaded no file of the assignment" });
@@ -194,12 +194,15 @@ describe("course platforms", () => {
 describe("zip guards", () => {
   const all = (): boolean => true;
 
-  it("names that are absolute, climb out or use backslashes are refused", async () => {
+  it("names that are absolute or climb out are refused, also with backslashes as separators", async () => {
     expect(unsafeName("../../etc/passwd")).toMatch(/climbs out/);
     expect(unsafeName("/etc/passwd")).toMatch(/absolute/);
     expect(unsafeName("C:/x.ts")).toMatch(/absolute/);
-    expect(unsafeName("src\\layers\\linear.ts")).toMatch(/backslash/);
-    for (const name of ["../evil.ts", "/abs/evil.ts", "src\\evil.ts"]) {
+    expect(unsafeName("..\\..\\etc\\passwd")).toMatch(/climbs out/);
+    expect(unsafeName("C:\\x.ts")).toMatch(/absolute/);
+    expect(unsafeName("\\abs\\x.ts")).toMatch(/absolute/);
+    expect(unsafeName("src\\layers\\linear.ts")).toBeUndefined();
+    for (const name of ["../evil.ts", "/abs/evil.ts", "src\\..\\..\\evil.ts"]) {
       await expect(readZip(await zipOf({ [name]: "x" }), all), name).rejects.toBeInstanceOf(ZipRejected);
     }
   });
@@ -216,13 +219,12 @@ describe("zip guards", () => {
     expect(bomb.length).toBeLessThan(64 << 10);
     await expect(readZip(bomb, all)).rejects.toThrow(/inflates to more than 2048 KiB/);
     const many = await zipOf({ "a.ts": Buffer.alloc(1 << 20, 0x20), "b.ts": Buffer.alloc(1 << 20, 0x20) });
-    await expect(readZip(many, all, { ...DEFAULT_ZIP_LIMITS, totalBytes: 1.5 * (1 << 20) })).rejects.toThrow(/total size/);
+    await expect(readZip(many, all, { ...DEFAULT_ZIP_LIMITS, totalBytes: 1.5 * (1 << 20) })).rejects.toThrow("the submission unpacks to more than 1 MiB in all its archives together");
   });
 
   it("the entry count is read from the central directory before parsing", async () => {
     const z = await zipOf(Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`f${i}.ts`, "x"])));
-    expect(declaredEntryCount(z)).toBe(30);
-    await expect(readZip(z, all, { ...DEFAULT_ZIP_LIMITS, entries: 10 })).rejects.toThrow(/30 entries \(at most 10\)/);
+    await expect(readZip(z, all, { ...DEFAULT_ZIP_LIMITS, entries: 10 })).rejects.toThrow("the submission has 30 entries in all its archives together (at most 10)");
   });
 
   it("tarballs get the same guards: names that climb out, links, bombs, entry count", async () => {
@@ -241,9 +243,13 @@ describe("zip guards", () => {
     expect(got.map((f) => f.path)).toEqual(["src/linear.ts"]);
     expect(skipped).toEqual(["relu.ts (a link)"]);
     await expect(readTar(make(["big.ts"]), all)).rejects.toThrow("entry big.ts unpacks to more than 2048 KiB");
-    await expect(readTar(make(["src", "big.ts"], { gzip: true }), all, { ...DEFAULT_ZIP_LIMITS, entries: 2 })).rejects.toThrow("the archive has more than 2 entries");
+    await expect(readTar(make(["src", "big.ts"], { gzip: true }), all, { ...DEFAULT_ZIP_LIMITS, entries: 2 })).rejects.toThrow("the submission has 3 entries in all its archives together (at most 2)");
     await expect(readTar(make([join(t, "src", "linear.ts")], { preservePaths: true }), all)).rejects.toThrow(/is an absolute path/);
-    await expect(readTar(gzipSync(Buffer.alloc(64 << 20)), all, { ...DEFAULT_ZIP_LIMITS, totalBytes: 16 << 20 })).rejects.toThrow("the gzip layer cannot be read: it unpacks to more than the total size allowed");
+    const header = Buffer.alloc(512);
+    new Header({ path: "data.bin", size: 64 << 20, mode: 0o644, type: "File", mtime: new Date(0) }).encode(header, 0);
+    const bomb = gzipSync(Buffer.concat([header, Buffer.alloc(64 << 20), Buffer.alloc(1024)]));
+    await expect(readTar(bomb, () => false, { ...DEFAULT_ZIP_LIMITS, totalBytes: 16 << 20 })).rejects.toThrow("the submission unpacks to more than 16 MiB in all its archives together");
+    await expect(readTar(gzipSync(Buffer.alloc(64 << 20)), all)).rejects.toThrow("not a readable tar archive");
     expect(isTarball("a.tgz") && isTarball("a.tar.gz") && isTarball("a.TAR") && !isTarball("a.gz")).toBe(true);
   });
 
