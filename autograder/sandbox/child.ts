@@ -4,7 +4,8 @@
  * It is started by `SandboxProcess` with Node's permission model (read only its sandbox folder,
  * write only its temp folder, no child processes, no workers), and, as root, in its own network,
  * pid and mount namespaces as an unprivileged user. It reads request frames on fd 4 and writes
- * response frames on fd 3 (codec.ts: a 4-byte little-endian length, then the message). It knows nothing
+ * response frames on fd 3 (codec.ts: a 4-byte little-endian length, then the message), each one
+ * after the child's frame key (see below). It knows nothing
  * about tests or scores: it receives inputs, calls the student's function and sends back plain
  * data. Whatever it sends, the trusted grader only compares it with the reference.
  *
@@ -27,7 +28,7 @@
  * milliseconds).
  */
 import {
-  apply, defineProperty, ErrorCtor, F32, F64, getOwnPropertyDescriptor, I32, isArray, objectIs, objectKeys, put, typedArrayName, typedLength, typedMemory, typedSubarray,
+  apply, defineProperty, ErrorCtor, F32, F64, getOwnPropertyDescriptor, I32, isArray, objectIs, objectKeys, put, typedArrayName, typedLength, typedMemory, typedSubarray, U8,
 } from "./intrinsics.js";
 import { decodeMessage, encodeFrame, FRAME_HEAD, REQUEST_FD, RESPONSE_FD } from "./codec.js";
 
@@ -49,6 +50,29 @@ const schedule = setImmediate;
 const activeResources = process.getActiveResourcesInfo;
 const joinPath = join;
 const exit = process.exit;
+const parseHex = Number.parseInt;
+
+// The frame key: student code can write to any fd, fd 3 included, so a frame counts only when the
+// key the grader gave this child comes before it (the grader checks it before reading the frame).
+// It is taken out of the environment before any student code runs, and the V8 heap that still
+// holds it cannot be read: the node:v8 functions that read or dump the heap, or switch on V8
+// flags such as natives syntax, are replaced (on the module's one exports object, so require,
+// process.getBuiltinModule and import all get the replacements); the inspector is closed by the
+// permission model, and this file is strict code, so no stack trace or .caller hands student
+// code a function of the child.
+const FRAME_KEY = new U8(16);
+{
+  const hex = StringOf(process.env.NNKIT_FRAME_KEY ?? "");
+  delete process.env.NNKIT_FRAME_KEY;
+  for (let i = 0; i < 16; i++) FRAME_KEY[i] = parseHex(apply(stringSlice, hex, [2 * i, 2 * i + 2]) as string, 16);
+  const v8 = process.getBuiltinModule("node:v8") as unknown as Record<string, unknown>;
+  const denied = (): never => {
+    throw new ErrorCtor("reading the V8 heap or setting V8 flags is not available in the grading sandbox");
+  };
+  for (const name of ["getHeapSnapshot", "writeHeapSnapshot", "setHeapSnapshotNearHeapLimit", "setFlagsFromString", "queryObjects"]) {
+    if (name in v8) defineProperty(v8, name, { value: denied, writable: false, configurable: false });
+  }
+}
 
 function slice(s: string, n: number): string {
   return apply(stringSlice, s, [0, n]) as string;
@@ -67,18 +91,27 @@ for (const name of ["kill", "_kill"]) defineProperty(process, name, { value: noK
 // A Promise that a student function returned and that later rejects must not end the process.
 process.on("unhandledRejection", () => undefined);
 
-// The output budget, kept here so that the call which goes over it is always the same one: the
-// grader also counts what reaches it (the backstop for output that bypasses process.stdout and
-// process.stderr), but a call that floods the pipes may return before the grader has read a
-// megabyte, or run the child out of memory first, depending on timing. Past the budget nothing
-// more is printed, and the grader is told the current request failed with phase "output" (it then
-// ends this process). process.stdout and process.stderr stay lazy: they are wrapped when first used.
+// The output budget, per request (a load or a call, with what the student's timers print after
+// it until the next one): the grader calls a function dozens of times, so a budget per child was
+// spent by an honest debugging print in every call. It is kept here so that the call which goes
+// over it is always the same one: the grader also counts what reaches it (the backstop for output
+// that bypasses process.stdout and process.stderr), but a call that floods the pipes may return
+// before the grader has read a megabyte, or run the child out of memory first, depending on
+// timing. Past the budget nothing more is printed, and the grader is told the current request
+// failed with phase "output" (it then ends this process). process.stdout and process.stderr stay
+// lazy: they are wrapped when first used.
 const OUTPUT_BYTES = NumberOf(process.env.NNKIT_OUTPUT_BYTES ?? 1 << 20);
 const byteLengthOf = Buffer.byteLength;
 let printed = 0;
 let flooded = false;
 /** The id of the request being handled (the one a flood of output is charged to). */
 let current = -1;
+
+/** Request `id` starts: what it prints is counted from zero. */
+function begin(id: number): void {
+  current = id;
+  printed = 0;
+}
 
 /** Bytes a chunk given to a stream's write() will print (0 for what write() itself rejects). */
 function chunkBytes(chunk: unknown): number {
@@ -144,11 +177,16 @@ const modules: Record<string, Record<string, unknown>> = {};
 /** The whole result of the last call made with `keep` (a forward pass whose cache a backward pass gets). */
 let kept: unknown;
 
+/** Write the frame key, then the frame of `payload` (synchronously: no student code runs in between). */
 function send(payload: unknown): void {
-  const frame = encodeFrame(payload);
-  const n = typedLength(frame);
+  writeAll(FRAME_KEY);
+  writeAll(encodeFrame(payload));
+}
+
+function writeAll(bytes: Uint8Array): void {
+  const n = typedLength(bytes);
   let off = 0;
-  while (off < n) off += write(RESPONSE_FD, frame, off, n - off);
+  while (off < n) off += write(RESPONSE_FD, bytes, off, n - off);
 }
 
 /** A short, safe description of a thrown value (student code may throw anything). */
@@ -325,7 +363,7 @@ function callOnce(req: Extract<Request, { type: "call" }>): Record<string, unkno
 }
 
 function load(req: Extract<Request, { type: "load" }>): void {
-  current = req.id;
+  begin(req.id);
   try {
     if (!modules[req.file]) {
       const mod = requireFile(joinPath(root, req.js)) as Record<string, unknown>;
@@ -338,7 +376,7 @@ function load(req: Extract<Request, { type: "load" }>): void {
 }
 
 function handle(req: Extract<Request, { type: "call" }>): void {
-  current = req.id;
+  begin(req.id);
   let response: unknown;
   try {
     response = callOnce(req);
