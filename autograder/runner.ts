@@ -153,6 +153,7 @@ export async function gradeSubmission(sub: Submission, ctx: GradeContext): Promi
     const c = results[i];
     if (!c) fileProblem.set(file, `${file} is not in the submission`);
     else if (c.ok) compiled.set(file, c.code);
+    else if (c.fault) throw new GraderFault(c.error); // the compiler failed, not the student's code
     else fileProblem.set(file, `${file} does not compile: ${c.error}`);
   });
   mark("compile");

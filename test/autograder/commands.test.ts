@@ -12,7 +12,7 @@ import { loadManifest } from "../../autograder/manifest.js";
 import { buildRelease } from "../../autograder/release.js";
 import { loadSamples, writeSample } from "../../autograder/samples.js";
 import { buildSubmission, SubmitError } from "../../autograder/submit.js";
-import { ROOT, tempDir } from "./helpers.js";
+import { ROOT, serviceCrasher, tempDir } from "./helpers.js";
 
 const dir = tempDir("cli");
 const manifest = loadManifest(ROOT);
@@ -62,6 +62,23 @@ describe("nnkit assignment commands", () => {
     expect(notGraded.code).toBe(1);
     expect(notGraded.err).toContain("not graded: broken: the zip was refused: not a zip archive");
     expect(notGraded.err).toMatch(/graded 1 of 2 students in [\d.]+ s \(\d+\/min\); 1 not graded: 1 uploaded an archive that cannot be read\n/);
+  }, 120_000);
+
+  it("a file that crashes the compiler is a grader fault (exit 3, counted as such); the students before and after it are graded", () => {
+    const input = join(dir, "crash-class");
+    const correct = loadSamples(ROOT).find((s) => s.name === "correct")!;
+    for (const who of ["ada", "crash", "zed"]) writeSample(correct, manifest, join(input, who), ROOT);
+    writeFileSync(join(input, "crash", manifest.files[0]), serviceCrasher());
+    const r = nnkit("grade", input, "--out", join(dir, "g-crash"), "--jobs", "2");
+    expect(r.code).toBe(3);
+    expect(r.err).toMatch(/graded 2 of 3 students in [\d.]+ s \(\d+\/min\); 1 not graded: 1 grader fault \(grade them again\)\n/);
+    const rows = readFileSync(join(dir, "g-crash", "gradebook.csv"), "utf8").trim().split("\r\n").slice(1);
+    expect(rows.map((l) => l.split(",").slice(0, 7).join(","))).toEqual([
+      "ada,,ada,ada,graded,,100",
+      "crash,,crash,crash,not graded,,0",
+      "zed,,zed,zed,graded,,100",
+    ]);
+    expect(rows[1]).toContain(`not graded (grader fault): the TypeScript compiler (esbuild) failed on ${manifest.files[0]}`);
   }, 120_000);
 
   it("submit writes exactly the manifest's files plus metadata.json", async () => {
