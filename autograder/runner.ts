@@ -157,7 +157,7 @@ export async function gradeSubmission(sub: Submission, ctx: GradeContext): Promi
     else fileProblem.set(file, `${file} does not compile: ${c.error}`);
   });
   mark("compile");
-  const dir = ctx.folders.acquire(sub.id, compiled);
+  const dir = ctx.folders.acquire(compiled);
   const sandbox = new SandboxProcess(dir, ctx.limits, ctx.isolation);
   const tested = new Map<string, TestResult>();
   const notes = [...sub.notes];

@@ -19,6 +19,7 @@ import { buildSync } from "esbuild";
 import { inStudentKit, studentKitText } from "../kit.js";
 import { stripSolutions } from "../strip.js";
 import { compileTs, type Compiled } from "./compile.js";
+import { removeTree } from "./remove.js";
 
 // Compiling lives in compile.ts; the callers that build sandboxes find it here too.
 export { compileTs, compileTsAsync, type Compiled } from "./compile.js";
@@ -130,10 +131,10 @@ export function jsPath(file: string): string {
   return file.replace(/\.ts$/, ".js");
 }
 
-/** An empty temp folder `root/tmp` (removed first if there), given to nobody when running as root. */
+/** An empty temp folder `root/tmp` (removed first if there), given to nobody when running as root; throws when it cannot be emptied. */
 export function freshTmp(root: string): string {
   const tmp = join(root, "tmp");
-  rmSync(tmp, { recursive: true, force: true });
+  if (!removeTree(tmp)) throw new Error(`sandbox: ${tmp} could not be emptied`);
   mkdirSync(tmp);
   if (process.getuid?.() === 0) chownSync(tmp, SANDBOX_UID, SANDBOX_UID);
   return tmp;
