@@ -17,20 +17,21 @@
  * no await on a call's path (student functions are called synchronously; a Promise or thenable
  * result is reported as such, never awaited).
  *
- * It is bundled with codec.ts, its only import, into one CommonJS file in every sandbox, where
+ * It is bundled with codec.ts and child-guards.ts, its only imports, into one CommonJS file in every sandbox, where
  * the kit and the student's files are CommonJS too (see build.ts): a child that loads no ES module
  * never starts Node's ES module loader, which cost every child about 10 ms of CPU. Its own start is
  * part of every submission's cost, so it loads as little of Node as it can: Node's modules come
  * from process.getBuiltinModule (an import of node:fs would build its ES module facade, calling
- * every lazy getter of fs and so loading its file streams), no node:v8 (it loads the heap snapshot
- * utilities and their streams), and requests are read from an fd of their own with fs.readSync or
+ * every lazy getter of fs and so loading its file streams), node:v8 only to close its heap readers
+ * (child-guards.ts: it loads the heap snapshot utilities and their streams, about 2 ms), and requests are read from an fd of their own with fs.readSync or
  * fs.read rather than through process.stdin (a stream: loading Node's streams costs every child
  * milliseconds).
  */
 import {
-  apply, defineProperty, ErrorCtor, F32, F64, getOwnPropertyDescriptor, I32, isArray, objectIs, objectKeys, put, typedArrayName, typedLength, typedMemory, typedSubarray, U8,
+  apply, defineProperty, ErrorCtor, F32, F64, I32, isArray, objectIs, objectKeys, put, typedArrayName, typedLength, typedSubarray,
 } from "./intrinsics.js";
 import { decodeMessage, encodeFrame, FRAME_HEAD, REQUEST_FD, RESPONSE_FD } from "./codec.js";
+import { guardOutput, takeFrameKey } from "./child-guards.js";
 
 const { read, readSync, writeSync } = process.getBuiltinModule("node:fs");
 const { join } = process.getBuiltinModule("node:path");
@@ -50,29 +51,9 @@ const schedule = setImmediate;
 const activeResources = process.getActiveResourcesInfo;
 const joinPath = join;
 const exit = process.exit;
-const parseHex = Number.parseInt;
 
-// The frame key: student code can write to any fd, fd 3 included, so a frame counts only when the
-// key the grader gave this child comes before it (the grader checks it before reading the frame).
-// It is taken out of the environment before any student code runs, and the V8 heap that still
-// holds it cannot be read: the node:v8 functions that read or dump the heap, or switch on V8
-// flags such as natives syntax, are replaced (on the module's one exports object, so require,
-// process.getBuiltinModule and import all get the replacements); the inspector is closed by the
-// permission model, and this file is strict code, so no stack trace or .caller hands student
-// code a function of the child.
-const FRAME_KEY = new U8(16);
-{
-  const hex = StringOf(process.env.NNKIT_FRAME_KEY ?? "");
-  delete process.env.NNKIT_FRAME_KEY;
-  for (let i = 0; i < 16; i++) FRAME_KEY[i] = parseHex(apply(stringSlice, hex, [2 * i, 2 * i + 2]) as string, 16);
-  const v8 = process.getBuiltinModule("node:v8") as unknown as Record<string, unknown>;
-  const denied = (): never => {
-    throw new ErrorCtor("reading the V8 heap or setting V8 flags is not available in the grading sandbox");
-  };
-  for (const name of ["getHeapSnapshot", "writeHeapSnapshot", "setHeapSnapshotNearHeapLimit", "setFlagsFromString", "queryObjects"]) {
-    if (name in v8) defineProperty(v8, name, { value: denied, writable: false, configurable: false });
-  }
-}
+// The frame key (the grader believes only frames after it) and node:v8's heap readers closed.
+const FRAME_KEY = takeFrameKey();
 
 function slice(s: string, n: number): string {
   return apply(stringSlice, s, [0, n]) as string;
@@ -91,65 +72,17 @@ for (const name of ["kill", "_kill"]) defineProperty(process, name, { value: noK
 // A Promise that a student function returned and that later rejects must not end the process.
 process.on("unhandledRejection", () => undefined);
 
-// The output budget, per request (a load or a call, with what the student's timers print after
-// it until the next one): the grader calls a function dozens of times, so a budget per child was
-// spent by an honest debugging print in every call. It is kept here so that the call which goes
-// over it is always the same one: the grader also counts what reaches it (the backstop for output
-// that bypasses process.stdout and process.stderr), but a call that floods the pipes may return
-// before the grader has read a megabyte, or run the child out of memory first, depending on
-// timing. Past the budget nothing more is printed, and the grader is told the current request
-// failed with phase "output" (it then ends this process). process.stdout and process.stderr stay
-// lazy: they are wrapped when first used.
-const OUTPUT_BYTES = NumberOf(process.env.NNKIT_OUTPUT_BYTES ?? 1 << 20);
-const byteLengthOf = Buffer.byteLength;
-let printed = 0;
-let flooded = false;
+// The output budget, per request (the grader calls a function dozens of times: a budget per child
+// was spent by an honest debugging print in every call). Past it, the grader is told the current
+// request failed with phase "output" (it then ends this process).
 /** The id of the request being handled (the one a flood of output is charged to). */
 let current = -1;
+const countFromZero = guardOutput(NumberOf(process.env.NNKIT_OUTPUT_BYTES ?? 1 << 20), () => send({ id: current, ok: false, phase: "output", error: "printed too much" }));
 
 /** Request `id` starts: what it prints is counted from zero. */
 function begin(id: number): void {
   current = id;
-  printed = 0;
-}
-
-/** Bytes a chunk given to a stream's write() will print (0 for what write() itself rejects). */
-function chunkBytes(chunk: unknown): number {
-  if (typeof chunk === "string") return apply(byteLengthOf, Buffer, [chunk]) as number;
-  return typedArrayName(chunk) !== undefined ? typedMemory(chunk)[2] : 0;
-}
-
-function guardWrites(stream: { write: (...a: unknown[]) => boolean }): void {
-  const original = stream.write;
-  // The arguments are passed on as they came (no spread: a student may replace the array iterator).
-  const write = function (this: unknown, chunk: unknown): boolean {
-    if (flooded) return true;
-    printed += chunkBytes(chunk);
-    if (printed > OUTPUT_BYTES) {
-      flooded = true;
-      send({ id: current, ok: false, phase: "output", error: "printed too much" });
-      return true;
-    }
-    return apply(original, stream, arguments) as boolean;
-  };
-  defineProperty(stream, "write", { value: write, writable: false, configurable: false });
-}
-
-for (const name of ["stdout", "stderr"]) {
-  const lazy = getOwnPropertyDescriptor(process, name)?.get;
-  if (!lazy) continue;
-  let stream: { write: (...a: unknown[]) => boolean } | undefined;
-  defineProperty(process, name, {
-    get() {
-      if (!stream) {
-        stream = apply(lazy, process, []) as { write: (...a: unknown[]) => boolean };
-        guardWrites(stream);
-      }
-      return stream;
-    },
-    enumerable: true,
-    configurable: false,
-  });
+  countFromZero();
 }
 
 const root = process.env.NNKIT_SANDBOX_ROOT ?? process.cwd();

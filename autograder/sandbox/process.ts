@@ -320,14 +320,13 @@ export class SandboxProcess {
   }
 
   /**
-   * What the child printed. The child counts each call's output itself, exactly; this count is the
-   * backstop for output that bypasses process.stdout (fs.writeSync(1, …)), and allows twice the
-   * budget, as the end of the previous call's output may still be coming in when a call starts.
+   * What the child printed. The child counts each call's output itself, exactly; this count, from
+   * the call's request on, is the backstop for output that bypasses process.stdout (fs.writeSync(1, …)).
    */
   private onOutput(stream: ChildOutput, chunk: Buffer): void {
     this.outputSeen += chunk.length;
     stream.write(chunk);
-    if (this.outputSeen > 2 * this.limits.outputBytes) this.flooded();
+    if (this.outputSeen > this.limits.outputBytes) this.flooded();
   }
 
   /** The submission printed more than its budget: the call fails and the child ends (the child counts too, see child.ts). */
