@@ -20,49 +20,14 @@ import { detectIsolation, isolatedCommand, type Isolation } from "./isolation.js
 import { ChildOutput } from "./output.js";
 import { GraderFault, sandboxNodeArgs } from "./permission.js";
 import { sandboxNode } from "./node-binary.js";
-import { CPU_TICK_MS, CpuClock, cpuMsOf, descendants, processTree, processTreeRssKb } from "./proctree.js";
+import { CPU_TICK_MS, CpuClock, cpuMsOf, descendants, killAtExit, processTree, processTreeRssKb } from "./proctree.js";
+import { DEFAULT_LIMITS, memoryMessage, type CallOutcome, type SandboxLimits } from "./limits.js";
 
-// The probe lives in isolation.ts, the /proc readings in proctree.ts; callers that start sandboxes find them here too.
+// The probe lives in isolation.ts, the /proc readings in proctree.ts, the limits and outcomes in
+// limits.ts; callers that start sandboxes find them here too.
 export { detectIsolation, type Isolation } from "./isolation.js";
 export { cpuMsOf, descendants } from "./proctree.js";
-
-/** Limits for one child. */
-export interface SandboxLimits {
-  /** Time limit per call, milliseconds (starting a child has its own, longer limit). */
-  callTimeoutMs: number;
-  /** V8 heap cap (--max-old-space-size) in MiB; resident memory is capped at twice this. */
-  memoryMb: number;
-  /** stdout+stderr bytes the student's code may print in one call (or import) before the child is killed. */
-  outputBytes: number;
-  /** Largest single response frame accepted, bytes. */
-  responseBytes: number;
-}
-
-export const DEFAULT_LIMITS: SandboxLimits = {
-  callTimeoutMs: 5000,
-  memoryMb: 512,
-  outputBytes: 1 << 20,
-  responseBytes: 64 << 20,
-};
-
-/**
- * Outcome of one request. A call that returned: its outputs (plain data, still to be validated),
- * the inputs it changed ("argument 1", …) and, for a call made with `keep`, whether the kept
- * value is there. Otherwise `kind` says why there are no outputs ("promise": the function returned
- * a Promise or thenable; "fault": the sandbox could not start, the grader's fault).
- */
-export type CallOutcome =
-  | { ok: true; outputs: Record<string, unknown>; changed: string[]; kept?: boolean }
-  | {
-      ok: false;
-      kind: "timeout" | "crash" | "import" | "missing" | "call" | "promise" | "memory" | "output" | "protocol" | "fault";
-      message: string;
-    };
-
-/** What a call that ran out of memory is told, whichever limit stopped it. */
-export function memoryMessage(limits: SandboxLimits): string {
-  return `ran out of memory: it used more than ${limits.memoryMb} MB (the limit for one call)`;
-}
+export { DEFAULT_LIMITS, memoryMessage, type CallOutcome, type SandboxLimits } from "./limits.js";
 
 interface Pending {
   id: number;
@@ -72,24 +37,6 @@ interface Pending {
 
 const KEEP_OUTPUT = 4096;
 
-/**
- * The children of this process that are still running. When the grader exits (also after Ctrl-C:
- * the CLI turns SIGINT and SIGTERM into an exit), each one's process group is killed: a child
- * that is spinning in a student's loop never reads the end of its input, and would run on.
- */
-const running = new Set<ChildProcess>();
-let exitHooked = false;
-
-function killRunning(): void {
-  for (const child of running) {
-    try {
-      if (child.pid !== undefined) process.kill(-child.pid, "SIGKILL"); // detached: its own group, with the isolation's wrappers
-    } catch {
-      /* already gone */
-    }
-  }
-  running.clear();
-}
 /** Time allowed for a child to start and report ready (the child runner imports nothing of the student's). */
 const STARTUP_MS = 20_000;
 
@@ -243,12 +190,7 @@ export class SandboxProcess {
       ...(!this.isolation.namespaces && this.isolation.dropUser ? { uid: SANDBOX_UID, gid: SANDBOX_UID } : {}),
     });
     this.child = child;
-    running.add(child);
-    child.once("exit", () => running.delete(child)); // reaped: its pid may be another process's from now on
-    if (!exitHooked) {
-      exitHooked = true;
-      process.on("exit", killRunning);
-    }
+    killAtExit(child);
     this.ready = new Promise<void>((resolve, reject) => {
       let isReady = false;
       const startLimit = Math.max(STARTUP_MS, this.limits.callTimeoutMs);

@@ -1,7 +1,9 @@
 /**
  * The processes of a sandbox child as /proc shows them (Linux; elsewhere every reading is empty or
- * 0): the tree below its pid, the CPU time and the resident memory they use.
+ * 0): the tree below its pid, the CPU time and the resident memory they use; and the children
+ * still running when the grader exits, which are killed then.
  */
+import type { ChildProcess } from "node:child_process";
 import { closeSync, openSync, readFileSync, readSync } from "node:fs";
 
 /** The pids below `pid` (its children, theirs, …), found through /proc; [] where there is none. */
@@ -101,4 +103,33 @@ export function processTreeRssKb(pid: number): number {
     }
   }
   return total;
+}
+
+/**
+ * The children of this process that are still running. When the grader exits (also after Ctrl-C:
+ * the CLI turns SIGINT and SIGTERM into an exit), each one's process group is killed: a child
+ * that is spinning in a student's loop never reads the end of its input, and would run on.
+ */
+const running = new Set<ChildProcess>();
+let exitHooked = false;
+
+/** Kill `child`'s process group (SIGKILL) if it is still running when this process exits. */
+export function killAtExit(child: ChildProcess): void {
+  running.add(child);
+  child.once("exit", () => running.delete(child)); // reaped: its pid may be another process's from now on
+  if (!exitHooked) {
+    exitHooked = true;
+    process.on("exit", killRunning);
+  }
+}
+
+function killRunning(): void {
+  for (const child of running) {
+    try {
+      if (child.pid !== undefined) process.kill(-child.pid, "SIGKILL"); // detached: its own group, with the isolation's wrappers
+    } catch {
+      /* already gone */
+    }
+  }
+  running.clear();
 }
