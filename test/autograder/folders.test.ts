@@ -50,7 +50,7 @@ describe("sandbox folders reused from one submission to the next", () => {
   });
 
   it("a folder a child wrote into past its temp folder (a trace-event log) is removed, not given to the next submission", () => {
-    const folders = new SandboxFolders(sandboxBase(), tempDir("folders"));
+    const folders = new SandboxFolders(sandboxBase(), tempDir("folders"), true); // as when not root, where the child is the grader's own user
     const first = folders.acquire(new Map([["src/layers/relu.ts", "export const r = 1;\n"]]));
     writeFileSync(join(first.root, "node_trace.1.log"), "what the first student's code did");
     folders.release(first);
@@ -58,6 +58,8 @@ describe("sandbox folders reused from one submission to the next", () => {
     const second = folders.acquire(new Map());
     expect(second.root).not.toBe(first.root);
     expect(listFiles(second.root)).not.toContain("node_trace.1.log");
+    folders.release(second); // nothing stray: reused
+    expect(folders.acquire(new Map()).root).toBe(second.root);
   });
 
   it("an unreadable folder left in the temp folder is removed (as the owner, not root), and removing never throws", () => {
