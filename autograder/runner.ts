@@ -154,6 +154,7 @@ async function compileFiles(sub: Submission, manifest: Manifest, fileProblem: Ma
     const c = results[i];
     if (!c) fileProblem.set(file, `${file} is not in the submission`);
     else if (c.ok) compiled.set(file, c.code);
+    else if (c.fault) throw new GraderFault(c.error); // the compiler failed, not the student's code
     else fileProblem.set(file, `${file} does not compile: ${c.error}`);
   });
   return compiled;
@@ -168,7 +169,7 @@ export async function prepareSubmission(sub: Submission, ctx: PrepareContext): P
   const fileProblem = new Map<string, string>();
   const compiled = await compileFiles(sub, ctx.manifest, fileProblem);
   mark("compile");
-  const dir = ctx.folders.acquire(sub.id, compiled);
+  const dir = ctx.folders.acquire(compiled);
   const sandbox = new SandboxProcess(dir, ctx.limits, ctx.isolation);
   mark("folder");
   try {

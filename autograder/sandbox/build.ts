@@ -15,81 +15,14 @@
 import { chmodSync, chownSync, existsSync, linkSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import { buildSync, transform, transformSync, type TransformFailure, type TransformOptions } from "esbuild";
+import { buildSync } from "esbuild";
 import { inStudentKit, studentKitText } from "../kit.js";
 import { stripSolutions } from "../strip.js";
+import { compileTs, type Compiled } from "./compile.js";
+import { removeTree } from "./remove.js";
 
-/** Result of compiling one student file: JavaScript, or the first syntax error with its location. */
-export type Compiled = { ok: true; code: string } | { ok: false; error: string };
-
-/** The name a compiled file's `import.meta` stands for (set up by its first line). */
-const META = "__nnkitImportMeta";
-const TS_TO_CJS: TransformOptions = {
-  loader: "ts",
-  format: "cjs",
-  target: "node20",
-  // The banner comes first, so "use strict" is the directive of the whole file.
-  banner: `"use strict"; const ${META} = { get url() { return require("node:url").pathToFileURL(__filename).href; }, filename: __filename, dirname: __dirname };`,
-  define: { "import.meta": META },
-};
-
-/** Compile TypeScript `source` (named `file` in messages) to a CommonJS module with an ES module's meaning (see above). */
-export function compileTs(source: string, file: string): Compiled {
-  try {
-    return { ok: true, code: transformSync(source, { ...TS_TO_CJS, sourcefile: file }).code };
-  } catch (e) {
-    return compileError(e, file);
-  }
-}
-
-/** compileTs without blocking: the grader's other submissions go on while esbuild works. */
-export async function compileTsAsync(source: string, file: string): Promise<Compiled> {
-  try {
-    return { ok: true, code: (await transformInService(source, { ...TS_TO_CJS, sourcefile: file })).code };
-  } catch (e) {
-    return compileError(e, file);
-  }
-}
-
-/** The collector setting esbuild's service starts with (unless GOGC is set already). */
-const SERVICE_GOGC = "400";
-let serviceStarted = false;
-
-/**
- * esbuild's transform. Its service is a Go program started by the first call, with this process's
- * environment: at Go's default (GOGC=100) its collector runs each time its small heap doubles,
- * which for a grading run's thousands of small transforms is over a third of its CPU (7 files of
- * a submission: 8.3 ms of the service's CPU, 5.1 ms with GOGC=400). So the first call sets GOGC
- * for that spawn alone, unless it is set already.
- */
-function transformInService(source: string, options: TransformOptions): ReturnType<typeof transform> {
-  if (serviceStarted || process.env.GOGC !== undefined) {
-    serviceStarted = true;
-    return transform(source, options);
-  }
-  serviceStarted = true;
-  process.env.GOGC = SERVICE_GOGC;
-  try {
-    return transform(source, options); // starts the service, synchronously
-  } finally {
-    delete process.env.GOGC;
-  }
-}
-
-/** The first syntax error of a failed compilation, with its location. */
-function compileError(e: unknown, file: string): Compiled {
-  const errors = (e as Partial<TransformFailure>).errors;
-  if (Array.isArray(errors) && errors.length > 0) {
-    const first = errors[0];
-    const where = first.location ? `${file}:${first.location.line}:${first.location.column + 1}` : file;
-    const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : "";
-    const text = /^Top-level await is currently not supported/.test(first.text)
-      ? "top-level await is not supported by the grader (it loads every file as CommonJS): move the await into a function"
-      : first.text;
-    return { ok: false, error: `${where}: ${text}${more}` };
-  }
-  return { ok: false, error: `${file}: ${(e as Error).message}` };
-}
+// Compiling lives in compile.ts; the callers that build sandboxes find it here too.
+export { compileTs, compileTsAsync, type Compiled } from "./compile.js";
 
 /** All files under `dir` (relative paths with "/"), sorted. */
 export function listFiles(dir: string, rel = ""): string[] {
@@ -198,10 +131,10 @@ export function jsPath(file: string): string {
   return file.replace(/\.ts$/, ".js");
 }
 
-/** An empty temp folder `root/tmp` (removed first if there), given to nobody when running as root. */
+/** An empty temp folder `root/tmp` (removed first if there), given to nobody when running as root; throws when it cannot be emptied. */
 export function freshTmp(root: string): string {
   const tmp = join(root, "tmp");
-  rmSync(tmp, { recursive: true, force: true });
+  if (!removeTree(tmp)) throw new Error(`sandbox: ${tmp} could not be emptied`);
   mkdirSync(tmp);
   if (process.getuid?.() === 0) chownSync(tmp, SANDBOX_UID, SANDBOX_UID);
   return tmp;

@@ -4,7 +4,8 @@
  * It is started by `SandboxProcess` with Node's permission model (read only its sandbox folder,
  * write only its temp folder, no child processes, no workers), and, as root, in its own network,
  * pid and mount namespaces as an unprivileged user. It reads request frames on fd 4 and writes
- * response frames on fd 3 (codec.ts: a 4-byte little-endian length, then the message). It knows nothing
+ * response frames on fd 3 (codec.ts: a 4-byte little-endian length, then the message), each one
+ * after the child's frame key (see below). It knows nothing
  * about tests or scores: it receives inputs, calls the student's function and sends back plain
  * data. Whatever it sends, the trusted grader only compares it with the reference.
  *
@@ -16,20 +17,21 @@
  * no await on a call's path (student functions are called synchronously; a Promise or thenable
  * result is reported as such, never awaited).
  *
- * It is bundled with codec.ts, its only import, into one CommonJS file in every sandbox, where
+ * It is bundled with codec.ts and child-guards.ts, its only imports, into one CommonJS file in every sandbox, where
  * the kit and the student's files are CommonJS too (see build.ts): a child that loads no ES module
  * never starts Node's ES module loader, which cost every child about 10 ms of CPU. Its own start is
  * part of every submission's cost, so it loads as little of Node as it can: Node's modules come
  * from process.getBuiltinModule (an import of node:fs would build its ES module facade, calling
- * every lazy getter of fs and so loading its file streams), no node:v8 (it loads the heap snapshot
- * utilities and their streams), and requests are read from an fd of their own with fs.readSync or
+ * every lazy getter of fs and so loading its file streams), node:v8 only to close its heap readers
+ * (child-guards.ts: it loads the heap snapshot utilities and their streams, about 2 ms), and requests are read from an fd of their own with fs.readSync or
  * fs.read rather than through process.stdin (a stream: loading Node's streams costs every child
  * milliseconds).
  */
 import {
-  apply, defineProperty, ErrorCtor, F32, F64, getOwnPropertyDescriptor, I32, isArray, objectIs, objectKeys, put, typedArrayName, typedLength, typedMemory, typedSubarray,
+  apply, defineProperty, ErrorCtor, F32, F64, I32, isArray, objectIs, objectKeys, put, typedArrayName, typedLength, typedSubarray,
 } from "./intrinsics.js";
 import { decodeMessage, encodeFrame, FRAME_HEAD, REQUEST_FD, RESPONSE_FD } from "./codec.js";
+import { guardOutput, takeFrameKey } from "./child-guards.js";
 
 const { read, readSync, writeSync } = process.getBuiltinModule("node:fs");
 const { join } = process.getBuiltinModule("node:path");
@@ -50,6 +52,9 @@ const activeResources = process.getActiveResourcesInfo;
 const joinPath = join;
 const exit = process.exit;
 
+// The frame key (the grader believes only frames after it) and node:v8's heap readers closed.
+const FRAME_KEY = takeFrameKey();
+
 function slice(s: string, n: number): string {
   return apply(stringSlice, s, [0, n]) as string;
 }
@@ -67,56 +72,17 @@ for (const name of ["kill", "_kill"]) defineProperty(process, name, { value: noK
 // A Promise that a student function returned and that later rejects must not end the process.
 process.on("unhandledRejection", () => undefined);
 
-// The output budget, kept here so that the call which goes over it is always the same one: the
-// grader also counts what reaches it (the backstop for output that bypasses process.stdout and
-// process.stderr), but a call that floods the pipes may return before the grader has read a
-// megabyte, or run the child out of memory first, depending on timing. Past the budget nothing
-// more is printed, and the grader is told the current request failed with phase "output" (it then
-// ends this process). process.stdout and process.stderr stay lazy: they are wrapped when first used.
-const OUTPUT_BYTES = NumberOf(process.env.NNKIT_OUTPUT_BYTES ?? 1 << 20);
-const byteLengthOf = Buffer.byteLength;
-let printed = 0;
-let flooded = false;
+// The output budget, per request (the grader calls a function dozens of times: a budget per child
+// was spent by an honest debugging print in every call). Past it, the grader is told the current
+// request failed with phase "output" (it then ends this process).
 /** The id of the request being handled (the one a flood of output is charged to). */
 let current = -1;
+const countFromZero = guardOutput(NumberOf(process.env.NNKIT_OUTPUT_BYTES ?? 1 << 20), () => send({ id: current, ok: false, phase: "output", error: "printed too much" }));
 
-/** Bytes a chunk given to a stream's write() will print (0 for what write() itself rejects). */
-function chunkBytes(chunk: unknown): number {
-  if (typeof chunk === "string") return apply(byteLengthOf, Buffer, [chunk]) as number;
-  return typedArrayName(chunk) !== undefined ? typedMemory(chunk)[2] : 0;
-}
-
-function guardWrites(stream: { write: (...a: unknown[]) => boolean }): void {
-  const original = stream.write;
-  // The arguments are passed on as they came (no spread: a student may replace the array iterator).
-  const write = function (this: unknown, chunk: unknown): boolean {
-    if (flooded) return true;
-    printed += chunkBytes(chunk);
-    if (printed > OUTPUT_BYTES) {
-      flooded = true;
-      send({ id: current, ok: false, phase: "output", error: "printed too much" });
-      return true;
-    }
-    return apply(original, stream, arguments) as boolean;
-  };
-  defineProperty(stream, "write", { value: write, writable: false, configurable: false });
-}
-
-for (const name of ["stdout", "stderr"]) {
-  const lazy = getOwnPropertyDescriptor(process, name)?.get;
-  if (!lazy) continue;
-  let stream: { write: (...a: unknown[]) => boolean } | undefined;
-  defineProperty(process, name, {
-    get() {
-      if (!stream) {
-        stream = apply(lazy, process, []) as { write: (...a: unknown[]) => boolean };
-        guardWrites(stream);
-      }
-      return stream;
-    },
-    enumerable: true,
-    configurable: false,
-  });
+/** Request `id` starts: what it prints is counted from zero. */
+function begin(id: number): void {
+  current = id;
+  countFromZero();
 }
 
 const root = process.env.NNKIT_SANDBOX_ROOT ?? process.cwd();
@@ -144,11 +110,16 @@ const modules: Record<string, Record<string, unknown>> = {};
 /** The whole result of the last call made with `keep` (a forward pass whose cache a backward pass gets). */
 let kept: unknown;
 
+/** Write the frame key, then the frame of `payload` (synchronously: no student code runs in between). */
 function send(payload: unknown): void {
-  const frame = encodeFrame(payload);
-  const n = typedLength(frame);
+  writeAll(FRAME_KEY);
+  writeAll(encodeFrame(payload));
+}
+
+function writeAll(bytes: Uint8Array): void {
+  const n = typedLength(bytes);
   let off = 0;
-  while (off < n) off += write(RESPONSE_FD, frame, off, n - off);
+  while (off < n) off += write(RESPONSE_FD, bytes, off, n - off);
 }
 
 /** A short, safe description of a thrown value (student code may throw anything). */
@@ -325,7 +296,7 @@ function callOnce(req: Extract<Request, { type: "call" }>): Record<string, unkno
 }
 
 function load(req: Extract<Request, { type: "load" }>): void {
-  current = req.id;
+  begin(req.id);
   try {
     if (!modules[req.file]) {
       const mod = requireFile(joinPath(root, req.js)) as Record<string, unknown>;
@@ -338,7 +309,7 @@ function load(req: Extract<Request, { type: "load" }>): void {
 }
 
 function handle(req: Extract<Request, { type: "call" }>): void {
-  current = req.id;
+  begin(req.id);
   let response: unknown;
   try {
     response = callOnce(req);

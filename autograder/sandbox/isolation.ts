@@ -11,11 +11,12 @@
  * Not as root, or where `unshare` is refused, the note says in one line which isolation is missing.
  */
 import { spawnSync } from "node:child_process";
-import { accessSync, constants, existsSync, mkdtempSync, realpathSync, rmSync, statfsSync, statSync, writeFileSync } from "node:fs";
+import { accessSync, constants, existsSync, mkdtempSync, realpathSync, statfsSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, isAbsolute, join, relative } from "node:path";
 import { SANDBOX_UID } from "./build.js";
 import { sandboxNode } from "./node-binary.js";
+import { removeTree } from "./remove.js";
 
 /** How the child is isolated on this machine. */
 export interface Isolation {
@@ -101,10 +102,10 @@ export function mountTableFile(root: string): string {
   return `${root}.mounts`;
 }
 
-/** Remove the sandbox folder `root` and the mount table kept beside it. */
+/** Remove the sandbox folder `root` and the mount table kept beside it; never throws (what cannot be removed stays, see remove.ts). */
 export function removeSandboxFolder(root: string): void {
-  rmSync(root, { recursive: true, force: true });
-  rmSync(mountTableFile(root), { force: true });
+  removeTree(root);
+  removeTree(mountTableFile(root));
 }
 
 /**

@@ -6,60 +6,28 @@
  * V8 heap cap, isolated from the machine as far as it allows (see isolation.ts). Every call has a
  * time limit on the CPU time it computes (so a busy machine does not time out a correct call): on
  * expiry the child is killed (SIGKILL) and the next call starts a fresh one. Output
- * (stdout+stderr, per child) and the size of responses are capped, and resident memory is watched;
- * running out of memory is reported as memory, however the child died.
+ * (stdout+stderr, per call) and the size of responses are capped, and resident memory is watched;
+ * running out of memory is reported as memory, however the child died. Only answers that carry the
+ * child's frame key count (answers.ts): student code that writes frames of its own fails its call.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { closeSync, openSync, readFileSync, readSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { CHILD_SCRIPT, SANDBOX_UID, type SandboxDir } from "./build.js";
-import { decodeMessage, encodeFrame, FRAME_HEAD, REQUEST_FD, RESPONSE_FD } from "./codec.js";
+import { AnswerFrames, newFrameKey } from "./answers.js";
+import { encodeFrame, REQUEST_FD, RESPONSE_FD } from "./codec.js";
 import { detectIsolation, isolatedCommand, type Isolation } from "./isolation.js";
 import { ChildOutput } from "./output.js";
 import { GraderFault, sandboxNodeArgs } from "./permission.js";
 import { sandboxNode } from "./node-binary.js";
+import { CPU_TICK_MS, CpuClock, cpuMsOf, descendants, killAtExit, processTree, processTreeRssKb } from "./proctree.js";
+import { DEFAULT_LIMITS, memoryMessage, type CallOutcome, type SandboxLimits } from "./limits.js";
 
-// The probe lives in isolation.ts; callers that start sandboxes find it here too.
+// The probe lives in isolation.ts, the /proc readings in proctree.ts, the limits and outcomes in
+// limits.ts; callers that start sandboxes find them here too.
 export { detectIsolation, type Isolation } from "./isolation.js";
-
-/** Limits for one child. */
-export interface SandboxLimits {
-  /** Time limit per call, milliseconds (starting a child has its own, longer limit). */
-  callTimeoutMs: number;
-  /** V8 heap cap (--max-old-space-size) in MiB; resident memory is capped at twice this. */
-  memoryMb: number;
-  /** stdout+stderr bytes allowed per child before it is killed. */
-  outputBytes: number;
-  /** Largest single response frame accepted, bytes. */
-  responseBytes: number;
-}
-
-export const DEFAULT_LIMITS: SandboxLimits = {
-  callTimeoutMs: 5000,
-  memoryMb: 512,
-  outputBytes: 1 << 20,
-  responseBytes: 64 << 20,
-};
-
-/**
- * Outcome of one request. A call that returned: its outputs (plain data, still to be validated),
- * the inputs it changed ("argument 1", …) and, for a call made with `keep`, whether the kept
- * value is there. Otherwise `kind` says why there are no outputs ("promise": the function returned
- * a Promise or thenable; "fault": the sandbox could not start, the grader's fault).
- */
-export type CallOutcome =
-  | { ok: true; outputs: Record<string, unknown>; changed: string[]; kept?: boolean }
-  | {
-      ok: false;
-      kind: "timeout" | "crash" | "import" | "missing" | "call" | "promise" | "memory" | "output" | "protocol" | "fault";
-      message: string;
-    };
-
-/** What a call that ran out of memory is told, whichever limit stopped it. */
-export function memoryMessage(limits: SandboxLimits): string {
-  return `ran out of memory: it used more than ${limits.memoryMb} MB (the limit for one call)`;
-}
+export { cpuMsOf, descendants } from "./proctree.js";
+export { DEFAULT_LIMITS, memoryMessage, type CallOutcome, type SandboxLimits } from "./limits.js";
 
 interface Pending {
   id: number;
@@ -69,24 +37,6 @@ interface Pending {
 
 const KEEP_OUTPUT = 4096;
 
-/**
- * The children of this process that are still running. When the grader exits (also after Ctrl-C:
- * the CLI turns SIGINT and SIGTERM into an exit), each one's process group is killed: a child
- * that is spinning in a student's loop never reads the end of its input, and would run on.
- */
-const running = new Set<ChildProcess>();
-let exitHooked = false;
-
-function killRunning(): void {
-  for (const child of running) {
-    try {
-      if (child.pid !== undefined) process.kill(-child.pid, "SIGKILL"); // detached: its own group, with the isolation's wrappers
-    } catch {
-      /* already gone */
-    }
-  }
-  running.clear();
-}
 /** Time allowed for a child to start and report ready (the child runner imports nothing of the student's). */
 const STARTUP_MS = 20_000;
 
@@ -98,7 +48,7 @@ export class SandboxProcess {
   private nextId = 1;
   /** Student files imported by the current child. */
   private readonly imported = new Set<string>();
-  /** stdout+stderr bytes of the current child (the budget is per child). */
+  /** stdout+stderr bytes that reached the grader since the current request was sent (the budget is per call). */
   private outputSeen = 0;
   private readonly kept: string[] = [];
   private keptBytes = 0;
@@ -163,6 +113,7 @@ export class SandboxProcess {
     const requests = child && requestsOf(child);
     if (!child || !requests) return { ok: false, kind: "crash", message: "the sandbox process is gone" };
     const id = this.nextId++;
+    this.outputSeen = 0;
     // The time limit covers the call only: starting a fresh child (slow on a busy machine) has its own.
     return new Promise<CallOutcome>((resolve) => {
       this.pending = { id, resolve, timer: this.timeLimit(child, Date.now(), this.clock.ms()) };
@@ -225,11 +176,12 @@ export class SandboxProcess {
     const [cmd, args] = isolatedCommand(this.isolation, this.dir.root, [sandboxNode(), ...nodeArgs], tmp);
     this.outputSeen = 0;
     this.imported.clear();
+    const key = newFrameKey();
     const streams = [new ChildOutput((t) => this.keep(t)), new ChildOutput((t) => this.keep(t))];
     const child = spawn(cmd, args, {
       cwd: this.dir.root,
       env: {
-        NNKIT_SANDBOX_ROOT: this.dir.root, NNKIT_OUTPUT_BYTES: String(this.limits.outputBytes),
+        NNKIT_SANDBOX_ROOT: this.dir.root, NNKIT_OUTPUT_BYTES: String(this.limits.outputBytes), NNKIT_FRAME_KEY: key.toString("hex"),
         TMPDIR: this.dir.tmp, HOME: this.dir.tmp, PATH: "/usr/sbin:/usr/bin:/sbin:/bin",
       },
       // fd 3: responses, fd 4: requests; stdin is empty (student code that reads it reads nothing).
@@ -238,12 +190,7 @@ export class SandboxProcess {
       ...(!this.isolation.namespaces && this.isolation.dropUser ? { uid: SANDBOX_UID, gid: SANDBOX_UID } : {}),
     });
     this.child = child;
-    running.add(child);
-    child.once("exit", () => running.delete(child)); // reaped: its pid may be another process's from now on
-    if (!exitHooked) {
-      exitHooked = true;
-      process.on("exit", killRunning);
-    }
+    killAtExit(child);
     this.ready = new Promise<void>((resolve, reject) => {
       let isReady = false;
       const startLimit = Math.max(STARTUP_MS, this.limits.callTimeoutMs);
@@ -264,7 +211,7 @@ export class SandboxProcess {
         this.deliver(msg);
       };
       const responses = child.stdio[RESPONSE_FD] as NodeJS.ReadableStream | null;
-      const frames = { buffer: Buffer.alloc(0) };
+      const frames = new AnswerFrames(key, this.limits.responseBytes);
       responses?.on("data", (chunk: Buffer) => {
         if (this.child === child) this.onData(frames, chunk, onFrame);
       });
@@ -298,26 +245,11 @@ export class SandboxProcess {
     return this.ready;
   }
 
-  private onData(frames: { buffer: Buffer }, chunk: Buffer, onFrame: (msg: unknown) => void): void {
-    frames.buffer = frames.buffer.length === 0 ? chunk : Buffer.concat([frames.buffer, chunk]);
-    while (frames.buffer.length >= FRAME_HEAD) {
-      const len = frames.buffer.readUInt32LE(0);
-      if (len > this.limits.responseBytes) {
-        this.fail("output", `the result was larger than ${Math.round(this.limits.responseBytes / (1 << 20))} MiB`);
-        this.kill();
-        return;
-      }
-      if (frames.buffer.length < FRAME_HEAD + len) return;
-      let msg: unknown;
-      try {
-        msg = decodeMessage(frames.buffer.subarray(FRAME_HEAD, FRAME_HEAD + len));
-      } catch {
-        this.fail("protocol", "the sandbox sent data that could not be read");
-        this.kill();
-        return;
-      }
-      frames.buffer = frames.buffer.subarray(FRAME_HEAD + len);
-      onFrame(msg);
+  private onData(frames: AnswerFrames, chunk: Buffer, onFrame: (msg: unknown) => void): void {
+    for (const msg of frames.push(chunk)) onFrame(msg);
+    if (frames.problem && this.child) {
+      this.fail(frames.problem.kind, frames.problem.message);
+      this.kill();
     }
   }
 
@@ -329,6 +261,10 @@ export class SandboxProcess {
     this.keptBytes += Buffer.byteLength(part);
   }
 
+  /**
+   * What the child printed. The child counts each call's output itself, exactly; this count, from
+   * the call's request on, is the backstop for output that bypasses process.stdout (fs.writeSync(1, …)).
+   */
   private onOutput(stream: ChildOutput, chunk: Buffer): void {
     this.outputSeen += chunk.length;
     stream.write(chunk);
@@ -337,7 +273,7 @@ export class SandboxProcess {
 
   /** The submission printed more than its budget: the call fails and the child ends (the child counts too, see child.ts). */
   private flooded(): void {
-    this.fail("output", `the code printed more than ${Math.round(this.limits.outputBytes / 1024)} KiB`);
+    this.fail("output", `the code printed more than ${Math.round(this.limits.outputBytes / 1024)} KiB in one call`);
     this.kill();
   }
 
@@ -452,103 +388,5 @@ function formatSeconds(ms: number): string {
   return `${Number((ms / 1000).toFixed(2))} s`;
 }
 
-/** The pids below `pid` (its children, theirs, …), found through /proc; [] where there is none. */
-export function descendants(pid: number): number[] {
-  const out: number[] = [];
-  const stack = [pid];
-  while (stack.length > 0) {
-    const p = stack.pop()!;
-    let kids: number[] = [];
-    try {
-      kids = readFileSync(`/proc/${p}/task/${p}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
-    } catch {
-      kids = [];
-    }
-    for (const k of kids) {
-      out.push(k);
-      stack.push(k);
-    }
-  }
-  return out;
-}
-
-/** Clock ticks per second of /proc's CPU times (USER_HZ, 100 on Linux) and one tick in ms. */
-const CPU_TICK_MS = 10;
 /** A call that neither finishes nor computes is stopped after this many times its limit of wall-clock time. */
 const WALL_FACTOR = 3;
-
-/** `pid` and its descendants (none without a pid). */
-function processTree(pid: number | undefined): number[] {
-  return pid === undefined ? [] : [pid, ...descendants(pid)];
-}
-
-/** The clock ticks of user and system time in one /proc/<pid>/stat line (its fields 14 and 15). */
-function statTicks(stat: string): number {
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return Number(fields[11]) + Number(fields[12]);
-}
-
-/** CPU time (user + system, ms) used so far by the processes `pids` (0 for those gone, or where /proc is missing). */
-export function cpuMsOf(pids: readonly number[]): number {
-  let ticks = 0;
-  for (const p of pids) {
-    try {
-      ticks += statTicks(readFileSync(`/proc/${p}/stat`, "utf8"));
-    } catch {
-      /* gone */
-    }
-  }
-  return ticks * CPU_TICK_MS;
-}
-
-/** Room for one /proc/<pid>/stat line (about 300 bytes). */
-const STAT_BYTES = Buffer.alloc(1024);
-
-/**
- * cpuMsOf for a fixed list of processes, each one's /proc/<pid>/stat kept open, so that a reading
- * is one pread per process (a call's start reads it: reopening the files cost the grader ~3 ms a
- * submission). `close` releases the files.
- */
-class CpuClock {
-  private readonly fds: number[] = [];
-
-  constructor(pids: readonly number[]) {
-    for (const p of pids) {
-      try {
-        this.fds.push(openSync(`/proc/${p}/stat`, "r"));
-      } catch {
-        /* gone, or no /proc */
-      }
-    }
-  }
-
-  /** CPU time (ms, in 10 ms ticks) the processes have used so far (0 for those gone). */
-  ms(): number {
-    let ticks = 0;
-    for (const fd of this.fds) {
-      try {
-        ticks += statTicks(STAT_BYTES.toString("latin1", 0, readSync(fd, STAT_BYTES, 0, STAT_BYTES.length, 0)));
-      } catch {
-        /* gone */
-      }
-    }
-    return ticks * CPU_TICK_MS;
-  }
-
-  close(): void {
-    for (const fd of this.fds.splice(0)) closeSync(fd);
-  }
-}
-
-function processTreeRssKb(pid: number): number {
-  let total = 0;
-  for (const p of processTree(pid)) {
-    try {
-      const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${p}/status`, "utf8"));
-      if (m) total += Number(m[1]);
-    } catch {
-      /* gone */
-    }
-  }
-  return total;
-}

@@ -3,19 +3,20 @@
  * can reach what is inside), removed when the process is done with them or, at the latest, when it
  * exits — also after Ctrl-C or a kill by SIGTERM, which the CLI turns into an exit (src/cli.ts).
  */
-import { chmodSync, mkdtempSync, rmSync } from "node:fs";
+import { chmodSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { removeTree } from "./remove.js";
 
 const open = new Set<string>();
 let hooked = false;
 
 function removeAll(): void {
-  for (const path of open) rmSync(path, { recursive: true, force: true });
+  for (const path of open) removeTree(path);
   open.clear();
 }
 
-/** A new folder `<parent>/<prefix>XXXXXX`, and `remove` to delete it (at the process's exit if not before). */
+/** A new folder `<parent>/<prefix>XXXXXX`, and `remove` to delete it (at the process's exit if not before; never throws, see remove.ts). */
 export function tempFolder(prefix: string, parent: string = tmpdir()): { path: string; remove: () => void } {
   const path = mkdtempSync(join(parent, prefix));
   chmodSync(path, 0o711);
@@ -28,7 +29,7 @@ export function tempFolder(prefix: string, parent: string = tmpdir()): { path: s
     path,
     remove: () => {
       open.delete(path);
-      rmSync(path, { recursive: true, force: true });
+      removeTree(path);
     },
   };
 }

@@ -3,7 +3,8 @@
  * clear one-line errors; submit's zip; check on the reference and on the untouched release.
  */
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { appendFileSync, chmodSync, chownSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import JSZip from "jszip";
 import { describe, expect, it } from "vitest";
@@ -12,7 +13,7 @@ import { loadManifest } from "../../autograder/manifest.js";
 import { buildRelease } from "../../autograder/release.js";
 import { loadSamples, writeSample } from "../../autograder/samples.js";
 import { buildSubmission, SubmitError } from "../../autograder/submit.js";
-import { ROOT, tempDir } from "./helpers.js";
+import { ROOT, serviceCrasher, tempDir } from "./helpers.js";
 
 const dir = tempDir("cli");
 const manifest = loadManifest(ROOT);
@@ -64,6 +65,54 @@ describe("nnkit assignment commands", () => {
     expect(notGraded.code).toBe(1);
     expect(notGraded.err).toContain("not graded: broken: the zip was refused: not a zip archive");
     expect(notGraded.err).toMatch(/graded 1 of 2 students in [\d.]+ s \(\d+\/min\); 1 not graded: 1 uploaded an archive that cannot be read\n/);
+  }, 120_000);
+
+  it("a file that crashes the compiler is a grader fault (exit 3, counted as such); the students before and after it are graded", () => {
+    const input = join(dir, "crash-class");
+    const correct = loadSamples(ROOT).find((s) => s.name === "correct")!;
+    for (const who of ["ada", "crash", "zed"]) writeSample(correct, manifest, join(input, who), ROOT);
+    writeFileSync(join(input, "crash", manifest.files[0]), serviceCrasher());
+    const r = nnkit("grade", input, "--out", join(dir, "g-crash"), "--jobs", "2");
+    expect(r.code).toBe(3);
+    expect(r.err).toMatch(/graded 2 of 3 students in [\d.]+ s \(\d+\/min\); 1 not graded: 1 grader fault \(grade them again\)\n/);
+    const rows = readFileSync(join(dir, "g-crash", "gradebook.csv"), "utf8").trim().split("\r\n").slice(1);
+    expect(rows.map((l) => l.split(",").slice(0, 7).join(","))).toEqual([
+      "ada,,ada,ada,graded,,100",
+      "crash,,crash,crash,not graded,,0",
+      "zed,,zed,zed,graded,,100",
+    ]);
+    expect(rows[1]).toContain(`not graded (grader fault): the TypeScript compiler (esbuild) failed on ${manifest.files[0]}`);
+  }, 120_000);
+
+  it.runIf(process.getuid?.() === 0)("not as root, one student's files never reach the next, and a folder it locked does not stop the run", () => {
+    // Run as user nobody, as a grader without root runs: the children run as the grader's own user.
+    const home = tempDir("as-nobody");
+    chmodSync(home, 0o755);
+    const input = join(home, "class");
+    const correct = loadSamples(ROOT).find((s) => s.name === "correct")!;
+    for (const who of ["a-trace", "b-look"]) writeSample(correct, manifest, join(input, who), ROOT);
+    const file = manifest.files[0];
+    const prelude = 'import * as nodeFs from "node:fs";\nimport { createTracing } from "node:trace_events";\n';
+    // The first writes Node's trace-event log into its working folder (the sandbox folder) and leaves a folder of mode 000 in its temp folder.
+    appendFileSync(join(input, "a-trace", file), `${prelude}createTracing({ categories: ["node.perf", "v8"] }).enable();\nnodeFs.mkdirSync(process.env.TMPDIR + "/locked/inner", { recursive: true });\nnodeFs.chmodSync(process.env.TMPDIR + "/locked", 0);\n`);
+    // The second, graded next in the same place, prints what it finds there.
+    appendFileSync(join(input, "b-look", file), `${prelude}console.log("sees " + nodeFs.readdirSync(process.env.NNKIT_SANDBOX_ROOT!).join(" ") + "; tmp: " + nodeFs.readdirSync(process.env.TMPDIR!).join(" "));\n`);
+    const tree = (d: string): void => {
+      chownSync(d, 65534, 65534);
+      for (const e of readdirSync(d, { withFileTypes: true })) (e.isDirectory() ? tree : (f: string) => chownSync(f, 65534, 65534))(join(d, e.name));
+    };
+    tree(home);
+    const work = mkdtempSync(join(tmpdir(), "nnkit-nobody-tmp-"));
+    chownSync(work, 65534, 65534);
+    const r = spawnSync(process.execPath, ["--import", "tsx", join(import.meta.dirname, "fixtures", "cli.ts"), "grade", input, "--out", join(home, "out"), "--jobs", "1"], {
+      cwd: ROOT, encoding: "utf8", timeout: 120_000, uid: 65534, gid: 65534, env: { ...process.env, TMPDIR: work, HOME: home },
+    });
+    expect(r.stderr).toMatch(/graded 2 of 2 students in [\d.]+ s \(\d+\/min\); 0 not graded\n/);
+    expect(r.status).toBe(0);
+    const seen = readFileSync(join(home, "out", "feedback", "b-look.md"), "utf8");
+    expect(seen).toMatch(/\nsees child\.cjs package\.json src tmp; tmp:\s*\n/);
+    expect(readdirSync(work).filter((n) => n.startsWith("nnkit-grade-"))).toEqual([]); // the work folder is gone
+    rmSync(work, { recursive: true, force: true });
   }, 120_000);
 
   it("submit writes exactly the manifest's files plus metadata.json", async () => {

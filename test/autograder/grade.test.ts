@@ -153,6 +153,46 @@ describe("a grader whose sandbox cannot start grades nobody", () => {
   });
 });
 
+describe("uploads whose names are the grader's own, and an honest debugging print", () => {
+  const w = tempDir("names");
+  let run: GradeSummary;
+  const zipOf = async (files: ReadonlyMap<string, Buffer>): Promise<Buffer> => {
+    const z = new JSZip();
+    for (const [f, data] of files) z.file(f, data);
+    return z.generateAsync({ type: "nodebuffer" });
+  };
+
+  beforeAll(async () => {
+    const ref = referenceFiles(manifest.files);
+    const input = join(w, "class");
+    mkdirSync(input);
+    // The grader's work folder holds "base" (the sandbox base) and its sandbox folders.
+    for (const name of ["base", "sandbox-001"]) writeFileSync(join(input, `${name}.zip`), await zipOf(ref));
+    // 16 KiB of debugging output in every call of every function (the grader makes over a hundred calls).
+    let chatty: Map<string, Buffer> = ref;
+    for (const [file, fns] of Object.entries(manifest.functions)) {
+      for (const name of fns) chatty = withWrapped(chatty, file, name, 'console.log("debug ".repeat(2731)); return inner(...a);');
+    }
+    writeFileSync(join(input, "chatty.zip"), await zipOf(chatty));
+    run = await gradeClass({ input, out: join(w, "out"), jobs: 2, timeoutSeconds: 15 });
+  }, 300_000);
+
+  it("an upload named like one of the grader's folders is graded like any other", () => {
+    const by = Object.fromEntries(run.results.map((r) => [r.id, r]));
+    expect(Object.keys(by).sort()).toEqual(["base", "chatty", "sandbox-001"]);
+    for (const id of ["base", "sandbox-001"]) expect(by[id], id).toMatchObject({ status: "graded", score: 100 });
+    expect(run.graderFaults).toBe(0);
+  });
+
+  it("printing 16 KiB in every call of every function costs no points; what was printed is shown, cut at 4 KiB", () => {
+    const chatty = run.results.find((r) => r.id === "chatty")!;
+    expect(chatty.tests.filter((t) => !t.passed).map((t) => `${t.id}: ${t.failures[0]?.message}`)).toEqual([]);
+    expect(chatty.score).toBe(100);
+    expect(chatty.printed.startsWith("debug debug")).toBe(true);
+    expect(Buffer.byteLength(chatty.printed)).toBeLessThanOrEqual(4096);
+  });
+});
+
 describe("a Canvas download as a TA gets it (the issue's class), graded twice", () => {
   const w = tempDir("canvas-class");
   const bulk = join(w, "submissions.zip");

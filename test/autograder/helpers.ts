@@ -71,3 +71,8 @@ export function withWrapped(files: ReadonlyMap<string, Buffer>, file: string, fn
   out.set(file, Buffer.from(`${text.replace(decl, `function ${fn}Inner(`)}\n${wrapper} { const inner = ${fn}Inner; ${body} }\n`));
   return out;
 }
+
+/** A TypeScript file that crashes esbuild's service: nesting that overflows its Go stack (1 GB, about 1 s). */
+export function serviceCrasher(depth = 600_000): string {
+  return `export const deep = ${"[".repeat(depth)}${"]".repeat(depth)};\n`;
+}

@@ -13,6 +13,7 @@ import { detectIsolation } from "../../autograder/sandbox/isolation.js";
 import { permissionFlag, sandboxNodeArgs } from "../../autograder/sandbox/permission.js";
 import { readOutput, toWire } from "../../autograder/sandbox/wire.js";
 import { compileTs } from "../../autograder/sandbox/build.js";
+import { encodeFrame } from "../../autograder/sandbox/codec.js";
 import { tensor } from "../../src/tensor.js";
 import { sandboxNode } from "../../autograder/sandbox/node-binary.js";
 import { FAST_LIMITS, ROOT, sandboxBase, sandboxWith, tempDir } from "./helpers.js";
@@ -260,16 +261,21 @@ describe("sandbox child", () => {
     expect(Date.now() - t0).toBeGreaterThanOrEqual(4500);
   });
 
-  it("exiting early and flooding the output each fail only their call; the output budget is per child", async () => {
+  it("exiting early and flooding the output each fail only their call; the output budget is per call", async () => {
     expect(await sb.call(call("exitEarly"), { v: [] })).toMatchObject({ ok: false, kind: "crash" });
-    expect(await sb.call(call("flood"), { v: [] })).toMatchObject({ ok: false, kind: "output" });
-    // 40 KiB per call against a 64 KiB budget: the second call of a child goes over, the next child starts afresh.
-    const kinds: string[] = [];
-    for (let k = 0; k < 4; k++) {
+    expect(await sb.call(call("flood"), { v: [] })).toMatchObject({ ok: false, kind: "output", message: "the code printed more than 64 KiB in one call" });
+    // 40 KiB per call against a 64 KiB budget, forty calls in one child: an honest debugging print
+    // in every call (1.6 MiB in all) never goes over; it did when the budget was per child.
+    const before = sb.starts;
+    const kinds = new Set<string>();
+    for (let k = 0; k < 40; k++) {
       const r = await sb.call(call("chatty", [tensor([k])]), { v: [] });
-      kinds.push(r.ok ? "ok" : r.kind);
+      kinds.add(r.ok ? "ok" : r.kind);
     }
-    expect(kinds).toEqual(["ok", "output", "ok", "output"]);
+    expect([...kinds]).toEqual(["ok"]);
+    expect(sb.starts).toBe(before + 1);
+    // Raw writes to fd 1 that bypass the child's own count are still stopped where they arrive.
+    expect(await sb.call(call("rawFlood"), { v: [] })).toMatchObject({ ok: false, kind: "output" });
   });
 
   it("a call that prints far past the budget and returns fails with output every time", async () => {
@@ -278,7 +284,7 @@ describe("sandbox child", () => {
     // One write of 200 KiB and a return: a pipe holds 64 KiB, so the answer could come in before
     // the grader had seen the rest.
     for (const fn of ["burst", "bigWrite", "burst", "bigWrite"]) {
-      expect(await sb.call(call(fn), { v: [] }), fn).toMatchObject({ ok: false, kind: "output", message: "the code printed more than 64 KiB" });
+      expect(await sb.call(call(fn), { v: [] }), fn).toMatchObject({ ok: false, kind: "output", message: "the code printed more than 64 KiB in one call" });
     }
     // A timer that floods after its call answered ends the child: the next call is not stuck behind it.
     expect(await sb.call(call("lateFlood"), { v: [] })).toMatchObject({ ok: true });
@@ -313,6 +319,74 @@ describe("sandbox child", () => {
     expect(r.ok && readOutput(r.outputs.out)).toMatchObject({ kind: "tensor" });
     const withCache = await patched.call(call("reluBackward", [tensor([1, 1, 1]), { x: tensor([1, 2, 3]) }]), { dx: [] });
     expect(withCache.ok && withCache.changed).toEqual(["argument 2.x"]);
+  });
+});
+
+/**
+ * A student module that writes answer frames of its own to fd 3 (for every request id the grader
+ * may be waiting on: "returned float64, changed nothing") while it changes its input and returns
+ * float32; and one that looks for the key that makes the child's frames count.
+ */
+function forger(): string {
+  const forged = Buffer.concat(
+    Array.from({ length: 40 }, (_, id) =>
+      encodeFrame({ id, ok: true, outputs: { v: { $t: "tensor", shape: Float64Array.from([2]), dtype: "float64", data: Float64Array.from([2, 4]) } }, changed: [] }),
+    ),
+  );
+  return `
+import * as fs from "node:fs";
+import * as v8 from "node:v8";
+const FORGED = ${JSON.stringify(forged.toString("base64"))};
+const attempt = (f: () => unknown): string => { try { f(); return "ALLOWED"; } catch (e) { return (e as Error).message; } };
+export function forge(x: { data: Float64Array; shape: number[] }) {
+  x.data[0] = 42;
+  fs.writeSync(3, Buffer.from(FORGED, "base64"));
+  return { shape: x.shape, data: Float32Array.from(x.data, (v) => 2 * v) };
+}
+export function forgeHalf() { fs.writeSync(3, Buffer.from(FORGED, "base64").subarray(0, 2)); return 1; }
+export function fair() { return 1; }
+export function heap() { return [attempt(() => v8.getHeapSnapshot()), attempt(() => v8.setFlagsFromString("--allow-natives-syntax")), attempt(() => v8.queryObjects?.(Object))].join(" | "); }
+let imported = "pending";
+export function viaImport() { eval("import('node:v8')").then((m: typeof v8) => { imported = attempt(() => m.getHeapSnapshot()); }, (e: Error) => { imported = e.message; }); return 0; }
+export function importStatus() { return imported; }
+export function report() { return JSON.stringify(process.report.getReport()).includes("NNKIT_FRAME_KEY") ? "key in the report" : "no key"; }
+export const caller = new Function("return String(arguments.callee.caller)") as () => string;
+export function callSites() {
+  const prepare = Error.prepareStackTrace;
+  Error.prepareStackTrace = (_e, sites) => sites.map((c) => typeof c.getFunction()).join(",");
+  const stack = new Error().stack;
+  Error.prepareStackTrace = prepare;
+  return stack;
+}
+`;
+}
+
+describe("sandbox child: only the child's own frames count", () => {
+  it("a function that writes answer frames of its own fails its call (its change of input and its float32 are not hidden)", async () => {
+    const sb = sandboxWith({ [F]: forger() });
+    const before = sb.starts;
+    const r = await sb.call(call("forge", [tensor([1, 2])]), { v: [] });
+    expect(r).toMatchObject({ ok: false, kind: "protocol", message: expect.stringContaining("wrote data of its own where the sandbox sends its answers") });
+    // Half a frame header, then the child's genuine answer: the key check refuses it too.
+    expect(await sb.call(call("forgeHalf"), { v: [] })).toMatchObject({ ok: false, kind: "protocol" });
+    expect(sb.starts).toBe(before + 2);
+    expect(await sb.call(call("fair"), { v: [] })).toMatchObject({ ok: true, outputs: { v: 1 } });
+  });
+
+  it("student code cannot read the key: not in the environment or the report, no heap snapshot or V8 flags, no function of the child", async () => {
+    const sb = sandboxWith({ [F]: forger() });
+    const denied = "reading the V8 heap or setting V8 flags is not available in the grading sandbox";
+    const text = async (fn: string): Promise<string> => {
+      const r = await sb.call(call(fn), { v: [] });
+      return r.ok ? String((readOutput(r.outputs.v) as { desc?: string }).desc) : `${r.kind}: ${r.message}`;
+    };
+    expect(await text("heap")).toBe(`the string "${[denied, denied, ...(process.versions.node.startsWith("20.") ? ["ALLOWED"] : [denied])].join(" | ").slice(0, 120)}"`);
+    expect(await text("report")).toBe('the string "no key"');
+    await sb.call(call("viaImport"), { v: [] });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(await text("importStatus")).toBe(`the string "${denied}"`);
+    expect(await text("caller")).toBe('the string "null"');
+    expect(await text("callSites")).toMatch(/^the string "(function,)?(undefined,?)+"$/);
   });
 });
 
