@@ -232,6 +232,12 @@ export function clearedNotebook(text: string): string {
   return `${JSON.stringify(nb, null, 1)}\n`;
 }
 
+/** Every file in the folders of the public test files (the tests and what they import from beside them, e.g. their case lists). */
+function publicTestFolders(root: string, files: readonly string[]): string[] {
+  const dirs = [...new Set(files.map((f) => posix.dirname(f)))];
+  return [...new Set([...files, ...dirs.flatMap((d) => listFiles(join(root, d)).map((f) => `${d}/${f}`))])];
+}
+
 /** The public tests' reference values (recorded.json's text): the public tests run on the reference solution, recording. */
 async function recordPublicValues(root: string, assignment: string): Promise<string> {
   const grader = await Grader.open({ root, assignment, tests: "public", record: true, jobs: 1 });
@@ -264,7 +270,7 @@ export async function buildRelease(opts: { out: string; assignment?: string; roo
     // the manifest, the handout and the public tests (their reference values are recorded below); no hidden test, no case builder
     `assignments/${manifest.assignment}/manifest.json`,
     manifest.handout,
-    ...manifest.testFiles.public,
+    ...publicTestFolders(root, manifest.testFiles.public),
     ...releasedAutograder(root),
     ...TOP_FILES.filter((f) => existsSync(join(root, f))),
   ];

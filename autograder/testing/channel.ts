@@ -3,8 +3,7 @@
  * goes to the grading process, and its answer comes back here. Which submission a test works for
  * is the slot of the file it runs in (the run's wrapper file `slot-<k>.test.ts`).
  */
-import { inject } from "vitest";
-import { getCurrentSuite, getCurrentTest } from "vitest/suite";
+import { TestRunner, inject } from "vitest";
 import { BroadcastChannel, threadId } from "node:worker_threads";
 import { CONTEXT_KEY, type GradingContext, type Reply, type Request } from "../engine/protocol.js";
 
@@ -27,7 +26,7 @@ export function gradingContext(): GradingContext {
  * are made), which is no place for a student call.
  */
 export function currentSlot(collecting = false): number {
-  const file = getCurrentTest()?.file.filepath ?? (collecting ? getCurrentSuite()?.file?.filepath : undefined) ?? "";
+  const file = TestRunner.getCurrentTest()?.file.filepath ?? (collecting ? TestRunner.getCurrentSuite()?.file?.filepath : undefined) ?? "";
   const m = /slot-(\d+)\.test\.ts$/.exec(file);
   if (!m) throw new Error(`nnkit/grading: a student call outside a graded test (in ${file || "no test"}): call student functions inside test()`);
   return Number(m[1]);

@@ -4,7 +4,7 @@
  * message goes into the feedback. Any other error a test throws is the grader's: the submission is
  * then "not graded (grader fault)", never given a zero for it.
  */
-import { getCurrentTest } from "vitest/suite";
+import { TestRunner } from "vitest";
 
 /** The likely mistake behind a wrong output, named with a hint to fix it. */
 export interface MistakeName {
@@ -50,7 +50,7 @@ declare module "@vitest/runner" {
 
 /** The record of the test running now (created on first use). */
 export function testRecord(): TestRecord {
-  const test = getCurrentTest();
+  const test = TestRunner.getCurrentTest();
   if (!test) throw new Error("nnkit/grading: used outside a test");
   return (test.meta.nnkit ??= { cases: [], failures: [], notes: [] });
 }

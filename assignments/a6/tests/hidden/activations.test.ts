@@ -2,9 +2,9 @@
 import { describe, test } from "vitest";
 import { caseCalls, checkOutput } from "nnkit/grading";
 import { activationTables } from "../cases/activations.js";
+import { ACTIVATIONS } from "./lists.js";
 
-const SHAPES = [[4, 6], [1, 5], [2, 3, 4, 4]];
-const tables = activationTables(SHAPES.map((shape, k) => ({ shape, seed: 2000 + 10 * k })));
+const tables = activationTables(ACTIVATIONS);
 const reluForward = caseCalls(tables.reluForward);
 const reluBackward = caseCalls(tables.reluBackward);
 const sigmoidForward = caseCalls(tables.sigmoidForward);

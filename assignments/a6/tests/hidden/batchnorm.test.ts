@@ -5,9 +5,9 @@
 import { describe, test } from "vitest";
 import { caseCalls, checkOutput } from "nnkit/grading";
 import { batchNormTables } from "../cases/batchnorm.js";
+import { BATCHNORM } from "./lists.js";
 
-const SHAPES: [number, number][] = [[6, 4], [3, 5], [8, 3]];
-const tables = batchNormTables(SHAPES.map((shape, k) => ({ shape, seed: 5000 + 10 * k })));
+const tables = batchNormTables(BATCHNORM);
 const trainCalls = caseCalls(tables.train);
 const testCalls = caseCalls(tables.test);
 const backwardCalls = caseCalls(tables.backward);

@@ -2,9 +2,9 @@
 import { describe, test } from "vitest";
 import { caseCalls, checkOutput } from "nnkit/grading";
 import { linearTables } from "../cases/linear.js";
+import { LINEAR } from "./lists.js";
 
-const SHAPES: [number, number, number][] = [[4, 5, 3], [1, 3, 2], [5, 4, 4], [3, 7, 2]];
-const { forward, backward } = linearTables(SHAPES.map((shape, k) => ({ shape, seed: 1000 + 10 * k })));
+const { forward, backward } = linearTables(LINEAR);
 const forwardCalls = caseCalls(forward);
 const backwardCalls = caseCalls(backward);
 

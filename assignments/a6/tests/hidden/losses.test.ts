@@ -6,12 +6,9 @@
 import { describe, test } from "vitest";
 import { caseCalls, checkOutput } from "nnkit/grading";
 import { lossTables, svmTieCase } from "../cases/losses.js";
+import { LOSSES, LOSSES_LARGE } from "./lists.js";
 
-const SHAPES: [number, number][] = [[5, 4], [1, 3], [8, 10]];
-const tables = lossTables(
-  SHAPES.map((shape, k) => ({ shape, scale: 1, seed: k })),
-  [{ shape: [4, 5], scale: 1000, seed: 3 }],
-);
+const tables = lossTables(LOSSES, LOSSES_LARGE);
 const l2 = caseCalls(tables.l2Loss);
 const softmax = caseCalls(tables.softmaxCrossEntropy);
 const sigmoid = caseCalls(tables.sigmoidCrossEntropy);

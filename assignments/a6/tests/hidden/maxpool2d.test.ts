@@ -2,14 +2,9 @@
 import { describe, test } from "vitest";
 import { caseCalls, checkOutput } from "nnkit/grading";
 import { maxPool2dTables } from "../cases/maxpool2d.js";
+import { MAXPOOL2D } from "./lists.js";
 
-// [N, C, H, W, size, stride]
-const CASES: number[][] = [
-  [2, 3, 4, 4, 2, 2],
-  [1, 2, 5, 5, 3, 2],
-  [2, 1, 6, 4, 2, 2],
-];
-const { forward, backward } = maxPool2dTables(CASES.map((dims, k) => ({ dims, seed: 4000 + 10 * k })));
+const { forward, backward } = maxPool2dTables(MAXPOOL2D);
 const forwardCalls = caseCalls(forward);
 const backwardCalls = caseCalls(backward);
 

@@ -4,9 +4,10 @@
  */
 import { describe, test } from "vitest";
 import { caseCalls, checkOutput, recorded } from "nnkit/grading";
+import { ACTIVATIONS } from "./lists.js";
 
 const tables = await recorded("activations", async () =>
-  (await import("../cases/activations.js")).activationTables([{ shape: [3, 5], seed: 201 }, { shape: [2, 2, 3, 3], seed: 211 }]),
+  (await import("../cases/activations.js")).activationTables(ACTIVATIONS),
 );
 const reluForward = caseCalls(tables.reluForward);
 const reluBackward = caseCalls(tables.reluBackward);

@@ -4,14 +4,10 @@
  */
 import { describe, test } from "vitest";
 import { caseCalls, checkOutput, recorded } from "nnkit/grading";
+import { CONV2D } from "./lists.js";
 
-// [N, C, H, W, F, KH, KW, stride, pad]
 const { forward, backward } = await recorded("conv2d", async () =>
-  (await import("../cases/conv2d.js")).conv2dTables([
-    { dims: [2, 2, 5, 5, 3, 3, 3, 1, 0], seed: 301 },
-    { dims: [2, 2, 5, 5, 3, 3, 3, 2, 1], seed: 311 },
-    { dims: [1, 3, 6, 7, 2, 2, 3, 2, 0], seed: 321 },
-  ]),
+  (await import("../cases/conv2d.js")).conv2dTables(CONV2D),
 );
 const forwardCalls = caseCalls(forward);
 const backwardCalls = caseCalls(backward);

@@ -4,9 +4,10 @@
  */
 import { describe, test } from "vitest";
 import { caseCalls, checkOutput, recorded } from "nnkit/grading";
+import { LINEAR } from "./lists.js";
 
 const { forward, backward } = await recorded("linear", async () =>
-  (await import("../cases/linear.js")).linearTables([{ shape: [3, 4, 5], seed: 101 }, { shape: [2, 3, 3], seed: 111 }]),
+  (await import("../cases/linear.js")).linearTables(LINEAR),
 );
 const forwardCalls = caseCalls(forward);
 const backwardCalls = caseCalls(backward);

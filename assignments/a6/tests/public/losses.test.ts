@@ -4,12 +4,10 @@
  */
 import { describe, test } from "vitest";
 import { caseCalls, checkOutput, recorded } from "nnkit/grading";
+import { LOSSES, LOSSES_LARGE } from "./lists.js";
 
 const tables = await recorded("losses", async () =>
-  (await import("../cases/losses.js")).lossTables(
-    [{ shape: [4, 3], scale: 1, seed: 50 }, { shape: [2, 5], scale: 1, seed: 51 }],
-    [{ shape: [3, 4], scale: 1000, seed: 52 }],
-  ),
+  (await import("../cases/losses.js")).lossTables(LOSSES, LOSSES_LARGE),
 );
 const l2 = caseCalls(tables.l2Loss);
 const softmax = caseCalls(tables.softmaxCrossEntropy);

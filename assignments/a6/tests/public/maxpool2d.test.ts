@@ -4,13 +4,10 @@
  */
 import { describe, test } from "vitest";
 import { caseCalls, checkOutput, recorded } from "nnkit/grading";
+import { MAXPOOL2D } from "./lists.js";
 
-// [N, C, H, W, size, stride]
 const { forward, backward } = await recorded("maxpool2d", async () =>
-  (await import("../cases/maxpool2d.js")).maxPool2dTables([
-    { dims: [2, 2, 4, 4, 2, 2], seed: 401 },
-    { dims: [1, 2, 7, 7, 3, 2], seed: 411 },
-  ]),
+  (await import("../cases/maxpool2d.js")).maxPool2dTables(MAXPOOL2D),
 );
 const forwardCalls = caseCalls(forward);
 const backwardCalls = caseCalls(backward);
