@@ -4,7 +4,7 @@
  * is the slot of the file it runs in (the run's wrapper file `slot-<k>.test.ts`).
  */
 import { inject } from "vitest";
-import { getCurrentTest } from "vitest/suite";
+import { getCurrentSuite, getCurrentTest } from "vitest/suite";
 import { BroadcastChannel, threadId } from "node:worker_threads";
 import { CONTEXT_KEY, type GradingContext, type Reply, type Request } from "../engine/protocol.js";
 
@@ -21,9 +21,12 @@ export function gradingContext(): GradingContext {
   return ctx;
 }
 
-/** The slot (submission) of the test that is running now, from its wrapper file's name. */
-export function currentSlot(): number {
-  const file = getCurrentTest()?.file.filepath ?? "";
+/**
+ * The slot (submission) of the test that is running now, from its wrapper file's name; with
+ * `collecting`, also of the test file being collected (a recorded() value at its top level).
+ */
+export function currentSlot(collecting = false): number {
+  const file = getCurrentTest()?.file.filepath ?? (collecting ? getCurrentSuite()?.file?.filepath : undefined) ?? "";
   const m = /slot-(\d+)\.test\.ts$/.exec(file);
   if (!m) throw new Error(`nnkit/grading: a student call outside a graded test (in ${file || "no test"}): call student functions inside test()`);
   return Number(m[1]);
@@ -60,7 +63,7 @@ function open(name: string): Client {
 export function ask(body: Body): Promise<Reply> {
   const c = open(gradingContext().channel);
   const id = c.next++;
-  const slot = currentSlot();
+  const slot = currentSlot(body.op === "record");
   return new Promise<Reply>((resolve) => {
     c.waiting.set(id, resolve);
     c.channel.postMessage({ ...body, to: "server", from: c.me, id, slot } as Request);
