@@ -154,18 +154,18 @@ export function scriptFiles(command: string): string[] {
   return paths.map((p) => p.replace(/^\.\//, "")).map((p) => (p.startsWith("dist/") ? p.slice(5).replace(/\.js$/, ".ts") : p));
 }
 
-function studentReadme(title: string, handout: string, notebooks: readonly string[]): string {
+function studentReadme(title: string, handout: string, notebooks: readonly string[], example: string): string {
   return `# ${title}
 
 This is the student kit of nnkit. The assignment is in [${handout}](${handout}): you write the
-forward and backward passes of the library's own layers, in the files it lists.
+functions it lists, in the library's own files it names.
 
 Needs Node (24 LTS recommended; 22 and 20 work) and npm.
 
 \`\`\`sh
 npm install                              # once (about 100 MB, no network access needed afterwards)
 npm run check                            # the public tests, as the grader runs them: points per function
-npm run check -- --only linearBackward   # one function; --verbose shows every failing case
+npm run check -- --only ${example}   # one function; --verbose shows every failing case
 npm run submit                           # submission.zip: exactly the files to hand in, and metadata.json
 npm run submit -- --name "Ada Lovelace"  # your name in metadata.json
 \`\`\`
@@ -306,7 +306,7 @@ export async function buildRelease(opts: { out: string; assignment?: string; roo
   }
   put(relative(root, recordedFile(root, manifest)).split(sep).join("/"), await recordPublicValues(root, manifest.assignment));
   for (const nb of RELEASED_NOTEBOOKS) put(`notebooks/${nb}`, clearedNotebook(readFileSync(join(root, "notebooks", nb), "utf8")));
-  put("README.md", studentReadme(manifest.title, manifest.handout, RELEASED_NOTEBOOKS));
+  put("README.md", studentReadme(manifest.title, manifest.handout, RELEASED_NOTEBOOKS, Object.values(manifest.functions).flat()[0]));
   // The scan: no marker, no line of any solution region anywhere in the release.
   const fingerprints = solutionFingerprints(regions);
   for (const rel of written) {

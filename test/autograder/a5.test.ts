@@ -63,6 +63,7 @@ describe("release a5", () => {
     expect(linear).toContain("dW.data[d * M + m] += xnd * g;");
     const scripts = (JSON.parse(readFileSync(join(kit, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
     for (const s of ["check", "submit", "test"]) expect(scripts[s], s).toMatch(/ --assignment a5$/);
+    expect(readFileSync(join(kit, "README.md"), "utf8")).toContain("npm run check -- --only sgdRule");
     expect(release.files).toContain("assignments/a5/recorded.json");
     expect(release.files.some((f) => f.includes("/hidden/") || f.includes("/cases/"))).toBe(false);
   });
