@@ -68,6 +68,14 @@ describe("release a5", () => {
     expect(release.files.some((f) => f.includes("/hidden/") || f.includes("/cases/"))).toBe(false);
   });
 
+  it("the handout's points table gives each function the sum of its tests' points in the manifest", () => {
+    const table = [...readFileSync(join(ROOT, manifest.handout), "utf8").matchAll(/^\| `[^`]+` \| `(\w+)` \| (\d+) \|$/gm)].map((m) => [m[1], Number(m[2])]);
+    const sums = new Map<string, number>();
+    for (const t of manifest.tests) sums.set(t.id.split(".")[0], (sums.get(t.id.split(".")[0]) ?? 0) + t.points);
+    expect(table).toEqual([...sums.entries()]);
+    expect(table.reduce((s, [, p]) => s + Number(p), 0)).toBe(100);
+  });
+
   it("the kit's check: 0/100 with every function not implemented yet, 100/100 with the reference files, which submit zips for a5", async () => {
     const untouched = kitScript("check");
     expect(untouched.code, untouched.out).toBe(1);
@@ -110,13 +118,15 @@ describe("grading a5", () => {
     expect(lost(convnetjs)).toEqual([["adamRule.x", "bias correction multiplied instead of divided (ConvNetJS's Adam bug)"]]);
   }, 60_000);
 
-  it("momentum not carried across steps and the learning rate applied twice are named; a rule may change x and its state but not dx", async () => {
+  it("momentum not carried across steps and the learning rate applied twice are named; a rule may change x and its state but not dx, and returns nothing", async () => {
     const notCarried = await gradeRules("not-carried", rulesWith(MOMENTUM, "    const vk = rho * v[k] + dx[k];\n    x[k] -= lr * vk;"));
     expect([notCarried.score, lost(notCarried)]).toEqual([86, [["momentumRule.x", "momentum not carried across steps"], ["momentumRule.v", "momentum not carried across steps"]]]);
     const twice = await gradeRules("lr-twice", rulesWith(MOMENTUM, "    v[k] = rho * v[k] + lr * dx[k];\n    x[k] -= lr * v[k];"));
     expect(lost(twice)).toEqual([["momentumRule.x", "learning rate applied twice"], ["momentumRule.v", "learning rate applied twice"]]);
     const clobbers = await gradeRules("clobbers-dx", rulesWith(SGD, "for (let k = 0; k < x.length; k++) { x[k] -= lr * dx[k]; dx[k] = 0; }"));
     expect([clobbers.score, lost(clobbers)]).toEqual([90, [["sgdRule.x", expect.stringContaining("sgdRule changed its input argument 2")]]]);
+    const asyncRule = await gradeRules("async-sgd", rulesWith("export function sgdRule(", "export async function sgdRule("));
+    expect(lost(asyncRule)).toEqual([["sgdRule.x", expect.stringContaining("sgdRule returned a Promise: it must return nothing (it changes its arguments in place), not a Promise")]]);
   }, 60_000);
 });
 
