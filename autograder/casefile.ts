@@ -1,7 +1,7 @@
 /**
  * Recorded values as data: what the public tests compute with the reference solution is recorded
  * when the release is built and shipped as JSON (the student kit has no reference to compute them
- * with). Tensors, label arrays (Int32Array), numbers, strings and plain objects and arrays of them
+ * with). Tensors, label arrays (Int32Array), plain Float64Arrays, numbers, strings and plain objects and arrays of them
  * survive the round trip exactly: float64 values are written with the shortest text that reads
  * back to the same number.
  */
@@ -17,6 +17,7 @@ export type Json = null | boolean | number | string | Json[] | { [key: string]: 
 export function encodeValue(v: unknown, where: string): Json {
   if (v instanceof Tensor) return { $tensor: [...v.shape], data: Array.from(v.data) };
   if (v instanceof Int32Array) return { $int32: Array.from(v) };
+  if (v instanceof Float64Array) return { $float64: Array.from(v, (x, i) => encodeValue(x, `${where}[${i}]`) as number) };
   if (typeof v === "number") {
     if (!Number.isFinite(v)) throw new Error(`recorded value: ${where} is ${v}, which JSON cannot hold`);
     return v;
@@ -37,6 +38,7 @@ export function decodeValue(v: Json): unknown {
   if (v === null || typeof v !== "object") return v;
   if (Array.isArray(v.$tensor) && Array.isArray(v.data)) return new Tensor(Float64Array.from(v.data as number[]), v.$tensor as number[]);
   if (Array.isArray(v.$int32)) return Int32Array.from(v.$int32 as number[]);
+  if (Array.isArray(v.$float64)) return Float64Array.from(v.$float64 as number[]);
   const out: Record<string, unknown> = {};
   for (const [k, x] of Object.entries(v)) out[k] = decodeValue(x);
   return out;

@@ -1,8 +1,9 @@
 /**
  * The student release: the kit (src/, package files, tsconfig, the assignment's handout and
  * manifest, the public test cases, the notebooks that run on the assignment's layers, the
- * check/submit part of the autograder) with every solution region in every file replaced by a
- * "not implemented yet" error, as a folder and as a zip. Hidden tests, sample submissions, the
+ * check/submit part of the autograder) with every solution region of the assignment's files
+ * replaced by a "not implemented yet" error, as a folder and as a zip. The files of the kit's other
+ * assignments keep their code (the kit runs it as the library) without their markers. Hidden tests, sample submissions, the
  * class-grading code, the notebook runner and site builder, the AssemblyScript kernel sources and
  * the benchmarks are left out, and package.json and its lock file name only what the kit runs.
  * After writing, the release is scanned: any marker or any line of a solution region found in it
@@ -16,10 +17,10 @@ import { withPointsTable } from "./handout.js";
 import { pruneLock } from "./lockfile.js";
 import { listFiles } from "./sandbox/build.js";
 import { Grader, recordedFile } from "./grader.js";
-import { loadManifest, kitRoot } from "./manifest.js";
+import { assignmentNames, loadManifest, kitRoot, type Manifest } from "./manifest.js";
 import { OutDir } from "./outdir.js";
 import { NOT_IN_STUDENT_KIT, studentKitText } from "./kit.js";
-import { hasSolutionMarkers, stripSolutions, type SolutionRegion } from "./strip.js";
+import { dropMarkers, hasSolutionMarkers, stripSolutions, type SolutionRegion } from "./strip.js";
 import { ZIP_DATE } from "./zipfile.js";
 
 /**
@@ -99,7 +100,7 @@ interface PackageJsonShape {
 /**
  * The release's package.json: only the kit's dependencies (KIT_DEPENDENCIES, KIT_DEV_DEPENDENCIES,
  * at the project's versions) and the overrides that concern them; `prepare` builds with tsc alone,
- * `npm test` runs the public tests, and every script that runs a file the release does not ship
+ * `npm test` runs the public tests, check and submit name the kit's `assignment`, and every script that runs a file the release does not ship
  * (the benchmarks, the grading code, the kernel build) is dropped — also from the `&&` chains of
  * the others — so that `npm install` works from the release alone.
  */
@@ -109,9 +110,9 @@ export function releasePackageJson(text: string, shipped: ReadonlySet<string>, a
   const scripts: Record<string, string> = {
     ...pkg.scripts,
     prepare: "npm run build",
-    test: "node dist/src/cli.js check",
-    check: "node dist/src/cli.js check",
-    submit: "node dist/src/cli.js submit",
+    test: `node dist/src/cli.js check --assignment ${assignment}`,
+    check: `node dist/src/cli.js check --assignment ${assignment}`,
+    submit: `node dist/src/cli.js submit --assignment ${assignment}`,
   };
   delete scripts.pretest;
   const dropped = new Set<string>();
@@ -155,18 +156,18 @@ export function scriptFiles(command: string): string[] {
   return paths.map((p) => p.replace(/^\.\//, "")).map((p) => (p.startsWith("dist/") ? p.slice(5).replace(/\.js$/, ".ts") : p));
 }
 
-function studentReadme(title: string, handout: string, notebooks: readonly string[]): string {
+function studentReadme(title: string, handout: string, notebooks: readonly string[], example: string): string {
   return `# ${title}
 
 This is the student kit of nnkit. The assignment is in [${handout}](${handout}): you write the
-forward and backward passes of the library's own layers, in the files it lists.
+functions it lists, in the library's own files it names.
 
 Needs Node (24 LTS recommended; 22 and 20 work) and npm.
 
 \`\`\`sh
 npm install                              # once (about 100 MB, no network access needed afterwards)
 npm run check                            # the public tests, as the grader runs them: points per function
-npm run check -- --only linearBackward   # one function; --verbose shows every failing case
+npm run check -- --only ${example}   # one function; --verbose shows every failing case
 npm run submit                           # submission.zip: exactly the files to hand in, and metadata.json
 npm run submit -- --name "Ada Lovelace"  # your name in metadata.json
 \`\`\`
@@ -249,6 +250,12 @@ async function recordPublicValues(root: string, assignment: string): Promise<str
   }
 }
 
+/** The files students hand in for the kit's assignments other than `manifest`'s (their solution regions stay in this release as code). */
+function otherAssignmentsFiles(root: string, manifest: Manifest): Set<string> {
+  const others = assignmentNames(root).filter((a) => a !== manifest.assignment);
+  return new Set(others.flatMap((a) => loadManifest(root, a).files));
+}
+
 /** Build the release of `assignment` into `out` (must be empty or absent) plus `out`.zip. */
 export async function buildRelease(opts: { out: string; assignment?: string; root?: string }): Promise<ReleaseResult> {
   const root = opts.root ?? kitRoot();
@@ -284,14 +291,17 @@ export async function buildRelease(opts: { out: string; assignment?: string; roo
   };
   const sections = handoutSections(readFileSync(join(root, manifest.handout), "utf8"), Object.values(manifest.functions).flat());
   const pkgText = releasePackageJson(readFileSync(join(root, "package.json"), "utf8"), new Set(sources), manifest.assignment);
+  const othersFiles = otherAssignmentsFiles(root, manifest);
   for (const rel of sources.sort()) {
     let content: Buffer | string = readFileSync(join(root, rel));
     if (TEXT.test(rel)) {
       let text = studentKitText(root, rel);
-      if (hasSolutionMarkers(text)) {
+      if (hasSolutionMarkers(text) && !manifest.files.includes(rel) && othersFiles.has(rel)) {
+        text = dropMarkers(text, rel);
+      } else if (hasSolutionMarkers(text)) {
         const stripped = stripSolutions(text, rel, manifest.handout, sections);
         if (stripped.regions.length > 0 && !manifest.files.includes(rel)) {
-          throw new Error(`release: ${rel} has solution regions, but only the files students hand in (the manifest's files) may`);
+          throw new Error(`release: ${rel} has solution regions, but only the files students hand in (an assignment's manifest files) may`);
         }
         regions.push(...stripped.regions);
         text = stripped.text;
@@ -305,7 +315,7 @@ export async function buildRelease(opts: { out: string; assignment?: string; roo
   }
   put(relative(root, recordedFile(root, manifest)).split(sep).join("/"), await recordPublicValues(root, manifest.assignment));
   for (const nb of RELEASED_NOTEBOOKS) put(`notebooks/${nb}`, clearedNotebook(readFileSync(join(root, "notebooks", nb), "utf8")));
-  put("README.md", studentReadme(manifest.title, manifest.handout, RELEASED_NOTEBOOKS));
+  put("README.md", studentReadme(manifest.title, manifest.handout, RELEASED_NOTEBOOKS, Object.values(manifest.functions).flat()[0]));
   // The scan: no marker, no line of any solution region anywhere in the release.
   const fingerprints = solutionFingerprints(regions);
   for (const rel of written) {

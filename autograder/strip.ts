@@ -3,7 +3,8 @@
  * `// END SOLUTION` (markers included) are replaced by one line that throws the library's
  * NotImplementedError ("<function> is not implemented yet — see assignments/a6/README.md, section
  * “…”", printed as that one line), indented like the marker; the file gets the import it needs.
- * Markers stand only in the files students hand in (the manifest's `files`); what else differs in
+ * Markers stand only in the files students hand in (some assignment's manifest `files`); a release
+ * strips its own assignment's and keeps the code of another's (dropMarkers). What else differs in
  * the student kit is configuration (kit.ts).
  */
 
@@ -86,6 +87,20 @@ export function stripSolutions(source: string, file: string, handout = "assignme
     out.splice(first < 0 ? 0 : first, 0, notImplementedImport(file));
   }
   return { text: out.join(eol), regions };
+}
+
+/**
+ * `source` with its solution markers removed and the code between them kept: another assignment's
+ * solution, which this kit runs as library code. Throws on markers that do not pair up, as
+ * stripSolutions does.
+ */
+export function dropMarkers(source: string, file: string): string {
+  stripSolutions(source, file);
+  const eol = source.includes("\r\n") ? "\r\n" : "\n";
+  return source
+    .split(/\r?\n/)
+    .filter((line) => !BEGIN_MARKER.test(line) && !END_MARKER.test(line))
+    .join(eol);
 }
 
 /** True when the text contains a solution marker. */

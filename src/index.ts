@@ -18,6 +18,7 @@ export * from "./losses.js";
 export * from "./optim/index.js";
 export { Value, topologicalOrder, type Operand } from "./autograd/value.js";
 export { drawGraph, type DrawOptions } from "./autograd/draw.js";
+export { twoLayerGradient } from "./autograd/byhand.js";
 export * from "./models/index.js";
 export * from "./summary.js";
 export * from "./data/index.js";

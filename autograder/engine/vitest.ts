@@ -148,7 +148,14 @@ export class TestEngine {
     this.reporter.onSlotEnd = onSlotEnd;
     const project = this.vitest.getRootProject();
     const specs = slots.map((s) => project.createSpecification(this.wrapper(s)));
-    await this.vitest.runTestSpecifications(specs, true);
+    // vitest sets process.exitCode to 1 when a test fails: a graded test that fails is the
+    // student's result, and the process's exit code stays its caller's to set
+    const exitCode = process.exitCode;
+    try {
+      await this.vitest.runTestSpecifications(specs, true);
+    } finally {
+      process.exitCode = exitCode;
+    }
     return { outcomes: new Map(this.reporter.outcomes), runErrors: [...this.reporter.runErrors] };
   }
 

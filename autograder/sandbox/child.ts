@@ -171,8 +171,10 @@ function decode(v: Wire, where: string, given: Given[]): unknown {
     for (let i = 0; i < v.length; i++) put(out, i, decode(v[i], where === "" ? `argument ${i + 1}` : `${where}[${i}]`, given));
     return out;
   }
-  if (typedArrayName(v) === "Int32Array") {
-    const [data, copy] = copyOf(I32, v as Int32Array);
+  const plain = typedArrayName(v);
+  if (plain === "Int32Array" || plain === "Float64Array") {
+    // labels, or a plain float array (an update rule's parameter and state): a fresh copy, tracked like a tensor's data
+    const [data, copy] = plain === "Int32Array" ? copyOf(I32, v as Int32Array) : copyOf(F64, v as Float64Array);
     put(given, given.length, { where, data, copy, shape: [], shapeCopy: new F64(0) });
     return data;
   }
@@ -194,9 +196,10 @@ function decode(v: Wire, where: string, given: Given[]): unknown {
   return out;
 }
 
-function pick(value: unknown, path: (string | number)[]): unknown {
+/** The value at `path` (from its element `from` on) inside `value`. */
+function pick(value: unknown, path: (string | number)[], from = 0): unknown {
   let v = value;
-  for (let i = 0; i < path.length; i++) {
+  for (let i = from; i < path.length; i++) {
     if (v === null || (typeof v !== "object" && typeof v !== "function")) return undefined;
     v = (v as Record<string | number, unknown>)[path[i]];
   }
@@ -226,21 +229,34 @@ function studentFunction(call: CallSpec): (...a: unknown[]) => unknown {
   return f as (...a: unknown[]) => unknown;
 }
 
-/** Plain-data copy of one output: tensors become { $t, shape, dtype, data } with fresh Float64Arrays. */
+/** A fresh Float64Array with the values of genuine float array `src`, or undefined when it is too large. */
+function floatCopy(src: Float64Array | Float32Array): Float64Array | undefined {
+  const n = typedLength(src);
+  if (!(n >= 0 && n <= MAX_ELEMENTS)) return undefined;
+  const data = new F64(n);
+  for (let i = 0; i < n; i++) data[i] = src[i];
+  return data;
+}
+
+/** Plain-data copy of one output: tensors become { $t, shape, dtype, data }, plain float arrays { $t: "array", dtype, data }, with fresh Float64Arrays. */
 function encodeOutput(v: unknown): unknown {
   try {
     if (typeof v === "number") return v;
     if (v !== null && typeof v === "object") {
       if (isThenable(v)) return { $t: "other", desc: "a Promise" };
+      const plain = typedArrayName(v);
+      if (plain === "Float64Array" || plain === "Float32Array") {
+        const data = floatCopy(v as Float64Array);
+        if (data === undefined) return { $t: "other", desc: `a ${plain} with an impossible number of elements` };
+        return { $t: "array", dtype: plain === "Float32Array" ? "float32" : "float64", data };
+      }
       const t = v as { shape?: unknown; data?: unknown };
       const shape = t.shape;
       const src = t.data;
       const kind = typedArrayName(src);
       if (isArray(shape) && (kind === "Float64Array" || kind === "Float32Array")) {
-        const n = typedLength(src);
-        if (!(n >= 0 && n <= MAX_ELEMENTS)) return { $t: "other", desc: "a Tensor with an impossible number of elements" };
-        const data = new F64(n);
-        for (let i = 0; i < n; i++) data[i] = (src as Float64Array)[i];
+        const data = floatCopy(src as Float64Array);
+        if (data === undefined) return { $t: "other", desc: "a Tensor with an impossible number of elements" };
         const dims = NumberOf(shape.length);
         if (!(dims >= 0 && dims <= MAX_DIMS)) return { $t: "other", desc: "a Tensor with an impossible number of dimensions" };
         const dimsOut = new F64(dims);
@@ -279,7 +295,11 @@ function callOnce(req: Extract<Request, { type: "call" }>): Record<string, unkno
   if (thenable) throw new PhaseError("promise", `${req.call.fn} returned a Promise`);
   const outputs: Record<string, unknown> = {};
   const names = objectKeys(req.outputs);
-  for (let i = 0; i < names.length; i++) put(outputs, names[i], encodeOutput(pick(result, req.outputs[names[i]])));
+  for (let i = 0; i < names.length; i++) {
+    // a path starting with "$args" reads an argument after the call (a parameter the function updated in place)
+    const path = req.outputs[names[i]];
+    put(outputs, names[i], encodeOutput(path.length > 0 && path[0] === "$args" ? pick(args, path, 1) : pick(result, path)));
+  }
   const response: Record<string, unknown> = { id: req.id, ok: true, outputs, changed: changedInputs(given) };
   if (req.keep) {
     kept = result;

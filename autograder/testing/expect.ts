@@ -1,12 +1,13 @@
 /**
  * The tensor matcher of graded tests: `expectTensor(r.dW, expected, { mistakes, batch })` passes
- * when the student's output is a Tensor of the expected shape and dtype whose relative error
+ * when the student's output is a Tensor of the expected shape and dtype (or, when `expected` is a
+ * plain Float64Array, a plain Float64Array of its length) whose relative error
  * (cs231n's max |x − y| / max(1e-8, |x| + |y|)) is within the manifest's tolerance, and the call
  * changed none of its inputs. Otherwise it throws a StudentFailure whose message says what is
  * wrong (shape, NaN, the first wrong element) and names the likely mistake: the first of the given
  * known wrong answers, then the generic ones (sign, 1/N, transposed, zeros), that the output matches.
  */
-import { shapeStr, type Tensor } from "../../src/tensor.js";
+import { Tensor, shapeStr } from "../../src/tensor.js";
 import { compareTensor } from "../compare.js";
 import { diagnose, genericCandidates, type Candidate } from "../mistakes.js";
 import { gradingContext } from "./channel.js";
@@ -25,9 +26,17 @@ export interface TensorExpectation {
   noGeneric?: boolean;
 }
 
+/** The message for an output that is not a plain float array when `expected` is one [n], or undefined. */
+function arrayProblem(out: StudentOutput, expected: Tensor): string | undefined {
+  const v = out.value;
+  if (v.kind === "tensor" && v.array) return v.dtype === "float64" ? undefined : `${out.name} is a Float32Array; expected a Float64Array of length ${expected.size}.`;
+  return `${out.name} is ${v.kind === "number" ? `the number ${v.value}` : v.kind === "tensor" ? "a Tensor" : v.desc}; expected a Float64Array of length ${expected.size}.`;
+}
+
 /** The message for an output that is not a Tensor of the right dtype, or undefined. */
 function kindProblem(out: StudentOutput, expected: Tensor): string | undefined {
   const v = out.value;
+  if (v.kind === "tensor" && v.array) return `${out.name} is a plain ${v.dtype === "float32" ? "Float32Array" : "Float64Array"}; expected a Tensor of shape ${shapeStr(expected.shape)}.`;
   if (v.kind === "other") return `${out.name} is ${v.desc}; expected a Tensor of shape ${shapeStr(expected.shape)}.`;
   if (v.kind === "number") return `${out.name} is the number ${v.value}; expected a Tensor of shape ${shapeStr(expected.shape)}.`;
   if (v.dtype !== expected.dtype) {
@@ -36,9 +45,10 @@ function kindProblem(out: StudentOutput, expected: Tensor): string | undefined {
   return undefined;
 }
 
-/** Check one output of a student call against `expected` [any shape]; throws a StudentFailure when it is wrong. */
-export function expectTensor(out: StudentOutput, expected: Tensor, opts: TensorExpectation = {}): void {
-  const problem = kindProblem(out, expected);
+/** Check one output of a student call against `expected` (a Tensor [any shape] or a plain Float64Array [n]); throws a StudentFailure when it is wrong. */
+export function expectTensor(out: StudentOutput, want: Tensor | Float64Array, opts: TensorExpectation = {}): void {
+  const expected = want instanceof Float64Array ? new Tensor(want, [want.length]) : want;
+  const problem = want instanceof Float64Array ? arrayProblem(out, expected) : kindProblem(out, expected);
   if (problem) throw new StudentFailure(problem, "mismatch");
   const actual = out.value.kind === "tensor" ? out.value.tensor : expected;
   const mismatch = compareTensor(out.name, expected, actual, opts.tolerance ?? gradingContext().tolerance);

@@ -16,6 +16,7 @@ export { expectNumber, expectTensor, type TensorExpectation } from "./expect.js"
 export { forEachCase, once } from "./cases.js";
 export { cacheArg, forwardCache, isWrongOutput, type CacheChoice } from "./forward.js";
 export { caseCalls, checkOutput, type CaseCall, type CaseCalls, type CaseTable, type ForwardOf, type GradedCase } from "./table.js";
+export { checkStepOutput, stepCalls, type StepCalls, type StepCase, type StepTable } from "./steps.js";
 export { recorded } from "./recorded.js";
 export { note, StudentFailure, type CaseFailure, type MistakeName, type TestRecord } from "./failure.js";
 export { genericCandidates, transpose2d, type Candidate } from "../mistakes.js";

@@ -3,7 +3,9 @@
  * keep: "cache" })` gives an async function. Each call goes to the submission's sandbox child
  * (never into this process); its outputs come back as plain data, validated and copied
  * (StudentOutput), and the part named by `keep` (a forward pass's cache) stays in the child, as a
- * Kept handle (keptOf) the test can pass to the next call. A call that fails (throws, hangs, runs out of
+ * Kept handle (keptOf) the test can pass to the next call. A function that changes its arguments in
+ * place (an update rule) is read after the call through paths that start with "$args":
+ * `student("sgdRule", { returns: { x: ["$args", 0] } })`. A call that fails (throws, hangs, runs out of
  * memory, returns a Promise, changes an input the manifest does not let it change) rejects with a
  * StudentFailure saying so in the feedback's words.
  */
@@ -52,13 +54,18 @@ export function keptOf(result: StudentResult): Kept | undefined {
 
 /** How to read a student function's result. */
 export interface StudentOptions {
-  /** The result's shape: "[out, cache]" (positions), "{ dx, dW, db }" (fields), one name for the whole value (default "value"), or nested, e.g. "[out, { runningMean }]". */
-  returns?: string;
+  /**
+   * The result's shape: "[out, cache]" (positions), "{ dx, dW, db }" (fields), one name for the
+   * whole value (default "value"), or nested, e.g. "[out, { runningMean }]"; or output name → path,
+   * where a path that starts with "$args" reads an argument after the call
+   * (`{ x: ["$args", 0], v: ["$args", 2] }`).
+   */
+  returns?: string | Readonly<Record<string, readonly (string | number)[]>>;
   /** The output that stays in the child (e.g. "cache"), returned as `kept`. */
   keep?: string;
 }
 
-/** A student function: call it with trusted values (Tensors, numbers, Int32Array labels, plain objects, Kept handles). */
+/** A student function: call it with trusted values (Tensors, numbers, Int32Array labels, Float64Arrays, plain objects, Kept handles). */
 export type StudentFunction = ((...args: unknown[]) => Promise<StudentResult>) & { readonly fn: string; readonly returns: string };
 
 const NAME = /^[A-Za-z_$][\w$]*$/;
@@ -114,10 +121,17 @@ export function parseReturns(returns: string): Record<string, (string | number)[
   return out;
 }
 
+/** Output name → path and the result in words (for messages), from StudentOptions.returns. */
+function outputPaths(returns: StudentOptions["returns"] = "value"): { paths: Record<string, (string | number)[]>; text: string } {
+  if (typeof returns === "string") return { paths: parseReturns(returns), text: returns };
+  const paths = Object.fromEntries(Object.entries(returns).map(([name, path]) => [name, [...path]]));
+  const inPlace = Object.values(paths).every((p) => p[0] === "$args");
+  return { paths, text: inPlace ? "nothing (it changes its arguments in place)" : `{ ${Object.keys(paths).join(", ")} }` };
+}
+
 /** The student function `fn` (a function the manifest lists), called in the sandbox. */
 export function student(fn: string, opts: StudentOptions = {}): StudentFunction {
-  const returns = opts.returns ?? "value";
-  const paths = parseReturns(returns);
+  const { paths, text: returns } = outputPaths(opts.returns);
   const keepPath = opts.keep === undefined ? undefined : paths[opts.keep];
   if (opts.keep !== undefined && !keepPath) throw new Error(`nnkit/grading: keep "${opts.keep}" is not one of the outputs in "${returns}"`);
   const outputs = Object.fromEntries(Object.entries(paths).filter(([name]) => name !== opts.keep));

@@ -12,7 +12,7 @@ import type { Candidate } from "../mistakes.js";
 import { forEachCase, once } from "./cases.js";
 import { StudentFailure, note, testRecord } from "./failure.js";
 import { expectNumber, expectTensor } from "./expect.js";
-import { cacheArg, forwardCache } from "./forward.js";
+import { cacheArg, forwardCache, isWrongOutput } from "./forward.js";
 import { student, type StudentFunction, type StudentResult } from "./student.js";
 
 /** The forward call whose cache a backward case takes, as argument `at` of the case's args. */
@@ -55,7 +55,10 @@ export type CaseCall = { result: StudentResult; notes: string[] } | { result?: u
 /** The calls of a table, each made once for all the tests of its outputs (one submission's). */
 export interface CaseCalls {
   table: CaseTable;
-  call: (k: number) => Promise<CaseCall>;
+  /** Case k's call; a backward case on the student's own forward cache when that forward works. */
+  call: (k: number) => Promise<CaseCall & { ownCache: boolean }>;
+  /** Case k's call on the reference forward's cache (backward cases only). */
+  onReference: (k: number) => Promise<CaseCall>;
 }
 
 /** How the forward pass of a backward table is read: its output and its kept cache. */
@@ -66,9 +69,10 @@ export function caseCalls(table: CaseTable): CaseCalls {
   const fn: StudentFunction = student(table.fn, { returns: table.returns });
   const forwards = new Map<string, StudentFunction>();
   const calls = table.cases.map((c) =>
-    once(async (): Promise<CaseCall> => {
+    once(async (): Promise<CaseCall & { ownCache: boolean }> => {
       const args = [...c.args];
       const notes: string[] = [];
+      let ownCache = false;
       try {
         const f = c.forward;
         if (f) {
@@ -76,31 +80,65 @@ export function caseCalls(table: CaseTable): CaseCalls {
           forwards.set(f.fn, forward);
           const cache = await forwardCache(forward, f.args, f.reference);
           args[f.at] = cacheArg(cache);
+          ownCache = cache.kept !== undefined;
           if (!cache.kept) notes.push(cache.note);
         }
-        return { result: await fn(...args), notes };
+        return { result: await fn(...args), notes, ownCache };
       } catch (error) {
         // a function whose file is missing or broken was not tested at all: which cache it would have had is beside the point
         const untested = error instanceof StudentFailure && error.kind === "file";
-        return { error, notes: untested ? [] : notes };
+        return { error, notes: untested ? [] : notes, ownCache };
       }
     }),
   );
-  return { table, call: (k) => calls[k]() };
+  const onReference = table.cases.map((c) =>
+    once(async (): Promise<CaseCall> => {
+      const args = [...c.args];
+      if (c.forward) args[c.forward.at] = c.forward.reference;
+      try {
+        return { result: await fn(...args), notes: [] };
+      } catch (error) {
+        return { error, notes: [] };
+      }
+    }),
+  );
+  return { table, call: (k) => calls[k](), onReference: (k) => onReference[k]() };
 }
 
-/** The test of output `name` of a table: every case's output compared with the expected one. */
+/** Compare output `name` of `result` with case `c`'s expected value; throws the student's failure. */
+function verify(c: GradedCase, result: StudentResult, name: string): void {
+  const out = result[name];
+  const expected = c.expected[name];
+  if (typeof expected === "number") expectNumber(out, expected);
+  else expectTensor(out, expected, { mistakes: c.mistakes?.[name] ?? [], batch: c.batch });
+}
+
+/**
+ * The test of output `name` of a table: every case's output compared with the expected one. A
+ * backward pass graded on the student's own forward cache whose output is wrong is tried on the
+ * reference forward's cache too: right there, it passes (with a note), since the difference comes
+ * from the forward pass, which is graded on its own.
+ */
 export function checkOutput(calls: CaseCalls, name: string): Promise<void> {
-  const { cases } = calls.table;
+  const { cases, fn } = calls.table;
   const uses = cases.find((c) => c.forward)?.forward?.fn;
   if (uses) testRecord().uses = uses;
   return forEachCase(cases, (c) => c.label, async (c, k) => {
     const made = await calls.call(k);
     for (const n of made.notes) note(n);
     if (!made.result) throw made.error;
-    const out = made.result[name];
-    const expected = c.expected[name];
-    if (typeof expected === "number") expectNumber(out, expected);
-    else expectTensor(out, expected, { mistakes: c.mistakes?.[name] ?? [], batch: c.batch });
+    try {
+      verify(c, made.result, name);
+    } catch (e) {
+      if (!made.ownCache || !isWrongOutput(e)) throw e;
+      const alt = await calls.onReference(k);
+      if (!alt.result) throw e;
+      try {
+        verify(c, alt.result, name);
+      } catch {
+        throw e;
+      }
+      note(`${fn}'s ${name} is wrong on the cache of your ${uses} but right on the reference ${uses}'s cache, so it was graded on that: the difference comes from ${uses}, which is graded on its own.`);
+    }
   });
 }

