@@ -54,5 +54,5 @@ export type ServerKind = "file" | "broken" | "budget" | "unlisted";
 /** The answer to one request. */
 export type Reply =
   | { to: string; id: number; ok: true; outcome: CallOutcome & { ok: true } }
-  | { to: string; id: number; ok: false; kind: Exclude<CallOutcome, { ok: true }>["kind"] | ServerKind; message: string }
+  | { to: string; id: number; ok: false; kind: Exclude<CallOutcome, { ok: true }>["kind"] | ServerKind; message: string; cause?: string }
   | { to: string; id: number; ok: true; recorded: true };

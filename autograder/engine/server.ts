@@ -67,7 +67,7 @@ async function answerCall(s: Session, r: CallRequest): Promise<Reply> {
   const problem = s.fileProblem.get(file);
   if (problem) return { ...base, ok: false, kind: "file", message: `${r.fn} could not be tested: ${problem}` };
   const earlier = s.broken.get(r.fn);
-  if (earlier) return { ...base, ok: false, kind: "broken", message: `not run: ${r.fn} failed in an earlier call: ${earlier}` };
+  if (earlier) return { ...base, ok: false, kind: "broken", message: `not run: ${r.fn} failed in an earlier call: ${earlier}`, cause: earlier };
   if (Date.now() - s.started > s.budgetMs) return { ...base, ok: false, kind: "budget", message: `not run: the submission used up its time budget of ${s.budgetMs / 1000} s` };
   const outcome = await s.sandbox.call({ file, fn: r.fn, args: r.args }, r.outputs, r.keep);
   if (outcome.ok) return { ...base, ok: true, outcome: { ...outcome, changed: forbiddenChanges(outcome.changed, s.mutates[r.fn] ?? []) } };

@@ -34,6 +34,8 @@ export class StudentFailure extends Error {
     message: string,
     readonly kind: string,
     readonly mistake?: MistakeName,
+    /** For a function not called again ("broken"): why it failed the first time. */
+    readonly reason?: string,
   ) {
     super(message);
   }

@@ -23,11 +23,11 @@ export async function forwardCache(forward: StudentFunction, args: readonly unkn
       if (out.value.kind === "other") return fallBack(`${forward.fn} returned ${out.value.desc} as ${out.name} (expected ${forward.returns})`);
     }
     const kept = keptOf(r);
-    if (!kept) return fallBack(`${forward.fn} returned no cache`);
+    if (!kept) return fallBack(`${forward.fn} returned no cache (nothing at ${JSON.stringify(forward.keepPath ?? [])} of its result)`);
     return { kept };
   } catch (e) {
     if (!isStudentFailure(e)) throw e;
-    return fallBack(e.message);
+    return fallBack(e instanceof StudentFailure && e.reason !== undefined ? e.reason : e.message);
   }
 }
 

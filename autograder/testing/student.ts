@@ -66,7 +66,7 @@ export interface StudentOptions {
 }
 
 /** A student function: call it with trusted values (Tensors, numbers, Int32Array labels, Float64Arrays, plain objects, Kept handles). */
-export type StudentFunction = ((...args: unknown[]) => Promise<StudentResult>) & { readonly fn: string; readonly returns: string };
+export type StudentFunction = ((...args: unknown[]) => Promise<StudentResult>) & { readonly fn: string; readonly returns: string; readonly keepPath?: readonly (string | number)[] };
 
 const NAME = /^[A-Za-z_$][\w$]*$/;
 
@@ -139,17 +139,14 @@ export function student(fn: string, opts: StudentOptions = {}): StudentFunction 
     const reply = await ask({ op: "call", fn, returns, args: args.map(toWire) as Wire[], outputs, ...(keepPath ? { keep: keepPath } : {}) });
     if (!reply.ok) {
       if (reply.kind === "fault" || reply.kind === "unlisted") throw new Error(reply.message); // the grader's, not the student's
-      throw new StudentFailure(reply.message, reply.kind);
+      throw new StudentFailure(reply.message, reply.kind, undefined, reply.kind === "broken" ? reply.cause : undefined);
     }
     if (!("outcome" in reply)) throw new Error("nnkit/grading: a call was answered as a recording");
     const { outcome } = reply;
     const result: Record<string, StudentOutput> = {};
     for (const name of Object.keys(outputs)) result[name] = new StudentOutput(fn, name, readOutput(outcome.outputs[name]), outcome.changed);
-    if (keepPath && opts.keep !== undefined) {
-      if (outcome.kept !== true) throw new StudentFailure(`${fn} returned no ${opts.keep} (nothing at ${JSON.stringify(keepPath)} of its result)`, "kept");
-      keptValues.set(result, { $t: "kept", pick: keepPath, fn });
-    }
+    if (keepPath && outcome.kept === true) keptValues.set(result, { $t: "kept", pick: keepPath, fn });
     return result;
   };
-  return Object.assign(call, { fn, returns });
+  return Object.assign(call, { fn, returns, ...(keepPath ? { keepPath } : {}) });
 }

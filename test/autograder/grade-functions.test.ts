@@ -74,7 +74,7 @@ describe("a forward pass that fails costs only its own tests", () => {
     expect(test(r, "reluBackward.dx").notes[0]).toMatch(/^reluForward failed, so the reference reluForward's cache was used: reluForward returned a Promise/);
     const thenable = await grade(fast, "thenable", wrapped("reluBackward", RELU, "const r = inner(...a); return { then: (ok: (v: unknown) => void) => ok(r) };"));
     expect(thenable.score).toBe(96);
-    expect(test(thenable, "reluBackward.dx").failures[0].message).toBe("reluBackward returned a Promise: it must return a Tensor, not a Promise (is it declared async?)");
+    expect(test(thenable, "reluBackward.dx").failures[0].message).toBe("reluBackward returned a Promise: it must return dx, not a Promise (is it declared async?)");
   }, 60_000);
 
   it("returns something malformed (no cache): the forward fails, the backward gets the reference cache", async () => {

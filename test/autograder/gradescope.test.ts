@@ -63,7 +63,9 @@ describe("gradescope a6", () => {
     expect(entries).toContain("grader.mjs");
     expect(entries).toContain("sandbox-base/child.cjs");
     expect(entries).toContain("gradescope.json");
-    expect(entries).toContain("assignments/a6/tests/cases.json");
+    for (const f of [...manifest.testFiles.public, ...manifest.testFiles.hidden]) expect(entries).toContain(f); // the vitest files, run in the container
+    expect(entries).toContain("autograder/testing/index.ts");
+    expect(entries).not.toContain("assignments/a6/recorded.json"); // the reference is there: nothing recorded is needed
     for (const f of manifest.files) expect(entries).toContain(`reference/${f}`);
     expect(entries.some((e) => e.includes("/") && e.endsWith("run_autograder"))).toBe(false);
     const zip = await JSZip.loadAsync(readFileSync(zipPath));

@@ -116,8 +116,9 @@ describe("release a6", () => {
     expect(existsSync(join(rel.folder, "autograder", "hidden"))).toBe(false);
     expect(existsSync(join(rel.folder, "autograder", "grade.ts"))).toBe(false);
     expect(existsSync(join(rel.folder, "data"))).toBe(false);
-    expect(readdirSync(join(rel.folder, "assignments", "a6")).sort()).toEqual(["README.md", "manifest.json", "tests"]);
-    expect(readdirSync(join(rel.folder, "assignments", "a6", "tests"))).toEqual(["cases.json"]);
+    expect(readdirSync(join(rel.folder, "assignments", "a6")).sort()).toEqual(["README.md", "manifest.json", "recorded.json", "tests"]);
+    expect(readdirSync(join(rel.folder, "assignments", "a6", "tests"))).toEqual(["public"]); // no hidden tests, no case builders (they need the reference)
+    expect(readdirSync(join(rel.folder, "assignments", "a6", "tests", "public")).sort()).toEqual(["activations.test.ts", "batchnorm.test.ts", "conv2d.test.ts", "linear.test.ts", "lists.ts", "losses.test.ts", "maxpool2d.test.ts"]);
     const pkg = JSON.parse(readFileSync(join(rel.folder, "package.json"), "utf8"));
     expect(pkg.scripts).toMatchObject({ check: "node dist/src/cli.js check --assignment a6", submit: "node dist/src/cli.js submit --assignment a6" });
   });
