@@ -196,7 +196,9 @@ export class Grader {
       if (!entry || finished.has(slot)) return;
       finished.add(slot);
       this.server.close(slot);
-      finishing.push(this.finish(entry.p, entry.session, outcome, runErrors, inspect).then((r) => done(slot, r)));
+      const result = this.finish(entry.p, entry.session, outcome, runErrors, inspect).then((r) => done(slot, r));
+      result.catch(() => undefined); // an InputError from `inspect` is awaited below, after the run: not unhandled meanwhile
+      finishing.push(result);
     };
     let run: { outcomes: Map<number, SlotOutcome>; runErrors: string[] } = { outcomes: new Map(), runErrors: [] };
     if (prepared.size > 0) {

@@ -44,6 +44,8 @@ export interface Manifest {
   tolerance: number;
   limits: { callTimeoutSeconds: number; memoryMb: number; submissionSeconds: number };
   late?: LatePolicy;
+  /** Lecture notebooks (in notebooks/) the kit ships, outputs cleared, to run on the student's own code. */
+  notebooks: string[];
 }
 
 /** The kit root: the nearest folder above this module holding package.json and assignments/. */
@@ -98,6 +100,7 @@ function validate(m: Raw, fail: (what: string) => never): asserts m is Omit<Mani
   const l = m.limits;
   if (!l || !(l.callTimeoutSeconds > 0) || !(l.memoryMb > 0) || !(l.submissionSeconds > 0)) fail("limits needs callTimeoutSeconds, memoryMb and submissionSeconds, each positive");
   if (m.late !== undefined && !(m.late.percentPerDay >= 0 && m.late.maxPercent >= 0 && m.late.maxPercent <= 100)) fail("late needs percentPerDay ≥ 0 and maxPercent between 0 and 100");
+  if (m.notebooks !== undefined && !(Array.isArray(m.notebooks) && m.notebooks.every((n) => typeof n === "string" && /^[\w.-]+\.ipynb$/.test(n)))) fail("notebooks must list notebook file names in notebooks/");
   const fns = new Set(Object.values(m.functions).flat());
   for (const [fn, args] of Object.entries(m.mutates ?? {})) {
     if (!fns.has(fn)) fail(`mutates names ${fn}, which functions does not list`);
@@ -137,7 +140,7 @@ export function loadManifest(root: string, assignment = defaultAssignment(root))
     throw new InputError(`${path}: ${what}`);
   });
   const tests = Object.entries(m.points).map(([id, points]) => ({ id, name: testName(id), points }));
-  return { ...m, mutates: m.mutates ?? {}, tests };
+  return { ...m, mutates: m.mutates ?? {}, notebooks: m.notebooks ?? [], tests };
 }
 
 /** Total points of the manifest's tests. */

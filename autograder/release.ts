@@ -54,7 +54,6 @@ export function releasedAutograder(root: string): string[] {
 }
 
 /** The lecture notebooks that run on the assignment's layers (shipped with their outputs cleared: run them on yours). */
-export const RELEASED_NOTEBOOKS = ["06-backward-passes.ipynb", "08-convolution.ipynb", "09-lenet5.ipynb", "10-normalization.ipynb"];
 
 /** Parts of src/ the kit does not run: the notebook runner and site builder (zeromq, KaTeX), the course site's in-page runtime; the fast paths and the kernel sources (see kit.ts). */
 const UNSHIPPED_SRC = [/^src\/notebook\/(?!highlight\.ts$)/, /^src\/browser\//, ...NOT_IN_STUDENT_KIT];
@@ -314,8 +313,8 @@ export async function buildRelease(opts: { out: string; assignment?: string; roo
     put(rel, content);
   }
   put(relative(root, recordedFile(root, manifest)).split(sep).join("/"), await recordPublicValues(root, manifest.assignment));
-  for (const nb of RELEASED_NOTEBOOKS) put(`notebooks/${nb}`, clearedNotebook(readFileSync(join(root, "notebooks", nb), "utf8")));
-  put("README.md", studentReadme(manifest.title, manifest.handout, RELEASED_NOTEBOOKS, Object.values(manifest.functions).flat()[0]));
+  for (const nb of manifest.notebooks) put(`notebooks/${nb}`, clearedNotebook(readFileSync(join(root, "notebooks", nb), "utf8")));
+  put("README.md", studentReadme(manifest.title, manifest.handout, manifest.notebooks, Object.values(manifest.functions).flat()[0]));
   // The scan: no marker, no line of any solution region anywhere in the release.
   const fingerprints = solutionFingerprints(regions);
   for (const rel of written) {
