@@ -27,11 +27,11 @@ import {
   LayerSpec,
   LinearSpec,
   ParamShape,
-  coveredLength,
   describeLayer,
   layerName,
 } from "./layer-spec.js";
 import { opsFor, type Ops } from "../ops/index.js";
+import { coveredLength } from "../ops/conv2d/contract.js";
 import { float32Array } from "../ops/float32.js";
 import { conv, maxPool } from "./specs.js";
 

@@ -21,16 +21,18 @@
  */
 import { Tensor } from "../../tensor.js";
 import type { Layer } from "../../models/modules.js";
-import { describeLayer } from "../../models/layer-spec.js";
+import { describeLayer, layerName } from "../../models/layer-spec.js";
 import { kernelEngine } from "../../engine/index.js";
 import { call, ThreadScratch, type Call, type Engine, type Program } from "../../engine/engine.js";
 import { fastKernels } from "../fast.js";
 import {
-  allocConvPartials, atBase, convBackwardItems, convForwardCall, convGeometry, convGradientItems, imageGroups, imageRange,
+  allocConvPartials, atBase, convBackwardItems, convForwardCall, convGradientItems, imageGroups, imageRange, putConvGeometry,
   type ConvGeometry, type ConvPartials, type ConvPointers, type ConvScratch,
 } from "../conv2d/fast.js";
 import { linearBackwardPhase, linearForwardPhases, type LinearPointers } from "../linear/fast.js";
-import { maxPoolBackwardCall, maxPoolCall, type PoolGeometry } from "../maxpool2d/fast.js";
+import { maxPoolBackwardCall, maxPoolCall, putPoolGeometry, type PoolGeometry } from "../maxpool2d/fast.js";
+import { poolGeometry } from "../maxpool2d/contract.js";
+import { convGeometry } from "../conv2d/contract.js";
 import { reluGradItems, reluItems } from "../relu/fast.js";
 import { RELU, RELU_GRAD } from "../relu/kernels.js";
 import type { CompileTraining, TrainingProgram } from "./contract.js";
@@ -53,8 +55,8 @@ interface Weights {
 
 /** One step of the program; `needDx`: some earlier stage has parameters, so the gradient of its input is needed. */
 type Stage = { needDx: boolean } & (
-  | { kind: "conv"; g: ConvGeometry; weights: Weights; input: Activation; output: Activation; scratch: ConvScratch; partials: ConvPartials }
-  | { kind: "pool"; g: PoolGeometry; input: Activation; output: Activation; pArg: number }
+  | { kind: "conv"; g: ConvGeometry; pGeom: number; weights: Weights; input: Activation; output: Activation; scratch: ConvScratch; partials: ConvPartials }
+  | { kind: "pool"; g: PoolGeometry; pGeom: number; input: Activation; output: Activation; pArg: number }
   | { kind: "relu"; act: Activation; perImage: boolean }
   | { kind: "linear"; D: number; M: number; weights: Weights; input: Activation; output: Activation }
 );
@@ -173,7 +175,7 @@ class SequentialProgram implements TrainingProgram {
       case "conv":
         return [convForwardCall(s.g, n, this.convPointers(s), s.scratch)];
       case "pool":
-        return [maxPoolCall(s.g, n * s.g.C, (n + 1) * s.g.C, s.input.p, s.output.p, s.pArg)];
+        return [maxPoolCall(s.pGeom, n * s.g.C, (n + 1) * s.g.C, s.input.p, s.output.p, s.pArg)];
       case "relu": {
         const at = s.act.p + 4 * n * s.act.size;
         return [call(RELU, { pX: at, pOut: at, n: s.act.size })];
@@ -258,7 +260,7 @@ class SequentialProgram implements TrainingProgram {
   }
 
   private convPointers(s: Stage & { kind: "conv" }): ConvPointers {
-    return { pX: s.input.p, pW: s.weights.pW, pB: s.weights.pB, pOut: s.output.p, pDout: s.output.d, pDx: s.input.d };
+    return { pX: s.input.p, pW: s.weights.pW, pB: s.weights.pB, pOut: s.output.p, pDout: s.output.d, pDx: s.input.d, pGeom: s.pGeom };
   }
 
   private linearPointers(s: Stage & { kind: "linear" }, b: number): LinearPointers {
@@ -324,17 +326,14 @@ export const compileTraining: CompileTraining = (layers, exampleShape, batchSize
       // (A ReLU moved after a max-pooling does not change the pooling's input shape.)
       const output = activation(shapes.get(layer)!.output, true);
       if (spec.kind === "conv2d") {
-        const [, Ho, Wo] = output.shape;
-        const g = convGeometry([B, ...act.shape], [spec.outChannels, spec.inChannels, ...spec.kernel], spec.stride, spec.pad, Ho, Wo);
-        const stage = { kind: "conv" as const, g, weights: weights.get(layer)!, input: act, output, scratch: NO_SCRATCH, partials: allocConvPartials(e, g), needDx };
+        const g = convGeometry(layerName(spec), [B, ...act.shape], [spec.outChannels, spec.inChannels, ...spec.kernel], spec.stride, spec.pad);
+        const stage = { kind: "conv" as const, g, pGeom: putConvGeometry(e, g), weights: weights.get(layer)!, input: act, output, scratch: NO_SCRATCH, partials: allocConvPartials(e, g), needDx };
         convs.push(stage);
         stages.push(stage);
         seenWeights = true;
       } else if (spec.kind === "maxpool2d") {
-        const [C, H, W] = act.shape;
-        const [, Ho, Wo] = output.shape;
-        const g = { N: B, C, H, W, size: spec.size, stride: spec.stride, Ho, Wo };
-        stages.push({ kind: "pool", g, input: act, output, pArg: e.alloc(4 * B * output.size), needDx });
+        const g = poolGeometry(layerName(spec), [B, ...act.shape], spec.size, spec.stride);
+        stages.push({ kind: "pool", g, pGeom: putPoolGeometry(e, g), input: act, output, pArg: e.alloc(4 * B * output.size), needDx });
       } else if (spec.kind === "linear") {
         stages.push({ kind: "linear", D: spec.inFeatures, M: spec.outFeatures, weights: weights.get(layer)!, input: act, output, needDx });
         seenWeights = true;
