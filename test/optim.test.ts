@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { relError } from "../src/metrics.js";
-import { AdaGrad, Adam, OPTIMIZER_NAMES, RMSProp, SGD, SGDMomentum, makeOptimizer, type Optimizer } from "../src/optim/index.js";
+import { AdaGrad, Adam, OPTIMIZER_NAMES, OptimizerBase, RMSProp, SGD, SGDMomentum, makeOptimizer, type Optimizer } from "../src/optim/index.js";
 import { Tensor, tensor } from "../src/tensor.js";
 
 // Two steps on x = [1, −2, 0.5] with gradients g1 then g2; each expected value is computed here
@@ -187,6 +187,20 @@ describe("makeOptimizer", () => {
 
   it("names the choices for an unknown optimizer", () => {
     expect(() => makeOptimizer("adamw")).toThrow('makeOptimizer: unknown optimizer "adamw"; choose one of sgd, momentum, adagrad, rmsprop, adam');
+  });
+
+  it("an optimizer without a fused step takes its rule's step in stepFused", () => {
+    for (const name of OPTIMIZER_NAMES) {
+      const [fused, plain] = [makeOptimizer(name, { lr: 0.1 }), makeOptimizer(name, { lr: 0.1 })];
+      if (!(fused instanceof OptimizerBase)) throw new Error(`${name} is not an OptimizerBase`);
+      const [x, y] = [tensor([1, -2, 0.5], undefined, "float32"), tensor([1, -2, 0.5], undefined, "float32")];
+      for (const g of [G1, G2]) {
+        fused.stepFused([x], [tensor(g, undefined, "float32")], {});
+        plain.step([y], [tensor(g, undefined, "float32")]);
+      }
+      expect(Array.from(x.data), name).toEqual(Array.from(y.data));
+      expect(Array.from(x.data), name).not.toEqual([1, -2, 0.5]);
+    }
   });
 
   it("a step through the interface updates a Tensor", () => {

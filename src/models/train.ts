@@ -10,7 +10,7 @@ import { gatherLabels, gatherRows, orderedBatches, shuffledBatches } from "../da
 import { Labels, LossResult, softmaxCrossEntropy, svmLoss } from "../losses.js";
 import { OptimizerBase, makeOptimizer, type Optimizer, type OptimizerName } from "../optim/index.js";
 import { firstNonFinite } from "../metrics.js";
-import { compileTraining, queuedFusedSteps } from "../ops/float32.js";
+import { compileTraining, float32Array, queuedFusedSteps } from "../ops/float32.js";
 import { Rng } from "../random.js";
 import { Tensor } from "../tensor.js";
 import { argmaxRows } from "./update-rule.js";
@@ -152,7 +152,7 @@ export function train(model: Sequential, data: TrainData, opts: TrainOptions = {
   // And the passes: a model whose layers all have a place in a kernel program (src/ops/sequential)
   // runs each step as two programs; any other runs its layers one by one. The optimizer's state is
   // allocated first, so that it lives in kernel memory below the program's.
-  if (compileTraining && optimizer instanceof OptimizerBase) optimizer.prepare(values, grads);
+  if (compileTraining && optimizer instanceof OptimizerBase) optimizer.prepare(values, grads, float32Array);
   const program = N > 0 && compileTraining ? compileTraining(model.layers, data.x.shape.slice(1), Math.min(batchSize, N)) : null;
   const totalSteps = epochs * stepsPerEpoch;
   let stepsDone = 0;
