@@ -11,6 +11,7 @@ import { Labels, LossResult, softmaxCrossEntropy, svmLoss } from "../losses.js";
 import { OptimizerBase, makeOptimizer, type Optimizer, type OptimizerName } from "../optim/index.js";
 import { firstNonFinite } from "../metrics.js";
 import { compileTraining, float32Array, queuedFusedSteps } from "../ops/float32.js";
+import { compileModel } from "./program.js";
 import { Rng } from "../random.js";
 import { Tensor } from "../tensor.js";
 import { argmaxRows } from "./update-rule.js";
@@ -153,7 +154,7 @@ export function train(model: Sequential, data: TrainData, opts: TrainOptions = {
   // runs each step as two programs; any other runs its layers one by one. The optimizer's state is
   // allocated first, so that it lives in kernel memory below the program's.
   if (compileTraining && optimizer instanceof OptimizerBase) optimizer.prepare(values, grads, float32Array);
-  const program = N > 0 && compileTraining ? compileTraining(model.layers, data.x.shape.slice(1), Math.min(batchSize, N)) : null;
+  const program = N > 0 ? compileModel(model.layers, data.x.shape.slice(1), Math.min(batchSize, N)) : null;
   const totalSteps = epochs * stepsPerEpoch;
   let stepsDone = 0;
 
