@@ -2,7 +2,7 @@
  * Fast 2-D convolution for float32: im2col + GEMM per image on the kernel engine, the images of a
  * batch shared out over the threads. Same contract (./contract.ts), cache and results (up to
  * float32 rounding) as the reference in src/layers/conv2d.ts; ../fast.ts sends only float32
- * inputs here. The calls below are also what a whole model's program (../sequential/fast.ts)
+ * inputs here. The calls below are also what a whole model's program (../sequential/)
  * runs for this layer.
  */
 import { Tensor } from "../../tensor.js";

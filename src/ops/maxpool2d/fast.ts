@@ -3,7 +3,7 @@
  * output, where its maximum was (the first maximum in row-major order, as the reference), so that
  * backward is one scatter. Same contract (./contract.ts) as src/layers/maxpool2d.ts; the cache is
  * the reference cache plus that index. ../fast.ts sends only float32 inputs here. The calls below
- * are also what a whole model's program (../sequential/fast.ts) runs for this layer.
+ * are also what a whole model's program (../sequential/) runs for this layer.
  */
 import { Tensor } from "../../tensor.js";
 import { kernelEngine } from "../../engine/index.js";
