@@ -10,8 +10,11 @@ import { gemmJs } from "../../engine/gemm.js";
 import { defineKernel, unpackFields, type JsMemory } from "../../engine/kernel.js";
 import { CONV_FIELDS, type ConvGeometry } from "./contract.js";
 
-/** The geometry packed at pGeom. */
-const geometryAt = (m: JsMemory, pGeom: number): ConvGeometry => unpackFields(CONV_FIELDS, m, pGeom);
+/** The geometry packed at pGeom, and the sizes of the image's GEMMs: K = C·KH·KW (a patch), P = Ho·Wo (its positions). */
+function geometryAt(m: JsMemory, pGeom: number): { g: ConvGeometry; K: number; P: number } {
+  const g = unpackFields(CONV_FIELDS, m, pGeom);
+  return { g, K: g.C * g.KH * g.KW, P: g.Ho * g.Wo };
+}
 
 /**
  * Each pair (d, i) of im2col: col float d (in order from pCol) and the flat index i of the input it
@@ -56,9 +59,7 @@ export const CONV_FORWARD = defineKernel(
   "convForward",
   ["pX", "pW", "pB", "pOut", "pGeom", "pCol", "work"] as const,
   (m: JsMemory, pX: number, pW: number, pB: number, pOut: number, pGeom: number, pCol: number, work: number) => {
-    const g = geometryAt(m, pGeom);
-    const K = g.C * g.KH * g.KW;
-    const P = g.Ho * g.Wo;
+    const { g, K, P } = geometryAt(m, pGeom);
     im2colJs(m, g, pX, pCol);
     for (let f = 0; f < g.F; f++) m.f32.fill(m.f32[(pB >> 2) + f], (pOut >> 2) + f * P, (pOut >> 2) + (f + 1) * P);
     gemmJs(m, g.F, P, K, pW, K, 1, pCol, P, 1, pOut, P, 1, work);
@@ -73,9 +74,7 @@ export const CONV_BACKWARD_WEIGHTS = defineKernel(
   "convBackwardWeights",
   ["pX", "pDout", "pDw", "pDb", "pGeom", "pCol", "work"] as const,
   (m: JsMemory, pX: number, pDout: number, pDw: number, pDb: number, pGeom: number, pCol: number, work: number) => {
-    const g = geometryAt(m, pGeom);
-    const K = g.C * g.KH * g.KW;
-    const P = g.Ho * g.Wo;
+    const { g, K, P } = geometryAt(m, pGeom);
     const h = m.f32;
     for (let f = 0; f < g.F; f++) {
       let s = 0;
@@ -92,9 +91,7 @@ export const CONV_BACKWARD_INPUT = defineKernel(
   "convBackwardInput",
   ["pW", "pDout", "pDx", "pGeom", "pDcol", "work"] as const,
   (m: JsMemory, pW: number, pDout: number, pDx: number, pGeom: number, pDcol: number, work: number) => {
-    const g = geometryAt(m, pGeom);
-    const K = g.C * g.KH * g.KW;
-    const P = g.Ho * g.Wo;
+    const { g, K, P } = geometryAt(m, pGeom);
     gemmJs(m, K, P, g.F, pW, 1, K, pDout, P, 1, pDcol, P, 0, work);
     col2imJs(m, g, pDcol, pDx);
   },
