@@ -31,8 +31,12 @@ beforeAll(async () => {
   };
 }, 60_000);
 
-/** A fresh context with what a web page offers the core (no process, no require), the core loaded in it. */
-function page(): { nnkit: typeof import("../src/index.js"); warnings: string[]; globals: string[] } {
+/**
+ * A fresh context with what a web page offers the core (no process, no require), the core loaded in
+ * it; with `strings: false` the context refuses to compile code from strings (eval, new Function),
+ * as a page with a strict Content-Security-Policy does.
+ */
+function page({ strings = true } = {}): { nnkit: typeof import("../src/index.js"); warnings: string[]; globals: string[] } {
   const warnings: string[] = [];
   const context: Record<string, unknown> = {
     WebAssembly: (globalThis as { WebAssembly?: unknown }).WebAssembly,
@@ -40,7 +44,7 @@ function page(): { nnkit: typeof import("../src/index.js"); warnings: string[]; 
     console: { log: () => undefined, warn: (m: unknown) => warnings.push(String(m)), error: (m: unknown) => warnings.push(String(m)) },
   };
   const before = Object.keys(context).sort();
-  runInNewContext(bundle.text, context);
+  runInNewContext(bundle.text, context, { contextCodeGeneration: { strings, wasm: true } });
   const globals = Object.keys(context).filter((k) => !before.includes(k));
   return { nnkit: context.nnkit as typeof import("../src/index.js"), warnings, globals };
 }
@@ -59,6 +63,13 @@ describe("the core entry (import \"nnkit\")", () => {
     expect(globals).toEqual(["nnkit"]);
     expect(warnings).toEqual([]);
     expect(typeof nnkit.linearForward).toBe("function");
+  });
+
+  it("compiles no code from strings when it is loaded (the thread pool's runner is compiled when a pool starts)", () => {
+    expect(() => runInNewContext("new Function('return 1')", {}, { contextCodeGeneration: { strings: false } })).toThrow(/Code generation from strings disallowed/);
+    const { nnkit, warnings } = page({ strings: false });
+    expect(warnings).toEqual([]);
+    expect(nnkit.summary(nnkit.lenet5()).totalParams).toBe(1_256_080);
   });
 
   it("runs in a page: tensors, layers, gradient checks, a float32 model trained with Adam, summary, data from bytes", () => {

@@ -1,14 +1,12 @@
 /**
  * drawGraph: the computational graph of a `Value` as a standalone SVG string (no external tools).
- *
  * One rounded box per value (label, data, grad), one circle per operation, arrows from inputs to
- * outputs. Layered left to right: the root is the rightmost column and every value sits one column
- * left of its nearest consumer's operation, so inputs appear next to where they are used; an arrow
- * that skips columns reserves a thin slot in each and passes between their boxes. Within a column
- * each box aims at the mean height of what it feeds, boxes that would overlap are spaced evenly,
- * and each operation sits level with the value it produces.
+ * outputs, placed as ./layout.ts lays them out.
  */
-import { Value, topologicalOrder } from "./value.js";
+import { Value } from "./value.js";
+import { SIZES, formatNumber, layoutGraph, opFontSize, opRadius, opText, type GraphLayout } from "./layout.js";
+
+export { formatNumber };
 
 export interface DrawOptions {
   /** Significant digits for data and grad (default 4). */
@@ -17,18 +15,6 @@ export interface DrawOptions {
 
 const SANS = "'Helvetica Neue', Helvetica, Arial, 'DejaVu Sans', sans-serif";
 const MONO = "ui-monospace, Menlo, Consolas, 'DejaVu Sans Mono', monospace";
-const NUMBER_SIZE = 12;
-const LABEL_SIZE = 13;
-const MONO_CHAR = 0.61 * NUMBER_SIZE; // advance of one monospace character, in px
-const SANS_CHAR = 0.62 * LABEL_SIZE; // a generous average for the bold label
-const BOX_H = 58;
-const MIN_BOX_W = 88;
-const PAD_X = 10;
-const MIN_R = 16;
-const WAYPOINT_H = 6;
-const COL_GAP = 38;
-const ROW_GAP = 22;
-const MARGIN = 18;
 const COLORS = {
   data: "#1d4e89",
   grad: "#b83227",
@@ -42,41 +28,10 @@ const COLORS = {
   edge: "#7b8794",
 };
 
-/** A number with `digits` significant digits and no trailing zeros: 3, -0.25, 1.235e+21, NaN. */
-export function formatNumber(x: number, digits = 4): string {
-  if (Number.isNaN(x)) return "NaN";
-  if (!Number.isFinite(x)) return x > 0 ? "Infinity" : "-Infinity";
-  if (x === 0) return "0";
-  return String(Number(x.toPrecision(digits)));
-}
-
 /** Text safe inside an XML element or a double-quoted attribute. */
 export function escapeXml(s: string): string {
   return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&apos;");
 }
-
-/** How an op is printed in its circle ("*" as ×, "-" as −, "/" as ÷; others as they are). */
-function opText(op: string): string {
-  return ({ "*": "×", "-": "−", "/": "÷" } as Record<string, string>)[op] ?? op;
-}
-
-function opFontSize(text: string): number {
-  return text.length <= 2 ? 15 : 11;
-}
-
-function opRadius(text: string): number {
-  return Math.max(MIN_R, (text.length * 0.6 * opFontSize(text)) / 2 + 6);
-}
-
-/** An edge from a value to the op that consumes it, with one waypoint per value column it crosses. */
-interface Edge {
-  from: Value;
-  to: Value;
-  waypoints: { col: number; y: number }[];
-}
-
-/** What occupies a slot in a value column: a value box or an edge passing through. */
-type Slot = { height: number; key: number; y: number } & ({ value: Value } | { waypoint: { col: number; y: number } });
 
 /**
  * The computational graph ending in `root` as an SVG document (a string): value boxes with label,
@@ -86,116 +41,14 @@ type Slot = { height: number; key: number; y: number } & ({ value: Value } | { w
 export function drawGraph(root: Value, opts: DrawOptions = {}): string {
   if (!(root instanceof Value)) throw new Error("drawGraph: expected a Value (the output of a computation)");
   const digits = opts.digits ?? 4;
-  const order = topologicalOrder(root); // inputs first, root last
-  const index = new Map(order.map((v, i) => [v, i]));
-
-  // Ranks: the longest distance from the root, counting value → op → value as 2 steps; so values
-  // sit at even ranks and each op one rank further than the value it produces.
-  const rank = new Map<Value, number>([[root, 0]]);
-  for (let i = order.length - 1; i >= 0; i--) {
-    for (const c of order[i].children) rank.set(c, Math.max(rank.get(c) ?? 0, rank.get(order[i])! + 2));
-  }
-  const maxRank = maxOf([...rank.values()]);
-  const col = (v: Value) => maxRank - rank.get(v)!; // the op of v is in column col(v) − 1
-
-  // Edges; an edge that skips value columns gets a waypoint in each of them.
-  const edges: Edge[] = [];
-  const outgoing = new Map<Value, Edge[]>(order.map((v) => [v, []]));
-  for (const v of order) {
-    for (const c of new Set(v.children)) {
-      const waypoints = [];
-      for (let k = col(c) + 2; k < col(v); k += 2) waypoints.push({ col: k, y: 0 });
-      const e = { from: c, to: v, waypoints };
-      edges.push(e);
-      outgoing.get(c)!.push(e);
-    }
-  }
-
-  // Box width: wide enough for the longest label or number line.
-  const boxW = maxOf([
-    MIN_BOX_W,
-    ...order.map((v) => {
-      const numbers = Math.max(formatNumber(v.data, digits).length, formatNumber(v.grad, digits).length) + 5;
-      return Math.max(v.label.length * SANS_CHAR, numbers * MONO_CHAR) + 2 * PAD_X;
-    }),
-  ]);
-
-  // Column x positions: value columns are boxW wide, op columns as wide as their widest circle.
-  const colWidth = new Array<number>(maxRank + 1).fill(0);
-  for (const v of order) {
-    colWidth[col(v)] = boxW;
-    if (v.op) colWidth[col(v) - 1] = Math.max(colWidth[col(v) - 1], 2 * opRadius(opText(v.op)));
-  }
-  const colLeft: number[] = [];
-  let x = MARGIN;
-  for (let c = 0; c <= maxRank; c++) {
-    colLeft.push(x);
-    x += colWidth[c] + COL_GAP;
-  }
-  const width = x - COL_GAP + MARGIN;
-
-  // Heights, value column by value column from the root leftwards: each slot wants the mean
-  // height of what it feeds (the next waypoint, or the value its op produces); slots keep that
-  // order and are pushed apart evenly where they would overlap.
-  const y = new Map<Value, number>([[root, 0]]);
-  const feedY = (e: Edge) => (e.waypoints.length > 0 ? e.waypoints[0].y : y.get(e.to)!);
-  const valuesIn = new Map<number, Value[]>();
-  for (const v of order) pushTo(valuesIn, col(v), v);
-  const passingIn = new Map<number, [Edge, number][]>();
-  for (const e of edges) e.waypoints.forEach((w, i) => pushTo(passingIn, w.col, [e, i]));
-  for (let c = maxRank; c >= 0; c -= 2) {
-    const slots: Slot[] = [];
-    for (const v of valuesIn.get(c) ?? []) {
-      const ys = outgoing.get(v)!.map(feedY);
-      slots.push({ value: v, height: BOX_H, key: index.get(v)!, y: ys.length ? mean(ys) : 0 });
-    }
-    for (const [e, i] of passingIn.get(c) ?? []) {
-      const next = i + 1 < e.waypoints.length ? e.waypoints[i + 1].y : y.get(e.to)!;
-      slots.push({ waypoint: e.waypoints[i], height: WAYPOINT_H, key: index.get(e.from)! + 0.5, y: next });
-    }
-    slots.sort((a, b) => a.y - b.y || a.key - b.key);
-    spreadApart(slots);
-    for (const s of slots) {
-      if ("value" in s) y.set(s.value, s.y);
-      else s.waypoint.y = s.y;
-    }
-  }
-  const allY = [...y.values(), ...edges.flatMap((e) => e.waypoints.map((w) => w.y))];
-  const shift = MARGIN + BOX_H / 2 + maxOf(allY.map((v) => -v));
-  const height = maxOf(allY) + shift + BOX_H / 2 + MARGIN;
-  for (const [v, vy] of y) y.set(v, vy + shift);
-  for (const e of edges) for (const w of e.waypoints) w.y += shift;
-
-  const lines: string[] = [];
-  const shapes: string[] = [];
-  for (const v of order) {
-    const left = colLeft[col(v)];
-    const vy = y.get(v)!;
-    shapes.push(valueBox(v, left, vy, boxW, digits, v === root));
-    if (!v.op) continue;
-    const text = opText(v.op);
-    const r = opRadius(text);
-    const cx = colLeft[col(v) - 1] + colWidth[col(v) - 1] / 2;
-    shapes.push(opCircle(text, cx, vy, r));
-    lines.push(arrow(`M${f(cx + r)},${f(vy)} L${f(left)},${f(vy)}`));
-  }
-  for (const e of edges) {
-    let sx = colLeft[col(e.from)] + boxW;
-    let sy = y.get(e.from)!;
-    let d = `M${f(sx)},${f(sy)}`;
-    for (const w of e.waypoints) {
-      d += ` ${sCurve(sx, sy, colLeft[w.col], w.y)} L${f(colLeft[w.col] + boxW)},${f(w.y)}`;
-      [sx, sy] = [colLeft[w.col] + boxW, w.y];
-    }
-    const to = e.to;
-    d += ` ${curveToCircle(sx, sy, colLeft[col(to) - 1] + colWidth[col(to) - 1] / 2, y.get(to)!, opRadius(opText(to.op)))}`;
-    lines.push(arrow(d));
-  }
-
+  const layout = layoutGraph(root, digits);
+  const { shapes, lines } = drawValues(layout, root, digits);
+  lines.push(...layout.edges.map((e) => edgePath(layout, e)));
+  const { width, height } = layout;
   const name = root.label ? ` of ${root.label}` : "";
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${f(width)}" height="${f(height)}" viewBox="0 0 ${f(width)} ${f(height)}">`,
-    `<title>${escapeXml(`Computational graph${name}: ${order.length} values`)}</title>`,
+    `<title>${escapeXml(`Computational graph${name}: ${layout.order.length} values`)}</title>`,
     `<defs><marker id="nnkit-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="8" markerHeight="8" markerUnits="userSpaceOnUse" orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="${COLORS.edge}"/></marker></defs>`,
     `<rect width="100%" height="100%" fill="#ffffff"/>`,
     `<g fill="none" stroke="${COLORS.edge}" stroke-width="1.4">`,
@@ -206,49 +59,38 @@ export function drawGraph(root: Value, opts: DrawOptions = {}): string {
   ].join("\n");
 }
 
-function pushTo<T>(m: Map<number, T[]>, key: number, item: T): void {
-  const list = m.get(key);
-  if (list) list.push(item);
-  else m.set(key, [item]);
-}
-
-/** The largest entry (a loop: spreading a huge array into Math.max overflows the stack). */
-function maxOf(xs: number[]): number {
-  let m = -Infinity;
-  for (const x of xs) if (x > m) m = x;
-  return m;
-}
-
-function mean(xs: number[]): number {
-  return xs.reduce((a, b) => a + b, 0) / xs.length;
-}
-
-/**
- * Move slots (sorted by wanted height .y) apart so that neighbours are ROW_GAP apart at least,
- * each run of touching slots evenly spaced and centred on the mean of its wanted heights
- * (pool-adjacent-violators: merge a run with the one above while they overlap).
- */
-function spreadApart(slots: Slot[]): void {
-  interface Run { first: number; last: number; offsets: number[]; top: number }
-  const runs: Run[] = [];
-  const sep = (i: number) => slots[i].height / 2 + ROW_GAP + slots[i + 1].height / 2;
-  const place = (run: Run) => {
-    run.top = mean(run.offsets.map((o, j) => slots[run.first + j].y - o));
-  };
-  for (let i = 0; i < slots.length; i++) {
-    let run: Run = { first: i, last: i, offsets: [0], top: slots[i].y };
-    while (runs.length > 0) {
-      const prev = runs[runs.length - 1];
-      const prevBottom = prev.top + prev.offsets[prev.offsets.length - 1];
-      if (run.top - prevBottom >= sep(prev.last)) break;
-      runs.pop();
-      const base = prev.offsets[prev.offsets.length - 1] + sep(prev.last);
-      run = { first: prev.first, last: run.last, offsets: [...prev.offsets, ...run.offsets.map((o) => o + base)], top: 0 };
-      place(run);
-    }
-    runs.push(run);
+/** Each value's box and, for a computed value, its op's circle and the arrow from the circle to the box. */
+function drawValues(layout: GraphLayout, root: Value, digits: number): { shapes: string[]; lines: string[] } {
+  const { col, colLeft, colWidth, boxWidth } = layout;
+  const lines: string[] = [];
+  const shapes: string[] = [];
+  for (const v of layout.order) {
+    const left = colLeft[col(v)];
+    const vy = layout.y.get(v)!;
+    shapes.push(valueBox(v, left, vy, boxWidth, digits, v === root));
+    if (!v.op) continue;
+    const text = opText(v.op);
+    const r = opRadius(text);
+    const cx = colLeft[col(v) - 1] + colWidth[col(v) - 1] / 2;
+    shapes.push(opCircle(text, cx, vy, r));
+    lines.push(arrow(`M${f(cx + r)},${f(vy)} L${f(left)},${f(vy)}`));
   }
-  for (const run of runs) run.offsets.forEach((o, j) => (slots[run.first + j].y = run.top + o));
+  return { shapes, lines };
+}
+
+/** The arrow of edge `e`: from its value's box, through its waypoints, to the circle of the op that takes it. */
+function edgePath(layout: GraphLayout, e: GraphLayout["edges"][number]): string {
+  const { col, colLeft, colWidth, boxWidth, y } = layout;
+  let sx = colLeft[col(e.from)] + boxWidth;
+  let sy = y.get(e.from)!;
+  let d = `M${f(sx)},${f(sy)}`;
+  for (const w of e.waypoints) {
+    d += ` ${sCurve(sx, sy, colLeft[w.col], w.y)} L${f(colLeft[w.col] + boxWidth)},${f(w.y)}`;
+    [sx, sy] = [colLeft[w.col] + boxWidth, w.y];
+  }
+  const to = e.to;
+  d += ` ${curveToCircle(sx, sy, colLeft[col(to) - 1] + colWidth[col(to) - 1] / 2, y.get(to)!, opRadius(opText(to.op)))}`;
+  return arrow(d);
 }
 
 /** A coordinate rounded to 0.1 px. */
@@ -284,13 +126,13 @@ function valueBox(v: Value, left: number, y: number, w: number, digits: number, 
   const rows = v.label ? [y - 12, y + 5, y + 21] : [NaN, y - 3, y + 13];
   const parts = [
     `<g>`,
-    `<rect x="${f(left)}" y="${f(y - BOX_H / 2)}" width="${f(w)}" height="${BOX_H}" rx="7" fill="${fill}" stroke="${COLORS.box}" stroke-width="${isRoot ? 2.2 : 1.2}"/>`,
+    `<rect x="${f(left)}" y="${f(y - SIZES.box.height / 2)}" width="${f(w)}" height="${SIZES.box.height}" rx="7" fill="${fill}" stroke="${COLORS.box}" stroke-width="${isRoot ? 2.2 : 1.2}"/>`,
   ];
   if (v.label) {
-    parts.push(`<text x="${f(cx)}" y="${f(rows[0])}" text-anchor="middle" font-family="${escapeXml(SANS)}" font-size="${LABEL_SIZE}" font-weight="bold" fill="${COLORS.label}">${escapeXml(v.label)}</text>`);
+    parts.push(`<text x="${f(cx)}" y="${f(rows[0])}" text-anchor="middle" font-family="${escapeXml(SANS)}" font-size="${SIZES.label}" font-weight="bold" fill="${COLORS.label}">${escapeXml(v.label)}</text>`);
   }
   const number = (row: number, color: string, text: string) =>
-    `<text x="${f(cx)}" y="${f(row)}" text-anchor="middle" font-family="${escapeXml(MONO)}" font-size="${NUMBER_SIZE}" fill="${color}">${escapeXml(text)}</text>`;
+    `<text x="${f(cx)}" y="${f(row)}" text-anchor="middle" font-family="${escapeXml(MONO)}" font-size="${SIZES.number}" fill="${color}">${escapeXml(text)}</text>`;
   parts.push(number(rows[1], COLORS.data, `data ${formatNumber(v.data, digits)}`));
   parts.push(number(rows[2], COLORS.grad, `grad ${formatNumber(v.grad, digits)}`));
   parts.push(`</g>`);

@@ -123,6 +123,13 @@ export function put(e: Engine, data: Float32Array): number {
   return p;
 }
 
+/** Copy int32 `data` into engine memory (e.g. a geometry packed by packFields); returns its pointer. */
+export function putInt32(e: Engine, data: Int32Array): number {
+  const p = e.alloc(data.length * 4);
+  new Int32Array(e.f32().buffer, p, data.length).set(data);
+  return p;
+}
+
 /** A fresh Int32Array copy of `n` int32 values at pointer `p`. */
 export function takeInt32(e: Engine, p: number, n: number): Int32Array {
   return new Int32Array(e.f32().buffer, p, n).slice();

@@ -38,3 +38,18 @@ export function positional<K extends Kernel>(k: K, args: KernelArgs<K>): number[
   const named = args as Readonly<Record<string, number>>;
   return k.params.map((p) => named[p]);
 }
+
+/**
+ * A record of integers packed as int32 in the order of `fields` (how a kernel takes an op's
+ * geometry: one pointer instead of ten arguments). Returns fields.length int32 values.
+ */
+export function packFields<F extends string>(fields: readonly F[], values: Readonly<Record<F, number>>): Int32Array {
+  return Int32Array.from(fields, (f) => values[f]);
+}
+
+/** The record packed by packFields at pointer `p` of `m` (what the TypeScript twins read). */
+export function unpackFields<F extends string>(fields: readonly F[], m: JsMemory, p: number): Record<F, number> {
+  const out = {} as Record<F, number>;
+  fields.forEach((f, i) => (out[f] = m.i32[(p >> 2) + i]));
+  return out;
+}

@@ -111,9 +111,13 @@ const runProgramSource = `function runProgram(c, at, t, kernels, onItem) {
   }
 }`;
 
-const runProgram = new Function(`return ${runProgramSource}`)() as (
-  c: Int32Array, at: number, t: number, kernels: readonly ((...args: number[]) => void)[], onItem: () => void,
-) => void;
+/** runProgram as the main thread calls it. */
+type RunProgram = (c: Int32Array, at: number, t: number, kernels: readonly ((...args: number[]) => void)[], onItem: () => void) => void;
+
+/** The main thread's copy of runProgram, compiled from its source (by each pool when it starts: importing this module compiles nothing). */
+function compileRunProgram(): RunProgram {
+  return new Function(`return ${runProgramSource}`)() as RunProgram;
+}
 
 // Runs inside each worker (plain JavaScript, evaluated as a CommonJS script).
 const workerSource = `
@@ -142,6 +146,7 @@ export class ThreadPool {
   private readonly c: Int32Array;
   private readonly program: number;
   private readonly kernels: ((...args: number[]) => void)[];
+  private readonly runProgram: RunProgram = compileRunProgram();
 
   /**
    * Start `count` workers (any number ≥ 0) on `module` with the shared `memory`; `names` are the
@@ -200,7 +205,7 @@ export class ThreadPool {
       Atomics.notify(c, this.state(w));
     }
     try {
-      runProgram(c, this.program, 0, this.kernels, () => {});
+      this.runProgram(c, this.program, 0, this.kernels, () => {});
     } finally {
       for (let w = 0; w < this.workers.length; w++) {
         const s = this.state(w);

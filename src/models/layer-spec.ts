@@ -6,11 +6,14 @@
  * and the layer objects (`modules.ts`) are built from them and answer shape questions through
  * `describeLayer`, so each formula lives here once.
  *
- * Shapes here are per example (no batch dimension): [C, H, W] for images, [D] for vectors.
+ * Shapes here are per example (no batch dimension): [C, H, W] for images, [D] for vectors. The
+ * sizes of a convolution or a pooling are its op's geometry (src/ops/<op>/contract.ts).
  * Multiply-adds (MACs) count only the weighted sums of Linear and Conv2d, bias not counted:
  * Linear D→M costs D·M, Conv2d costs (outputs F·Ho·Wo) × (C·KH·KW). Other layers count 0.
  */
-import { expectedShapeStr, fitsShape, slidingOutputSize } from "../shapes.js";
+import { expectedShapeStr, fitsShape } from "../shapes.js";
+import { convGeometry } from "../ops/conv2d/contract.js";
+import { poolGeometry } from "../ops/maxpool2d/contract.js";
 
 export interface LinearSpec {
   kind: "linear";
@@ -129,21 +132,6 @@ function expectInput(name: string, inShape: readonly number[], expected: readonl
   }
 }
 
-/**
- * Output length of a conv along one axis: (in − k + 2·pad)/stride + 1, rounded down when the spec
- * allows it (the padded input is then cut to the part the windows cover), else it must be exact.
- */
-export function convOutputLength(spec: Conv2dSpec, name: string, axis: string, inSize: number, kernel: number): number {
-  if (!spec.roundDown) return slidingOutputSize(name, axis, inSize, kernel, spec.stride, spec.pad);
-  const covered = coveredLength(inSize + 2 * spec.pad, kernel, spec.stride);
-  return slidingOutputSize(name, axis, covered, kernel, spec.stride, 0);
-}
-
-/** The part of a padded length `padded` that windows of size k with stride s cover when the output is rounded down. */
-export function coveredLength(padded: number, kernel: number, stride: number): number {
-  return padded < kernel ? padded : Math.floor((padded - kernel) / stride) * stride + kernel;
-}
-
 /** Output shape, parameter shapes and multiply-adds of `spec` on one example of shape `inShape`. */
 export function describeLayer(spec: LayerSpec, inShape: readonly number[]): LayerDescription {
   const name = layerName(spec);
@@ -162,22 +150,19 @@ export function describeLayer(spec: LayerSpec, inShape: readonly number[]): Laye
       break;
     case "conv2d": {
       expectInput(name, inShape, [spec.inChannels, -1, -1], "[C, H, W]");
-      const [kh, kw] = spec.kernel;
-      const ho = convOutputLength(spec, name, "height", inShape[1], kh);
-      const wo = convOutputLength(spec, name, "width", inShape[2], kw);
-      outputShape = [spec.outChannels, ho, wo];
+      const g = convGeometry(name, [1, ...inShape], [spec.outChannels, spec.inChannels, ...spec.kernel], spec.stride, spec.pad, spec.roundDown);
+      outputShape = [g.F, g.Ho, g.Wo];
       params = [
-        { name: "w", role: "weight", shape: [spec.outChannels, spec.inChannels, kh, kw] },
-        { name: "b", role: "bias", shape: [spec.outChannels] },
+        { name: "w", role: "weight", shape: [g.F, g.C, g.KH, g.KW] },
+        { name: "b", role: "bias", shape: [g.F] },
       ];
-      macs = product(outputShape) * spec.inChannels * kh * kw;
+      macs = g.F * g.Ho * g.Wo * g.C * g.KH * g.KW;
       break;
     }
     case "maxpool2d": {
       expectInput(name, inShape, [-1, -1, -1], "[C, H, W]");
-      const ho = slidingOutputSize(name, "height", inShape[1], spec.size, spec.stride, 0, "window");
-      const wo = slidingOutputSize(name, "width", inShape[2], spec.size, spec.stride, 0, "window");
-      outputShape = [inShape[0], ho, wo];
+      const g = poolGeometry(name, [1, ...inShape], spec.size, spec.stride);
+      outputShape = [g.C, g.Ho, g.Wo];
       break;
     }
     case "adaptiveavgpool2d":

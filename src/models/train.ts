@@ -10,7 +10,9 @@ import { gatherLabels, gatherRows, orderedBatches, shuffledBatches } from "../da
 import { Labels, LossResult, softmaxCrossEntropy, svmLoss } from "../losses.js";
 import { OptimizerBase, makeOptimizer, type Optimizer, type OptimizerName } from "../optim/index.js";
 import { firstNonFinite } from "../metrics.js";
-import { compileTraining, queuedFusedSteps } from "../ops/float32.js";
+import { compileTraining, float32Array, queuedFusedSteps } from "../ops/float32.js";
+import type { TrainingProgram } from "../ops/sequential/contract.js";
+import { compileModel } from "./program.js";
 import { Rng } from "../random.js";
 import { Tensor } from "../tensor.js";
 import { argmaxRows } from "./update-rule.js";
@@ -110,12 +112,24 @@ function countCorrect(scores: Tensor, y: ArrayLike<number>): number {
   return ok;
 }
 
-/**
- * Train `model` in place on data.x [N, ...] / data.y [N] with mini-batch steps.
- * Returns the history; throws "training diverged at epoch E step S: output of layer L (name)
- * contains NaN; try a smaller learning rate" when the numbers blow up.
- */
-export function train(model: Sequential, data: TrainData, opts: TrainOptions = {}): TrainHistory {
+/** What one call of train() works with, fixed before its first step. */
+interface Run {
+  epochs: number;
+  batchSize: number;
+  /** Examples trained on (data.x's first `limit` rows). */
+  N: number;
+  optimizer: Optimizer;
+  lossFn: (s: Tensor, y: Labels) => LossResult;
+  schedule: "constant" | "linear";
+  rng: Rng;
+  /** The whole model's step as kernel programs, or null: its layers run one by one. */
+  program: TrainingProgram | null;
+  /** The optimizer's step over every parameter. */
+  update: () => void;
+}
+
+/** Check the data and options of train() and set up its run (optimizer, update step, program). */
+function startRun(model: Sequential, data: TrainData, opts: TrainOptions): Run {
   checkData("train", data.x, data.y, "x");
   if (data.xVal || data.yVal) {
     if (!data.xVal || !data.yVal) throw new Error("train: give both xVal and yVal, or neither");
@@ -128,75 +142,106 @@ export function train(model: Sequential, data: TrainData, opts: TrainOptions = {
   const lossFn = LOSSES[opts.loss ?? "softmax"];
   if (!lossFn) throw new Error(`train: unknown loss "${opts.loss}"; choose 'softmax' or 'svm'`);
   const rng = new Rng(opts.seed ?? 0);
-  const stepsPerEpoch = Math.ceil(N / batchSize);
+  const schedule = opts.schedule ?? "constant";
+  if (schedule !== "constant" && schedule !== "linear") throw new Error(`train: unknown schedule "${schedule}"; choose 'constant' or 'linear'`);
+  const params = model.params();
+  const values = params.map((p) => p.value);
+  const grads = params.map((p) => p.grad);
+  const update = updateStep(optimizer, values, grads);
+  // And the passes: a model whose layers all have a place in a kernel program (src/ops/sequential)
+  // runs each step as two programs; any other runs its layers one by one. The optimizer's state is
+  // allocated first, so that it lives in kernel memory below the program's.
+  if (compileTraining && optimizer instanceof OptimizerBase) optimizer.prepare(values, grads, float32Array);
+  const program = N > 0 ? compileModel(model.layers, data.x.shape.slice(1), Math.min(batchSize, N)) : null;
+  return { epochs, batchSize, N, optimizer, lossFn, schedule, rng, program, update };
+}
+
+/**
+ * The training loop chooses the update: the lecture's optimizers take their fused kernels
+ * (src/ops/update/fast.ts, one program for the whole model) for the float32 parameters in kernel
+ * memory and the slide's rule for the others; an optimizer of the caller's own makes its own step.
+ */
+function updateStep(optimizer: Optimizer, values: Tensor[], grads: Tensor[]): () => void {
+  const queued = optimizer instanceof OptimizerBase ? queuedFusedSteps?.() : undefined;
+  if (!(optimizer instanceof OptimizerBase) || !queued) return () => optimizer.step(values, grads);
+  return () => {
+    optimizer.stepFused(values, grads, queued.steps);
+    queued.run();
+  };
+}
+
+/** The scores of the batch `idx` (training mode), the error of a NaN or Infinity naming its layer. */
+function forwardBatch(model: Sequential, run: Run, x: Tensor, idx: Int32Array, epoch: number, step: number): Tensor {
+  try {
+    const scores = run.program ? run.program.forward(x, idx) : model.forward(gatherRows(x, idx), true);
+    // The program checks nothing: on a non-finite score the model's own forward pass finds the layer.
+    if (run.program && firstNonFinite(scores.data) >= 0) model.forward(gatherRows(x, idx), true);
+    return scores;
+  } catch (e) {
+    if (e instanceof NonFiniteError) throw nonFinite(epoch, step, e);
+    throw e;
+  }
+}
+
+/**
+ * One training step on the batch `idx`: forward, loss, backward, update (with learning rate `lr`
+ * when given). Returns the scores [B, classes], the batch's labels [B] and its loss.
+ */
+function trainStep(
+  model: Sequential, run: Run, data: TrainData, idx: Int32Array, at: { epoch: number; step: number; lr?: number },
+): { scores: Tensor; yb: ArrayLike<number>; loss: number } {
+  const { epoch, step } = at;
+  const yb = gatherLabels(data.y, idx);
+  const scores = forwardBatch(model, run, data.x, idx, epoch, step);
+  const { loss, ds } = run.lossFn(scores, yb);
+  if (!Number.isFinite(loss)) {
+    if (run.program) model.forward(gatherRows(data.x, idx), true); // the layers' outputs, for findNonFinite
+    const e = model.findNonFinite(); // which layer's output went bad first, if any
+    throw e ? nonFinite(epoch, step, e) : diverged(epoch, step, `the loss is ${loss}`);
+  }
+  if (run.program) {
+    run.program.backward(ds);
+  } else {
+    model.zeroGrad();
+    model.backward(ds);
+  }
+  if (at.lr !== undefined) run.optimizer.lr = at.lr;
+  run.update();
+  return { scores, yb, loss };
+}
+
+/**
+ * Train `model` in place on data.x [N, ...] / data.y [N] with mini-batch steps.
+ * Returns the history; throws "training diverged at epoch E step S: output of layer L (name)
+ * contains NaN; try a smaller learning rate" when the numbers blow up.
+ */
+export function train(model: Sequential, data: TrainData, opts: TrainOptions = {}): TrainHistory {
+  const run = startRun(model, data, opts);
+  const { epochs, N, optimizer } = run;
+  const stepsPerEpoch = Math.ceil(N / run.batchSize);
   const history: TrainHistory = { loss: [], trainAcc: [], valAcc: [], stepLoss: [], seconds: 0, imagesPerSecond: 0 };
   const start = performance.now();
   let images = 0;
   let evalSeconds = 0; // validation time, left out of images/s
-  const params = model.params();
-  const values = params.map((p) => p.value);
-  const grads = params.map((p) => p.grad);
-  const schedule = opts.schedule ?? "constant";
-  if (schedule !== "constant" && schedule !== "linear") throw new Error(`train: unknown schedule "${schedule}"; choose 'constant' or 'linear'`);
   const lr0 = optimizer.lr;
-  // The training loop chooses the update: the lecture's optimizers take their fused kernels
-  // (src/ops/update/fast.ts, one program for the whole model) for the float32 parameters in kernel
-  // memory and the slide's rule for the others; an optimizer of the caller's own makes its own step.
-  const queued = optimizer instanceof OptimizerBase ? queuedFusedSteps?.() : undefined;
-  const update = optimizer instanceof OptimizerBase && queued
-    ? () => {
-        optimizer.stepFused(values, grads, queued.steps);
-        queued.run();
-      }
-    : () => optimizer.step(values, grads);
-  // And the passes: a model whose layers all have a place in a kernel program (src/ops/sequential)
-  // runs each step as two programs; any other runs its layers one by one. The optimizer's state is
-  // allocated first, so that it lives in kernel memory below the program's.
-  if (compileTraining && optimizer instanceof OptimizerBase) optimizer.prepare(values, grads);
-  const program = N > 0 && compileTraining ? compileTraining(model.layers, data.x.shape.slice(1), Math.min(batchSize, N)) : null;
   const totalSteps = epochs * stepsPerEpoch;
   let stepsDone = 0;
-
   try {
     for (let epoch = 1; epoch <= epochs; epoch++) {
       let lossSum = 0;
       let correct = 0;
       let step = 0;
-      for (const idx of shuffledBatches(N, batchSize, rng)) {
+      for (const idx of shuffledBatches(N, run.batchSize, run.rng)) {
         step++;
-        const yb = gatherLabels(data.y, idx);
-        let scores: Tensor;
-        try {
-          scores = program ? program.forward(data.x, idx) : model.forward(gatherRows(data.x, idx), true);
-          // The program checks nothing: on a non-finite score the model's own forward pass finds the layer.
-          if (program && firstNonFinite(scores.data) >= 0) model.forward(gatherRows(data.x, idx), true);
-        } catch (e) {
-          if (e instanceof NonFiniteError) throw nonFinite(epoch, step, e);
-          throw e;
-        }
-        const { loss, ds } = lossFn(scores, yb);
-        if (!Number.isFinite(loss)) {
-          if (program) model.forward(gatherRows(data.x, idx), true); // the layers' outputs, for findNonFinite
-          const e = model.findNonFinite(); // which layer's output went bad first, if any
-          throw e ? nonFinite(epoch, step, e) : diverged(epoch, step, `the loss is ${loss}`);
-        }
-        if (program) {
-          program.backward(ds);
-        } else {
-          model.zeroGrad();
-          model.backward(ds);
-        }
-        if (schedule === "linear") optimizer.lr = lr0 * (1 - stepsDone / totalSteps);
-        update();
+        const lr = run.schedule === "linear" ? lr0 * (1 - stepsDone / totalSteps) : undefined;
+        const { scores, yb, loss } = trainStep(model, run, data, idx, { epoch, step, lr });
         stepsDone++;
-
         images += idx.length;
         lossSum += loss * idx.length;
         correct += countCorrect(scores, yb);
         history.stepLoss.push(loss);
         const elapsed = (performance.now() - start) / 1000;
-        const imagesPerSecond = images / Math.max(elapsed - evalSeconds, 1e-9);
-        opts.onProgress?.({ epoch, epochs, step, stepsPerEpoch, loss, imagesPerSecond, elapsed });
+        opts.onProgress?.({ epoch, epochs, step, stepsPerEpoch, loss, imagesPerSecond: images / Math.max(elapsed - evalSeconds, 1e-9), elapsed });
       }
       history.loss.push(lossSum / N);
       history.trainAcc.push(correct / N);
@@ -207,9 +252,9 @@ export function train(model: Sequential, data: TrainData, opts: TrainOptions = {
       opts.onEpoch?.({ epoch, loss: lossSum / N, trainAcc: correct / N, valAcc, elapsed: (performance.now() - start) / 1000 });
     }
   } finally {
-    program?.close();
+    run.program?.close();
   }
-  if (schedule === "linear") optimizer.lr = lr0; // as it was given
+  if (run.schedule === "linear") optimizer.lr = lr0; // as it was given
   history.seconds = (performance.now() - start) / 1000;
   history.imagesPerSecond = images / Math.max(history.seconds - evalSeconds, 1e-9);
   return history;

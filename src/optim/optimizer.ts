@@ -5,14 +5,12 @@
  * float array.
  */
 import { Tensor, sameShape, shapeStr, type TypedArray } from "../tensor.js";
-import { float32Array } from "../ops/float32.js";
-import type { FusedSteps } from "../ops/update/contract.js";
-import type { OptimizerName } from "./rules.js";
+import type { FusedSteps } from "./fused.js";
 
 /** What every optimizer offers: a learning rate and an in-place update step. */
 export interface Optimizer {
-  /** The name used by `makeOptimizer` and the CLI ("sgd", "momentum", ...). */
-  readonly name: OptimizerName;
+  /** The name used by `makeOptimizer` and the CLI ("sgd", "momentum", ...: see ./registry.ts). */
+  readonly name: string;
   /** Learning rate; may be changed between steps (e.g. for a schedule). */
   lr: number;
   /** Update params[i] in place from grads[i] (same shapes); the list must keep its shapes between steps. */
@@ -20,8 +18,6 @@ export interface Optimizer {
   /** Forget all state (velocities, moments, step count), e.g. to reuse it for another model. */
   reset(): void;
 }
-
-export { OPTIMIZER_NAMES, type OptimizerName } from "./rules.js";
 
 /** Options of all optimizers; each uses the ones it knows. Defaults are given per class. */
 export interface OptimizerOptions {
@@ -46,14 +42,19 @@ export const EPS = 1e-7;
 /** One parameter's update: x and dx (same length) and its state arrays (each as long). */
 export type Update = (x: TypedArray, dx: TypedArray, state: readonly TypedArray[]) => void;
 
+/** n zeroed floats for a float32 parameter's state. */
+export type Float32Allocator = (n: number) => Float32Array;
+
+const plainFloat32: Float32Allocator = (n) => new Float32Array(n);
+
 /**
  * Shared machinery: checks the params/grads lists, allocates `slots` state arrays per parameter on
- * the first step (float32 parameter and gradient: float32 state, in kernel memory where the engine
- * can keep it there; otherwise Float64Array), and refuses a list whose length, shapes or dtypes
- * change afterwards. Subclasses implement `update(x, dx, state)` for one parameter.
+ * the first step (float32 parameter and gradient: float32 state, in kernel memory when prepare()
+ * was given the kit's allocator; otherwise Float64Array), and refuses a list whose length, shapes
+ * or dtypes change afterwards. Subclasses implement `update(x, dx, state)` for one parameter.
  */
 export abstract class OptimizerBase implements Optimizer {
-  abstract readonly name: OptimizerName;
+  abstract readonly name: string;
   lr: number;
   /** Steps taken so far (Adam's t after the step). */
   protected t = 0;
@@ -90,18 +91,18 @@ export abstract class OptimizerBase implements Optimizer {
     let constants: number[] | undefined;
     this.stepWith(params, grads, (x, dx, state) => {
       const float32 = x instanceof Float32Array && dx instanceof Float32Array && state.every((s) => s instanceof Float32Array);
-      if (float32 && step(x, dx, state as readonly Float32Array[], (constants ??= this.constants()))) return;
+      if (float32 && step?.(x, dx, state as readonly Float32Array[], (constants ??= this.constants()))) return;
       this.update(x, dx, state);
     });
   }
 
   /**
-   * Check params and grads as step() does and allocate the state for them now, without stepping:
-   * a training loop calls it before it allocates its own kernel memory, so that the state can live
-   * in kernel memory beside the parameters.
+   * Check params and grads as step() does and allocate the state for them now, without stepping,
+   * float32 state with `float32Array`: a training loop calls it with the kit's allocator before it
+   * allocates its own kernel memory, so that the state lives in kernel memory beside the parameters.
    */
-  prepare(params: Tensor[], grads: Tensor[]): void {
-    this.check(params, grads);
+  prepare(params: Tensor[], grads: Tensor[], float32Array: Float32Allocator = plainFloat32): void {
+    this.check(params, grads, float32Array);
   }
 
   /** One step (checks, t += 1) with `update` applied to every parameter, its gradient and its state. */
@@ -117,7 +118,7 @@ export abstract class OptimizerBase implements Optimizer {
   /** The rule's arguments after the arrays, for the current step (also the fused kernel's constants). */
   protected abstract constants(): number[];
 
-  private check(params: Tensor[], grads: Tensor[]): void {
+  private check(params: Tensor[], grads: Tensor[], float32Array: Float32Allocator = plainFloat32): void {
     const fn = `${this.constructor.name}.step`;
     if (!Array.isArray(params) || !Array.isArray(grads)) {
       throw new Error(`${fn}: expected two arrays of Tensors (params, grads)`);

@@ -6,10 +6,6 @@
  */
 import type { TypedArray } from "../tensor.js";
 
-/** The optimizers by name, as `makeOptimizer` and `nnkit train --optimizer` take them: one rule each below. */
-export const OPTIMIZER_NAMES = ["sgd", "momentum", "adagrad", "rmsprop", "adam"] as const;
-export type OptimizerName = (typeof OPTIMIZER_NAMES)[number];
-
 /** SGD: x −= lr·dx. */
 export function sgdRule(x: TypedArray, dx: TypedArray, lr: number): void {
   // BEGIN SOLUTION

@@ -16,6 +16,8 @@ import { ADD_PARTS, ZERO_FLOATS } from "../../src/engine/arrays.js";
 import { BIAS_GRADIENT, BIAS_ROWS } from "../../src/ops/linear/kernels.js";
 import { RELU, RELU_GRAD } from "../../src/ops/relu/kernels.js";
 import { useEngine } from "./compare.js";
+import { CONV_FIELDS } from "../../src/ops/conv2d/contract.js";
+import { POOL_FIELDS } from "../../src/ops/maxpool2d/contract.js";
 
 afterAll(() => configureKernels({ engine: "wasm", threads: 1 }));
 
@@ -74,5 +76,27 @@ describe("typed WebAssembly primitives", () => {
     for (const [k] of KERNELS) expect(wasm.exported(k.name)?.length, k.name).toBe(k.params.length);
     const exports = wasm.kernelNames.filter((n) => !["heapBase", "gemmWorkBytes"].includes(n)).sort();
     expect(exports).toEqual(KERNELS.map(([k]) => k.name).sort());
+  });
+});
+
+/** The byte offset at which AssemblyScript source reads each field of a packed geometry: `name = load<i32>(pGeom, 8)` or `function gName(p: usize): i32 { return load<i32>(p, 8); }`. */
+function packedOffsets(source: string, fields: readonly string[]): Map<string, number> {
+  const offsets = new Map<string, number>();
+  const field = (name: string) => (fields.includes(name) ? name : name[0].toLowerCase() + name.slice(1));
+  for (const m of source.matchAll(/(\w+) = load<i32>\(pGeom, (\d+)\)/g)) offsets.set(field(m[1]), Number(m[2]));
+  for (const m of source.matchAll(/function g(\w+)\(p: usize\): i32 \{ return load<i32>\(p, (\d+)\); \}/g)) offsets.set(field(m[1]), Number(m[2]));
+  return offsets;
+}
+
+describe("packed geometries", () => {
+  it("the AssemblyScript kernels read each field of a geometry at 4 × its index in the TypeScript field list", () => {
+    for (const [fields, file, read] of [
+      [CONV_FIELDS, "src/ops/conv2d/geometry.as", 10],
+      [POOL_FIELDS, "src/ops/maxpool2d/kernels.as", 6],
+    ] as const) {
+      const offsets = packedOffsets(readFileSync(new URL(file, root), "utf8"), fields);
+      expect(offsets.size, file).toBe(read);
+      for (const [name, offset] of offsets) expect(offset, `${name} in ${file}`).toBe(4 * (fields as readonly string[]).indexOf(name));
+    }
   });
 });

@@ -1,4 +1,4 @@
-// The whole-model training program (src/ops/sequential/fast.ts) against the same model run layer
+// The whole-model training program (src/models/program.ts, src/ops/sequential/) against the same model run layer
 // by layer: scores, every parameter gradient, and whole training runs agree up to float32
 // rounding, for the layer orders it takes; the models it cannot take get null.
 import { afterAll, describe, expect, it } from "vitest";
@@ -13,7 +13,7 @@ import { conv, fc, lenet5, maxPool } from "../../src/models/specs.js";
 import { train } from "../../src/models/train.js";
 import { fastKernels } from "../../src/ops/fast.js";
 import { referenceOps, type Ops } from "../../src/ops/index.js";
-import { compileTraining } from "../../src/ops/sequential/fast.js";
+import { compileModel } from "../../src/models/program.js";
 import { ENGINES, FLOAT32_TOLERANCE, scaledMaxError, useEngine } from "../engine/compare.js";
 
 afterAll(() => configureKernels({ engine: "wasm", threads: 1 }));
@@ -53,7 +53,7 @@ describe.each(ENGINES.filter((e) => e.options.engine === "wasm"))("the training 
     const rows = [3, 0, 13, 5, 5, 8, 1, 12, 2, 9, 7]; // a repeat, out of order
     const y = Int32Array.from(rows, (r) => r % classes(layers));
     const viaProgram = model(layers);
-    const program = compileTraining(viaProgram.layers, shape, 16);
+    const program = compileModel(viaProgram.layers, shape, 16);
     expect(program).not.toBeNull();
     const scores = program!.forward(x, rows);
     program!.backward(softmaxCrossEntropy(scores, y).ds);
@@ -125,20 +125,20 @@ describe("models the training program does not take", () => {
     useEngine({ engine: "wasm", threads: 1 });
     const shape = [1, 8, 8];
     const base = [conv(1, 2, 3, { pad: 1 }), relu, flatten];
-    expect(compileTraining(model([...base, fc(128, 3)]).layers, shape, 4)).not.toBeNull();
-    expect(compileTraining(model([...base, { kind: "batchnorm", features: 128 }, fc(128, 3)]).layers, shape, 4)).toBeNull();
-    expect(compileTraining(model([...base, { kind: "sigmoid" }, fc(128, 3)]).layers, shape, 4)).toBeNull();
-    expect(compileTraining(model([...base, fc(128, 3)], referenceOps).layers, shape, 4)).toBeNull();
-    expect(compileTraining(model([...base, fc(128, 3)], layerByLayer).layers, shape, 4)).toBeNull();
-    expect(compileTraining(model([conv(1, 2, 3, { stride: 2, pad: 1, roundDown: true }), flatten, fc(32, 3)]).layers, shape, 4)).toBeNull();
-    expect(compileTraining(model([...base, fc(100, 3)]).layers, shape, 4), "shapes that do not fit").toBeNull();
+    expect(compileModel(model([...base, fc(128, 3)]).layers, shape, 4)).not.toBeNull();
+    expect(compileModel(model([...base, { kind: "batchnorm", features: 128 }, fc(128, 3)]).layers, shape, 4)).toBeNull();
+    expect(compileModel(model([...base, { kind: "sigmoid" }, fc(128, 3)]).layers, shape, 4)).toBeNull();
+    expect(compileModel(model([...base, fc(128, 3)], referenceOps).layers, shape, 4)).toBeNull();
+    expect(compileModel(model([...base, fc(128, 3)], layerByLayer).layers, shape, 4)).toBeNull();
+    expect(compileModel(model([conv(1, 2, 3, { stride: 2, pad: 1, roundDown: true }), flatten, fc(32, 3)]).layers, shape, 4)).toBeNull();
+    expect(compileModel(model([...base, fc(100, 3)]).layers, shape, 4), "shapes that do not fit").toBeNull();
     const rng = new Rng(0);
     const float64 = new Sequential([...base, fc(128, 3)].map((spec) => layerFromSpec(spec, { rng, dtype: "float64" })));
-    expect(compileTraining(float64.layers, shape, 4)).toBeNull();
+    expect(compileModel(float64.layers, shape, 4)).toBeNull();
   });
 
   it("nor a model whose parameters are not in kernel memory (the plain TypeScript engine keeps none)", () => {
     useEngine({ engine: "js" });
-    expect(compileTraining(model([conv(1, 2, 3, { pad: 1 }), flatten, fc(128, 3)]).layers, [1, 8, 8], 4)).toBeNull();
+    expect(compileModel(model([conv(1, 2, 3, { pad: 1 }), flatten, fc(128, 3)]).layers, [1, 8, 8], 4)).toBeNull();
   });
 });

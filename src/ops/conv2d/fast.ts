@@ -2,28 +2,32 @@
  * Fast 2-D convolution for float32: im2col + GEMM per image on the kernel engine, the images of a
  * batch shared out over the threads. Same contract (./contract.ts), cache and results (up to
  * float32 rounding) as the reference in src/layers/conv2d.ts; ../fast.ts sends only float32
- * inputs here. The calls below are also what a whole model's program (../sequential/fast.ts)
+ * inputs here. The calls below are also what a whole model's program (../sequential/)
  * runs for this layer.
  */
 import { Tensor } from "../../tensor.js";
 import { kernelEngine } from "../../engine/index.js";
-import { call, pointer, put, splitRange, take, ThreadScratch, withEngineMemory, type Call, type Engine } from "../../engine/engine.js";
+import { call, pointer, put, putInt32, splitRange, take, ThreadScratch, withEngineMemory, type Call, type Engine } from "../../engine/engine.js";
 import { ADD_PARTS } from "../../engine/arrays.js";
+import { packFields } from "../../engine/kernel.js";
 import { float32Data } from "../dispatch.js";
-import { checkConv2dBackward, checkConv2dForward, type Conv2dCache, type ConvParams } from "./contract.js";
+import { checkConv2dBackwardGeometry, checkConv2dForward, CONV_FIELDS, type Conv2dCache, type ConvGeometry, type ConvParams } from "./contract.js";
 import { CONV_BACKWARD_INPUT, CONV_BACKWARD_WEIGHTS, CONV_FORWARD } from "./kernels.js";
 
-/** The sizes of one convolution: x [N, C, H, W], w [F, C, KH, KW], out [N, F, Ho, Wo]. */
-export interface ConvGeometry {
-  N: number; C: number; H: number; W: number;
-  F: number; KH: number; KW: number;
-  stride: number; pad: number; Ho: number; Wo: number;
-}
+export type { ConvGeometry };
 
-/** Where a convolution's arrays are in engine memory (whole batches; gradients dw, db are summed in ConvPartials). */
+/**
+ * Where a convolution's arrays are in engine memory (whole batches; gradients dw, db are summed in
+ * ConvPartials), and its geometry, packed (putConvGeometry).
+ */
 export interface ConvPointers {
   pX: number; pW: number; pB: number; pOut: number;
-  pDout: number; pDx: number;
+  pDout: number; pDx: number; pGeom: number;
+}
+
+/** Put the geometry `g` into engine memory, packed as the kernels read it (CONV_FIELDS); returns its pointer. */
+export function putConvGeometry(e: Engine, g: ConvGeometry): number {
+  return putInt32(e, packFields(CONV_FIELDS, g));
 }
 
 /** Pointers into thread 0's part of the per-thread scratch (ThreadScratch) of the convolution's calls. */
@@ -63,13 +67,6 @@ export function allocConvPartials(e: Engine, g: ConvGeometry): ConvPartials {
   return { dw: base, db: base + dwBytes, stride };
 }
 
-/** The geometry of the convolution of x [N, C, H, W] with w [F, C, KH, KW]. */
-export function convGeometry(xShape: readonly number[], wShape: readonly number[], stride: number, pad: number, Ho: number, Wo: number): ConvGeometry {
-  const [N, C, H, W] = xShape;
-  const [F, , KH, KW] = wShape;
-  return { N, C, H, W, F, KH, KW, stride, pad, Ho, Wo };
-}
-
 /** Reserve in `scratch` what one thread needs for the convolution's calls (forward, and backward when `backward`); offsets. */
 export function reserveConvScratch(e: Engine, g: ConvGeometry, scratch: ThreadScratch, backward: boolean): ConvScratch {
   const colBytes = 4 * g.C * g.KH * g.KW * g.Ho * g.Wo;
@@ -87,12 +84,11 @@ export function atBase(s: ConvScratch, base: number): ConvScratch {
 
 const imageBytes = (g: ConvGeometry) => 4 * g.C * g.H * g.W;
 const outBytes = (g: ConvGeometry) => 4 * g.F * g.Ho * g.Wo;
-const dims = (g: ConvGeometry) => ({ C: g.C, H: g.H, W: g.W, F: g.F, KH: g.KH, KW: g.KW, stride: g.stride, pad: g.pad, Ho: g.Ho, Wo: g.Wo });
 
 /** The forward call for image n: out[n] = w · im2col(x[n]) + b. */
 export function convForwardCall(g: ConvGeometry, n: number, p: ConvPointers, s: ConvScratch): Call {
   return call(CONV_FORWARD, {
-    pX: p.pX + n * imageBytes(g), pW: p.pW, pB: p.pB, pOut: p.pOut + n * outBytes(g), ...dims(g), pCol: s.col, work: s.work,
+    pX: p.pX + n * imageBytes(g), pW: p.pW, pB: p.pB, pOut: p.pOut + n * outBytes(g), pGeom: p.pGeom, pCol: s.col, work: s.work,
   }, ["pCol", "work"]);
 }
 
@@ -104,14 +100,14 @@ const images = (N: number) => imageRange(0, N);
 export function convWeightsCall(g: ConvGeometry, n: number, group: number, p: ConvPointers, s: ConvScratch, parts: ConvPartials): Call {
   return call(CONV_BACKWARD_WEIGHTS, {
     pX: p.pX + n * imageBytes(g), pDout: p.pDout + n * outBytes(g),
-    pDw: parts.dw + group * parts.stride, pDb: parts.db + group * parts.stride, ...dims(g), pCol: s.col, work: s.work,
+    pDw: parts.dw + group * parts.stride, pDb: parts.db + group * parts.stride, pGeom: p.pGeom, pCol: s.col, work: s.work,
   }, ["pCol", "work"]);
 }
 
 /** The backward call that writes dx[n], image n's input gradient. */
 export function convInputCall(g: ConvGeometry, n: number, p: ConvPointers, s: ConvScratch): Call {
   return call(CONV_BACKWARD_INPUT, {
-    pW: p.pW, pDout: p.pDout + n * outBytes(g), pDx: p.pDx + n * imageBytes(g), ...dims(g), pDcol: s.dcol, work: s.work,
+    pW: p.pW, pDout: p.pDout + n * outBytes(g), pDx: p.pDx + n * imageBytes(g), pGeom: p.pGeom, pDcol: s.dcol, work: s.work,
   }, ["pDcol", "work"]);
 }
 
@@ -143,13 +139,12 @@ export function convGradientItems(g: ConvGeometry, parts: ConvPartials, groups: 
  * Inputs: x [N, C, H, W], w [F, C, KH, KW], b [F], { stride, pad }. Returns [out [N, F, Ho, Wo], cache].
  */
 export function conv2dForward(x: Tensor, w: Tensor, b: Tensor, params: ConvParams = {}): [Tensor, Conv2dCache] {
-  const { stride, pad, outShape } = checkConv2dForward(x, w, b, params);
+  const { stride, pad, outShape, geometry: g } = checkConv2dForward(x, w, b, params);
   const fn = "conv2dForward";
   const [xs, ws, bs] = [float32Data(fn, x), float32Data(fn, w), float32Data(fn, b)];
-  const g = convGeometry(x.shape, w.shape, stride, pad, outShape[2], outShape[3]);
   const e = kernelEngine();
   const out = withEngineMemory(e, () => {
-    const p = { pX: pointer(e, xs), pW: pointer(e, ws), pB: pointer(e, bs), pOut: e.alloc(g.N * outBytes(g)), pDout: 0, pDx: 0 };
+    const p = { pX: pointer(e, xs), pW: pointer(e, ws), pB: pointer(e, bs), pOut: e.alloc(g.N * outBytes(g)), pDout: 0, pDx: 0, pGeom: putConvGeometry(e, g) };
     const scratch = new ThreadScratch();
     const offsets = reserveConvScratch(e, g, scratch, false);
     const { base, stride: threadStride } = scratch.allocate(e);
@@ -165,14 +160,13 @@ export function conv2dForward(x: Tensor, w: Tensor, b: Tensor, params: ConvParam
  * Inputs: dout [N, F, Ho, Wo], cache from conv2dForward. Returns { dx [N, C, H, W], dw [F, C, KH, KW], db [F] }.
  */
 export function conv2dBackward(dout: Tensor, cache: Conv2dCache): { dx: Tensor; dw: Tensor; db: Tensor } {
-  const [, , Ho, Wo] = checkConv2dBackward(dout, cache);
+  const g = checkConv2dBackwardGeometry(dout, cache);
   const fn = "conv2dBackward";
-  const { x, w, b, stride, pad } = cache;
+  const { x, w, b } = cache;
   const [xs, ws, gs] = [float32Data(fn, x), float32Data(fn, w), float32Data(fn, dout)];
-  const g = convGeometry(x.shape, w.shape, stride, pad, Ho, Wo);
   const e = kernelEngine();
   return withEngineMemory(e, () => {
-    const p = { pX: pointer(e, xs), pW: pointer(e, ws), pB: 0, pOut: 0, pDout: put(e, gs), pDx: e.alloc(4 * x.size) };
+    const p = { pX: pointer(e, xs), pW: pointer(e, ws), pB: 0, pOut: 0, pDout: put(e, gs), pDx: e.alloc(4 * x.size), pGeom: putConvGeometry(e, g) };
     const pDw = e.alloc(4 * w.size), pDb = e.alloc(4 * g.F);
     const scratch = new ThreadScratch();
     const offsets = reserveConvScratch(e, g, scratch, true);

@@ -2,7 +2,9 @@
 // matrix so that the convolution becomes one GEMM.
 //
 // x is [C, H, W]; col is [C·KH·KW, Ho·Wo] with row r = (c·KH + kh)·KW + kw and column p = oh·Wo + ow,
-// col[r, p] = x[c, oh·stride − pad + kh, ow·stride − pad + kw] (0 outside the image).
+// col[r, p] = x[c, oh·stride − pad + kh, ow·stride − pad + kw] (0 outside the image). The sizes
+// are the convolution's geometry, packed at pGeom (./geometry.as).
+import { gC, gH, gHo, gKH, gKW, gPad, gStride, gW, gWo } from "./geometry";
 
 @inline function floorDiv(a: i32, b: i32): i32 {
   return a >= 0 ? a / b : -((-a + b - 1) / b);
@@ -19,9 +21,9 @@
 }
 
 /** Fill col [C·KH·KW, Ho·Wo] at pCol from the image x [C, H, W] at pX. */
-export function im2col(
-  pX: usize, C: i32, H: i32, W: i32, KH: i32, KW: i32, stride: i32, pad: i32, Ho: i32, Wo: i32, pCol: usize,
-): void {
+export function im2col(pX: usize, pGeom: usize, pCol: usize): void {
+  const C = gC(pGeom), H = gH(pGeom), W = gW(pGeom), KH = gKH(pGeom), KW = gKW(pGeom);
+  const stride = gStride(pGeom), pad = gPad(pGeom), Ho = gHo(pGeom), Wo = gWo(pGeom);
   if (stride === 1 && Wo === W) {
     im2colSameWidth(pX, C, H, W, KH, KW, pad, Ho, pCol);
     return;
@@ -145,9 +147,9 @@ function col2imSameWidth(pCol: usize, C: i32, H: i32, W: i32, KH: i32, KW: i32, 
 }
 
 /** dx [C, H, W] at pX = the adjoint of im2col applied to col [C·KH·KW, Ho·Wo] at pCol (overwrites dx). */
-export function col2im(
-  pCol: usize, C: i32, H: i32, W: i32, KH: i32, KW: i32, stride: i32, pad: i32, Ho: i32, Wo: i32, pX: usize,
-): void {
+export function col2im(pCol: usize, pGeom: usize, pX: usize): void {
+  const C = gC(pGeom), H = gH(pGeom), W = gW(pGeom), KH = gKH(pGeom), KW = gKW(pGeom);
+  const stride = gStride(pGeom), pad = gPad(pGeom), Ho = gHo(pGeom), Wo = gWo(pGeom);
   memory.fill(pX, 0, (<usize>(C * H * W)) << 2);
   if (stride === 1 && Wo === W) {
     col2imSameWidth(pCol, C, H, W, KH, KW, pad, Ho, pX);

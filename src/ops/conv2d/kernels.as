@@ -3,19 +3,18 @@
 // shared out over the threads. The backward pass is two calls: the weights' gradients, summed in
 // image order per group of images, and the input's gradient, one image on its own.
 //
-// Shapes (float32, row-major): x [C, H, W], w [F, C, KH, KW], b [F], out/dout [F, Ho, Wo].
+// Shapes (float32, row-major): x [C, H, W], w [F, C, KH, KW], b [F], out/dout [F, Ho, Wo]. Every
+// call takes the convolution's geometry packed at pGeom (./geometry.as).
 import { gemm } from "../../engine/assembly/gemm";
 import { im2col, col2im } from "./im2col";
+import { gC, gF, gHo, gKH, gKW, gWo } from "./geometry";
 
 /** out = w · im2col(x) + b for one image; pCol holds C·KH·KW·Ho·Wo floats of scratch. */
-export function convForward(
-  pX: usize, pW: usize, pB: usize, pOut: usize,
-  C: i32, H: i32, W: i32, F: i32, KH: i32, KW: i32, stride: i32, pad: i32, Ho: i32, Wo: i32,
-  pCol: usize, work: usize,
-): void {
-  const K = C * KH * KW;
-  const P = Ho * Wo;
-  im2col(pX, C, H, W, KH, KW, stride, pad, Ho, Wo, pCol);
+export function convForward(pX: usize, pW: usize, pB: usize, pOut: usize, pGeom: usize, pCol: usize, work: usize): void {
+  const F = gF(pGeom);
+  const K = gC(pGeom) * gKH(pGeom) * gKW(pGeom);
+  const P = gHo(pGeom) * gWo(pGeom);
+  im2col(pX, pGeom, pCol);
   for (let f = 0; f < F; f++) {
     const bias = f32x4.splat(load<f32>(pB + ((<usize>f) << 2)));
     const row = pOut + ((<usize>(f * P)) << 2);
@@ -30,13 +29,10 @@ export function convForward(
  * For one image: dw [F, C·KH·KW] += dout · im2col(x)ᵀ and db [F] += dout's row sums (the
  * accumulators of the image's group). pCol holds C·KH·KW·Ho·Wo floats of scratch.
  */
-export function convBackwardWeights(
-  pX: usize, pDout: usize, pDw: usize, pDb: usize,
-  C: i32, H: i32, W: i32, F: i32, KH: i32, KW: i32, stride: i32, pad: i32, Ho: i32, Wo: i32,
-  pCol: usize, work: usize,
-): void {
-  const K = C * KH * KW;
-  const P = Ho * Wo;
+export function convBackwardWeights(pX: usize, pDout: usize, pDw: usize, pDb: usize, pGeom: usize, pCol: usize, work: usize): void {
+  const F = gF(pGeom);
+  const K = gC(pGeom) * gKH(pGeom) * gKW(pGeom);
+  const P = gHo(pGeom) * gWo(pGeom);
   for (let f = 0; f < F; f++) {
     const row = pDout + ((<usize>(f * P)) << 2);
     let s = f32x4.splat(0);
@@ -47,18 +43,15 @@ export function convBackwardWeights(
     const d = pDb + ((<usize>f) << 2);
     store<f32>(d, load<f32>(d) + t);
   }
-  im2col(pX, C, H, W, KH, KW, stride, pad, Ho, Wo, pCol);
+  im2col(pX, pGeom, pCol);
   gemm(F, K, P, pDout, P, 1, pCol, 1, P, pDw, K, 1, work);
 }
 
 /** For one image: dx [C, H, W] = col2im(wᵀ · dout). pDcol holds C·KH·KW·Ho·Wo floats of scratch. */
-export function convBackwardInput(
-  pW: usize, pDout: usize, pDx: usize,
-  C: i32, H: i32, W: i32, F: i32, KH: i32, KW: i32, stride: i32, pad: i32, Ho: i32, Wo: i32,
-  pDcol: usize, work: usize,
-): void {
-  const K = C * KH * KW;
-  const P = Ho * Wo;
+export function convBackwardInput(pW: usize, pDout: usize, pDx: usize, pGeom: usize, pDcol: usize, work: usize): void {
+  const F = gF(pGeom);
+  const K = gC(pGeom) * gKH(pGeom) * gKW(pGeom);
+  const P = gHo(pGeom) * gWo(pGeom);
   gemm(K, P, F, pW, 1, K, pDout, P, 1, pDcol, P, 0, work);
-  col2im(pDcol, C, H, W, KH, KW, stride, pad, Ho, Wo, pDx);
+  col2im(pDcol, pGeom, pDx);
 }

@@ -2,7 +2,7 @@
  * Fast fully connected layer for float32: out = x·W + b and its gradients as GEMMs on the kernel
  * engine. Same contract (./contract.ts), cache and results (up to float32 rounding) as the
  * reference in src/layers/linear.ts; ../fast.ts sends only float32 inputs here. The phases below
- * are also what a whole model's program (../sequential/fast.ts) runs for this layer.
+ * are also what a whole model's program (../sequential/) runs for this layer.
  */
 import { Tensor } from "../../tensor.js";
 import { checkShape } from "../../shapes.js";

@@ -3,29 +3,36 @@
  * output, where its maximum was (the first maximum in row-major order, as the reference), so that
  * backward is one scatter. Same contract (./contract.ts) as src/layers/maxpool2d.ts; the cache is
  * the reference cache plus that index. ../fast.ts sends only float32 inputs here. The calls below
- * are also what a whole model's program (../sequential/fast.ts) runs for this layer.
+ * are also what a whole model's program (../sequential/) runs for this layer.
  */
 import { Tensor } from "../../tensor.js";
 import { kernelEngine } from "../../engine/index.js";
-import { call, MIN_PARALLEL_ELEMENTS, pointer, put, take, takeInt32, withEngineMemory, workItems, type Call } from "../../engine/engine.js";
+import { call, MIN_PARALLEL_ELEMENTS, pointer, put, putInt32, take, takeInt32, withEngineMemory, workItems, type Call, type Engine } from "../../engine/engine.js";
+import { packFields } from "../../engine/kernel.js";
 import { float32Data } from "../dispatch.js";
-import { checkMaxPool2dBackward, checkMaxPool2dForward, type MaxPool2dCache, type PoolParams } from "./contract.js";
+import {
+  checkMaxPool2dBackwardGeometry, checkMaxPool2dForward, POOL_FIELDS, type MaxPool2dCache, type PoolGeometry, type PoolParams,
+} from "./contract.js";
 import { MAX_POOL, MAX_POOL_BACKWARD } from "./kernels.js";
+
+export type { PoolGeometry };
 
 /** The reference cache plus, for each output, the flat index in x of its window's first maximum. */
 export interface FastMaxPool2dCache extends MaxPool2dCache {
   argmax?: Int32Array;
 }
 
-/** The sizes of one max-pooling: x [N, C, H, W] → out [N, C, Ho, Wo], size×size windows `stride` apart. */
-export interface PoolGeometry {
-  N: number; C: number; H: number; W: number;
-  size: number; stride: number; Ho: number; Wo: number;
+/** Put the geometry `g` into engine memory, packed as the kernels read it (POOL_FIELDS); returns its pointer. */
+export function putPoolGeometry(e: Engine, g: PoolGeometry): number {
+  return putInt32(e, packFields(POOL_FIELDS, g));
 }
 
-/** The call that pools planes [p0, p1) (plane = one channel of one image) of x at pX into out at pOut, maxima's indices at pArg. */
-export function maxPoolCall(g: PoolGeometry, p0: number, p1: number, pX: number, pOut: number, pArg: number): Call {
-  return call(MAX_POOL, { pX, p0, p1, H: g.H, W: g.W, size: g.size, stride: g.stride, Ho: g.Ho, Wo: g.Wo, pOut, pArg });
+/**
+ * The call that pools planes [p0, p1) (plane = one channel of one image) of x at pX into out at
+ * pOut, maxima's indices at pArg; the geometry packed at pGeom (putPoolGeometry).
+ */
+export function maxPoolCall(pGeom: number, p0: number, p1: number, pX: number, pOut: number, pArg: number): Call {
+  return call(MAX_POOL, { pX, p0, p1, pGeom, pOut, pArg });
 }
 
 /** The backward call for image n: dx[n] = the scatter of dout[n] through the recorded maxima. */
@@ -39,19 +46,17 @@ export function maxPoolBackwardCall(g: PoolGeometry, n: number, pDout: number, p
  * Inputs: x [N, C, H, W], { size, stride }. Returns [out [N, C, Ho, Wo], cache].
  */
 export function maxPool2dForward(x: Tensor, params: PoolParams): [Tensor, FastMaxPool2dCache] {
-  const { size, stride, outShape } = checkMaxPool2dForward(x, params);
-  const [N, C, Ho, Wo] = outShape;
+  const { size, stride, outShape, geometry: g } = checkMaxPool2dForward(x, params);
   const xs = float32Data("maxPool2dForward", x);
-  const [, , H, W] = x.shape;
-  const g = { N, C, H, W, size, stride, Ho, Wo };
-  const n = N * C * Ho * Wo;
+  const n = g.N * g.C * g.Ho * g.Wo;
   const e = kernelEngine();
   const [out, argmax] = withEngineMemory(e, () => {
     const pX = pointer(e, xs);
     const pOut = e.alloc(4 * n);
     const pArg = e.alloc(4 * n);
-    const planes: [number, number][] = xs.length >= MIN_PARALLEL_ELEMENTS ? workItems(e, N * C) : [[0, N * C]];
-    e.execute({ phases: [planes.map(([p0, p1]) => [maxPoolCall(g, p0, p1, pX, pOut, pArg)])], threadStride: 0 });
+    const pGeom = putPoolGeometry(e, g);
+    const planes: [number, number][] = xs.length >= MIN_PARALLEL_ELEMENTS ? workItems(e, g.N * g.C) : [[0, g.N * g.C]];
+    e.execute({ phases: [planes.map(([p0, p1]) => [maxPoolCall(pGeom, p0, p1, pX, pOut, pArg)])], threadStride: 0 });
     const argmax = takeInt32(e, pArg, n);
     return [take(e, pOut, n), argmax] as const;
   });
@@ -69,19 +74,17 @@ export function hasArgmax(cache: FastMaxPool2dCache, n: number): cache is FastMa
  * maxPool2dForward. Returns dx [N, C, H, W].
  */
 export function maxPool2dBackward(dout: Tensor, cache: FastMaxPool2dCache): Tensor {
-  const [N, C, Ho, Wo] = checkMaxPool2dBackward(dout, cache);
+  const g = checkMaxPool2dBackwardGeometry(dout, cache);
   const gs = float32Data("maxPool2dBackward", dout);
   if (!hasArgmax(cache, gs.length)) throw new Error("maxPool2dBackward: the fast path needs the cache of the fast maxPool2dForward");
   const { x, argmax } = cache;
-  const [, , H, W] = x.shape;
-  const g = { N, C, H, W, size: cache.size, stride: cache.stride, Ho, Wo };
   const e = kernelEngine();
   const dx = withEngineMemory(e, () => {
     const pDout = put(e, gs);
     const pArg = e.alloc(4 * argmax.length);
     new Int32Array(e.f32().buffer, pArg, argmax.length).set(argmax);
     const pDx = e.alloc(4 * x.size);
-    e.execute({ phases: [Array.from({ length: N }, (_, n) => [maxPoolBackwardCall(g, n, pDout, pArg, pDx)])], threadStride: 0 });
+    e.execute({ phases: [Array.from({ length: g.N }, (_, n) => [maxPoolBackwardCall(g, n, pDout, pArg, pDx)])], threadStride: 0 });
     return take(e, pDx, x.size);
   });
   return new Tensor(dx, x.shape);

@@ -7,10 +7,12 @@
  * Max-pooling of planes [p0, p1) of x (planes [H, W], at pX) with size×size windows `stride` apart:
  * out [planes, Ho, Wo] at pOut, and at pArg (i32) the flat index in x of each window's first maximum
  * in row-major order (NaN never wins; a window with no number above −∞ gives −∞ at its first index).
+ * The geometry is packed at pGeom: int32 fields in the order of POOL_FIELDS (./contract.ts),
+ * N, C, H, W, size, stride, Ho, Wo, field i at byte 4·i.
  */
-export function maxPool(
-  pX: usize, p0: i32, p1: i32, H: i32, W: i32, size: i32, stride: i32, Ho: i32, Wo: i32, pOut: usize, pArg: usize,
-): void {
+export function maxPool(pX: usize, p0: i32, p1: i32, pGeom: usize, pOut: usize, pArg: usize): void {
+  const H = load<i32>(pGeom, 8), W = load<i32>(pGeom, 12), size = load<i32>(pGeom, 16);
+  const stride = load<i32>(pGeom, 20), Ho = load<i32>(pGeom, 24), Wo = load<i32>(pGeom, 28);
   let o = <usize>(p0 * Ho * Wo);
   for (let plane = p0; plane < p1; plane++) {
     const base = plane * H * W;

@@ -2,16 +2,19 @@
  * Max-pooling's primitives (./kernels.as) and their plain TypeScript twins, for ./fast.ts.
  * Pointers are byte offsets into the engine's memory.
  */
-import { defineKernel, type JsMemory } from "../../engine/kernel.js";
+import { defineKernel, unpackFields, type JsMemory } from "../../engine/kernel.js";
+import { POOL_FIELDS } from "./contract.js";
 
 /**
- * Max-pool planes [p0, p1) of x (planes [H, W] at pX): out [planes, Ho, Wo] at pOut and, as int32 at
- * pArg, the flat index in x of each window's first maximum (row-major).
+ * Max-pool planes [p0, p1) of x (planes [H, W] at pX; the geometry packed at pGeom, POOL_FIELDS):
+ * out [planes, Ho, Wo] at pOut and, as int32 at pArg, the flat index in x of each window's first
+ * maximum (row-major).
  */
 export const MAX_POOL = defineKernel(
   "maxPool",
-  ["pX", "p0", "p1", "H", "W", "size", "stride", "Ho", "Wo", "pOut", "pArg"] as const,
-  (m: JsMemory, pX: number, p0: number, p1: number, H: number, W: number, size: number, stride: number, Ho: number, Wo: number, pOut: number, pArg: number) => {
+  ["pX", "p0", "p1", "pGeom", "pOut", "pArg"] as const,
+  (m: JsMemory, pX: number, p0: number, p1: number, pGeom: number, pOut: number, pArg: number) => {
+    const { H, W, size, stride, Ho, Wo } = unpackFields(POOL_FIELDS, m, pGeom);
     const h = m.f32;
     const args = m.i32;
     const x = pX >> 2;

@@ -2,7 +2,7 @@
  * Fast ReLU for float32 on the kernel engine (branch-free SIMD: on random signs a compare-and-branch
  * loop mispredicts half the time). Same contract (./contract.ts), cache and results as the
  * reference in src/layers/relu.ts; ../fast.ts sends only float32 inputs here. The items below are
- * also what a whole model's program (../sequential/fast.ts) runs for this layer.
+ * also what a whole model's program (../sequential/) runs for this layer.
  */
 import { Tensor } from "../../tensor.js";
 import { kernelEngine } from "../../engine/index.js";

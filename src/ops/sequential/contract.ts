@@ -5,7 +5,23 @@
  * to float32 rounding.
  */
 import type { Tensor } from "../../tensor.js";
-import type { Layer } from "../../models/modules.js";
+
+/** A parameter and its gradient (same shape; both float32 in kernel memory for a program to take them). */
+export interface ProgramParam {
+  readonly value: Tensor;
+  readonly grad: Tensor;
+}
+
+/**
+ * One layer of a training program, described by what the program needs: its kind, its sizes
+ * (a convolution's and a linear layer's follow from their weights' shapes) and its parameters.
+ * w [F, C, KH, KW] and b [F] for conv2d; W [D, M] and b [M] for linear.
+ */
+export type ProgramLayer =
+  | { readonly kind: "conv2d"; readonly stride: number; readonly pad: number; readonly w: ProgramParam; readonly b: ProgramParam }
+  | { readonly kind: "maxpool2d"; readonly size: number; readonly stride: number }
+  | { readonly kind: "linear"; readonly W: ProgramParam; readonly b: ProgramParam }
+  | { readonly kind: "relu" | "flatten" };
 
 /** A model's forward and backward passes, compiled for batches of up to `batchSize` examples. */
 export interface TrainingProgram {
@@ -24,8 +40,8 @@ export interface TrainingProgram {
 }
 
 /**
- * The training program for `layers` (a Sequential's) on examples of shape `exampleShape`, or null
- * when some layer has no place in one (its kind, dtype, table of layer functions, or parameters
- * outside kernel memory): the training loop then runs the layers one by one.
+ * The training program for `layers` on examples of shape `exampleShape` (no batch dimension), for
+ * batches of up to `batchSize`, or null when the layers do not fit together or a parameter is
+ * outside kernel memory: the training loop then runs the layers one by one.
  */
-export type CompileTraining = (layers: readonly Layer[], exampleShape: readonly number[], batchSize: number) => TrainingProgram | null;
+export type CompileTraining = (layers: readonly ProgramLayer[], exampleShape: readonly number[], batchSize: number) => TrainingProgram | null;

@@ -8,13 +8,13 @@
 import { kernelEngine } from "../../engine/index.js";
 import { call, elementRanges, withEngineMemory, type Call } from "../../engine/engine.js";
 import type { Kernel } from "../../engine/kernel.js";
-import type { OptimizerName } from "../../optim/rules.js";
 import type { FusedStep, FusedSteps } from "./contract.js";
 import { ADAGRAD_STEP, ADAM_STEP, MOMENTUM_STEP, RMSPROP_STEP, SGD_STEP } from "./kernels.js";
 
 type UpdateKernel = Kernel<"pX" | "pG" | "pS0" | "pS1" | "n" | "pConsts">;
 
-const KERNELS: Readonly<Record<OptimizerName, UpdateKernel>> = {
+/** The fused kernels, by the name of the optimizer whose rule each computes. */
+const KERNELS: Readonly<Record<string, UpdateKernel>> = {
   sgd: SGD_STEP,
   momentum: MOMENTUM_STEP,
   adagrad: ADAGRAD_STEP,
@@ -66,9 +66,7 @@ function fused(kernel: UpdateKernel, take: (p: Pending) => void): FusedStep {
 }
 
 function stepsWith(take: (p: Pending) => void): FusedSteps {
-  const steps = {} as Record<OptimizerName, FusedStep>;
-  for (const name of Object.keys(KERNELS) as OptimizerName[]) steps[name] = fused(KERNELS[name], take);
-  return steps;
+  return Object.fromEntries(Object.entries(KERNELS).map(([name, kernel]): [string, FusedStep] => [name, fused(kernel, take)]));
 }
 
 /** One fused step per optimizer, each run at once. */
