@@ -47,10 +47,12 @@ describe("sandbox folders reused from one submission to the next", () => {
     const dirs = [folders.acquire(new Map()), folders.acquire(new Map())];
     expect(dirs.map((d) => d.root)).toEqual([join(parent, "sandbox-001"), join(parent, "sandbox-002")]);
     expect(readdirSync(parent).sort()).toEqual(["base", "sandbox-001", "sandbox-002"]);
+    // A name already taken in the folder (another set of folders there) is passed over.
+    expect(new SandboxFolders(sandboxBase(), parent).acquire(new Map()).root).toBe(join(parent, "sandbox-003"));
   });
 
   it("a folder a child wrote into past its temp folder (a trace-event log) is removed, not given to the next submission", () => {
-    const folders = new SandboxFolders(sandboxBase(), tempDir("folders"));
+    const folders = new SandboxFolders(sandboxBase(), tempDir("folders"), true); // as when not root, where the child is the grader's own user
     const first = folders.acquire(new Map([["src/layers/relu.ts", "export const r = 1;\n"]]));
     writeFileSync(join(first.root, "node_trace.1.log"), "what the first student's code did");
     folders.release(first);
@@ -58,6 +60,8 @@ describe("sandbox folders reused from one submission to the next", () => {
     const second = folders.acquire(new Map());
     expect(second.root).not.toBe(first.root);
     expect(listFiles(second.root)).not.toContain("node_trace.1.log");
+    folders.release(second); // nothing stray: reused
+    expect(folders.acquire(new Map()).root).toBe(second.root);
   });
 
   it("an unreadable folder left in the temp folder is removed (as the owner, not root), and removing never throws", () => {
