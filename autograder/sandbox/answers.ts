@@ -21,7 +21,7 @@ export type AnswerProblem = { kind: "output" | "protocol"; message: string };
 
 /** Splits what arrives on a child's fd 3 into messages, checking each frame's key first. */
 export class AnswerFrames {
-  private buffer = Buffer.alloc(0);
+  private buffer: Buffer = Buffer.alloc(0);
   /** Set when a frame was refused: nothing after it is read. */
   problem: AnswerProblem | undefined;
 
