@@ -110,16 +110,12 @@ const modules: Record<string, Record<string, unknown>> = {};
 /** The whole result of the last call made with `keep` (a forward pass whose cache a backward pass gets). */
 let kept: unknown;
 
-/** Write the frame key, then the frame of `payload` (synchronously: no student code runs in between). */
+/** Write the frame of `payload` after the frame key (synchronously: no student code runs in between). */
 function send(payload: unknown): void {
-  writeAll(FRAME_KEY);
-  writeAll(encodeFrame(payload));
-}
-
-function writeAll(bytes: Uint8Array): void {
-  const n = typedLength(bytes);
+  const frame = encodeFrame(payload, FRAME_KEY);
+  const n = typedLength(frame);
   let off = 0;
-  while (off < n) off += write(RESPONSE_FD, bytes, off, n - off);
+  while (off < n) off += write(RESPONSE_FD, frame, off, n - off);
 }
 
 /** A short, safe description of a thrown value (student code may throw anything). */

@@ -141,14 +141,17 @@ function writeValue(w: Writer, v: unknown, depth: number): void {
 }
 
 /**
- * One frame on the wire: the byte length of the message (4 bytes, little-endian), then the bytes
- * of `value` (see the module comment for what it may hold); throws CodecError for anything else.
+ * One frame on the wire: `head` if given (the child's frame key), the byte length of the message
+ * (4 bytes, little-endian), then the bytes of `value` (see the module comment for what it may
+ * hold); throws CodecError for anything else. One buffer, so the child writes a frame in one go.
  */
-export function encodeFrame(value: unknown): Uint8Array {
+export function encodeFrame(value: unknown, head?: Uint8Array): Uint8Array {
   const w = new Writer();
-  w.at = FRAME_HEAD;
+  const start = head === undefined ? 0 : typedLength(head);
+  w.at = start + FRAME_HEAD;
   writeValue(w, value, 0);
-  apply(setU32, w.view, [0, w.at - FRAME_HEAD, true]);
+  if (head !== undefined) apply(typedSet, w.buf, [head, 0]);
+  apply(setU32, w.view, [start, w.at - start - FRAME_HEAD, true]);
   return apply(typedSubarray, w.buf, [0, w.at]) as Uint8Array;
 }
 

@@ -14,10 +14,10 @@
  * folder, or one whose temp folder cannot be emptied, is removed instead, and the next submission
  * gets a new one. Neither ever fails the run.
  */
-import { linkSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, linkSync, readdirSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { baseListing, createSandboxDir, freshTmp, jsPath, writeStudentFile, type SandboxDir } from "./build.js";
-import { removeSandboxFolder } from "./isolation.js";
+import { mountTableFile, removeSandboxFolder } from "./isolation.js";
 
 /** A folder of the run and the student files last written into it (manifest paths). */
 interface Folder {
@@ -47,7 +47,9 @@ export class SandboxFolders {
   acquire(files: ReadonlyMap<string, string>): SandboxDir {
     const reused = this.free.pop();
     if (!reused) {
-      const name = `sandbox-${String(++this.made).padStart(3, "0")}`;
+      let name: string;
+      do name = `sandbox-${String(++this.made).padStart(3, "0")}`;
+      while (existsSync(join(this.parent, name)) || existsSync(mountTableFile(join(this.parent, name))));
       const dir = createSandboxDir(this.base, this.parent, name, files);
       this.inUse.set(dir.root, { dir, written: new Set(files.keys()) });
       return dir;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { AnswerFrames, FRAME_KEY_BYTES } from "../../autograder/sandbox/answers.js";
 import { CodecError, decodeMessage, encodeFrame, FRAME_HEAD } from "../../autograder/sandbox/codec.js";
 
 /** The message of a frame (after its length). */
@@ -39,6 +40,20 @@ describe("sandbox message codec", () => {
     const back = roundTrip({ part: whole.subarray(1, 3) }) as { part: Float64Array };
     expect(Array.from(back.part)).toEqual([2, 3]);
     expect(back.part.buffer).not.toBe(whole.buffer);
+  });
+
+  it("a frame with a head (the child's frame key) holds the head, then the length, then the message; the answer reader takes it and refuses one without the key", () => {
+    const key = Uint8Array.from({ length: FRAME_KEY_BYTES }, (_, i) => 200 - i);
+    const message = { id: 3, ok: true, text: "x".repeat(600) }; // past the writer's first 256 bytes
+    const frame = encodeFrame(message, key);
+    expect(Array.from(frame.subarray(0, FRAME_KEY_BYTES))).toEqual(Array.from(key));
+    expect(Buffer.from(frame).readUInt32LE(FRAME_KEY_BYTES)).toBe(frame.length - FRAME_KEY_BYTES - FRAME_HEAD);
+    const reader = new AnswerFrames(Buffer.from(key), 1 << 20);
+    const bytes = Buffer.from(frame);
+    expect([...reader.push(bytes.subarray(0, 7)), ...reader.push(bytes.subarray(7))]).toEqual([message]);
+    expect(reader.push(Buffer.from(encodeFrame(message)))).toEqual([]);
+    expect(reader.problem?.kind).toBe("protocol");
+    expect(reader.push(bytes)).toEqual([]); // nothing after a refused frame is believed
   });
 
   it("refuses what it cannot carry", () => {

@@ -47,6 +47,8 @@ describe("sandbox folders reused from one submission to the next", () => {
     const dirs = [folders.acquire(new Map()), folders.acquire(new Map())];
     expect(dirs.map((d) => d.root)).toEqual([join(parent, "sandbox-001"), join(parent, "sandbox-002")]);
     expect(readdirSync(parent).sort()).toEqual(["base", "sandbox-001", "sandbox-002"]);
+    // A name already taken in the folder (another set of folders there) is passed over.
+    expect(new SandboxFolders(sandboxBase(), parent).acquire(new Map()).root).toBe(join(parent, "sandbox-003"));
   });
 
   it("a folder a child wrote into past its temp folder (a trace-event log) is removed, not given to the next submission", () => {
