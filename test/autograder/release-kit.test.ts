@@ -137,12 +137,13 @@ describe("the installed student kit", () => {
     expect(r.out).toMatch(/✓ conv2dBackward +20\/20 points/);
   });
 
-  it("a backward is checked on its own: wrong only where the student's forward is, and then it says so first", () => {
+  it("a backward is checked on its own: a wrong forward costs only its own points, and the backward, right on the reference forward's cache, says so", () => {
     referenceWith({ "src/layers/batchnorm.ts": (t) => t.replace("v /= N; // biased", "v /= N - 1; // biased") });
-    const r = kitCommand("check", "--only", "batchNorm");
+    const r = kitCommand("check", "--only", "batchNorm", "--verbose");
     expect(r.code).toBe(1);
     expect(r.out).toContain("Likely mistake — unbiased variance: you normalise with the unbiased variance (÷(N−1))");
-    expect(r.out).toContain("your batchNormForward fails its own test (above): fix it first");
+    expect(r.out).toMatch(/✓ batchNormBackward +10\/10 points/);
+    expect(r.out).toContain("batchNormBackward's dx is wrong on the cache of your batchNormForward but right on the reference batchNormForward's cache");
     expect(r.out).toMatch(/public tests of the functions matching --only: \d+\/18 points/);
   });
 
