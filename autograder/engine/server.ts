@@ -25,7 +25,8 @@ export interface Session {
   mutates: Readonly<Record<string, readonly number[]>>;
   /** Time budget of the whole submission, ms, counted from `started`. */
   budgetMs: number;
-  started: number;
+  /** When its tests made their first call (not when it was prepared: waiting for its turn in a batch costs it nothing). */
+  started?: number;
   /** Functions that ended their child, with why. */
   broken: Map<string, string>;
   /** Set when the sandbox failed in a way that is the grader's (then nothing of this submission counts). */
@@ -40,7 +41,7 @@ export interface Session {
 
 /** A new session for `sandbox` (see Session). */
 export function newSession(sandbox: SandboxProcess, opts: Pick<Session, "files" | "fileProblem" | "mutates" | "budgetMs">): Session {
-  return { sandbox, ...opts, started: Date.now(), broken: new Map(), unlisted: new Set(), recordings: new Map(), queue: Promise.resolve() };
+  return { sandbox, ...opts, broken: new Map(), unlisted: new Set(), recordings: new Map(), queue: Promise.resolve() };
 }
 
 type CallRequest = Extract<Request, { op: "call" }>;
@@ -68,6 +69,7 @@ async function answerCall(s: Session, r: CallRequest): Promise<Reply> {
   if (problem) return { ...base, ok: false, kind: "file", message: `${r.fn} could not be tested: ${problem}` };
   const earlier = s.broken.get(r.fn);
   if (earlier) return { ...base, ok: false, kind: "broken", message: `not run: ${r.fn} failed in an earlier call: ${earlier}`, cause: earlier };
+  s.started ??= Date.now();
   if (Date.now() - s.started > s.budgetMs) return { ...base, ok: false, kind: "budget", message: `not run: the submission used up its time budget of ${s.budgetMs / 1000} s` };
   const outcome = await s.sandbox.call({ file, fn: r.fn, args: r.args }, r.outputs, r.keep);
   if (outcome.ok) return { ...base, ok: true, outcome: { ...outcome, changed: forbiddenChanges(outcome.changed, s.mutates[r.fn] ?? []) } };
@@ -77,16 +79,21 @@ async function answerCall(s: Session, r: CallRequest): Promise<Reply> {
   return { ...base, ok: false, kind: outcome.kind, message: why };
 }
 
-/** Answers the tests' requests for the sessions open in it, on one BroadcastChannel. */
+/**
+ * Answers the tests' requests for the sessions open in it. Each vitest worker announces itself on
+ * the run's channel (`name`) and then talks on a channel of its own (`${name}/${worker}`), so a
+ * message is delivered to its one receiver only.
+ */
 export class CallServer {
   readonly name: string;
-  private readonly channel: BroadcastChannel;
+  private readonly hello: BroadcastChannel;
+  private readonly workers = new Map<string, BroadcastChannel>();
   private readonly sessions = new Map<number, Session>();
 
   constructor(name: string) {
     this.name = name;
-    this.channel = new BroadcastChannel(name);
-    this.channel.onmessage = (e: { data: unknown }) => this.onRequest(e.data as Request);
+    this.hello = new BroadcastChannel(name);
+    this.hello.onmessage = (e: { data: unknown }) => this.onHello(e.data);
   }
 
   /** Serve `session` to the tests of slot `slot`. */
@@ -101,31 +108,42 @@ export class CallServer {
     return s;
   }
 
-  private onRequest(r: Request): void {
+  private onHello(m: unknown): void {
+    const me = (m as { hello?: unknown } | null)?.hello;
+    if (typeof me !== "string" || this.workers.has(me)) return;
+    const channel = new BroadcastChannel(`${this.name}/${me}`);
+    channel.onmessage = (e: { data: unknown }) => this.onRequest(channel, e.data as Request);
+    this.workers.set(me, channel);
+    channel.postMessage({ ready: true });
+  }
+
+  private onRequest(channel: BroadcastChannel, r: Request): void {
     if (r?.to !== "server") return;
     const s = this.sessions.get(r.slot);
     if (!s) {
-      this.channel.postMessage({ to: r.from, id: r.id, ok: false, kind: "fault", message: `no submission is being graded in slot ${r.slot}` } satisfies Reply);
+      channel.postMessage({ to: r.from, id: r.id, ok: false, kind: "fault", message: `no submission is being graded in slot ${r.slot}` } satisfies Reply);
       return;
     }
     if (r.op === "record") {
       s.recordings.set(r.key, r.value as Json);
-      this.channel.postMessage({ to: r.from, id: r.id, ok: true, recorded: true } satisfies Reply);
+      channel.postMessage({ to: r.from, id: r.id, ok: true, recorded: true } satisfies Reply);
       return;
     }
     const answer = s.queue.then(() => answerCall(s, r));
     s.queue = answer.catch(() => undefined);
     answer.then(
-      (reply) => this.channel.postMessage(reply),
+      (reply) => channel.postMessage(reply),
       (e: unknown) => {
         s.fault ??= `the grader failed while calling ${r.fn}: ${(e as Error).message}`;
-        this.channel.postMessage({ to: r.from, id: r.id, ok: false, kind: "fault", message: s.fault } satisfies Reply);
+        channel.postMessage({ to: r.from, id: r.id, ok: false, kind: "fault", message: s.fault } satisfies Reply);
       },
     );
   }
 
   /** Stop listening. */
   shutdown(): void {
-    this.channel.close();
+    this.hello.close();
+    for (const c of this.workers.values()) c.close();
+    this.workers.clear();
   }
 }

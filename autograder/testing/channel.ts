@@ -35,26 +35,43 @@ export function currentSlot(collecting = false): number {
 type Body = Request extends infer R ? (R extends Request ? Omit<R, "to" | "from" | "id" | "slot"> : never) : never;
 
 interface Client {
+  /** The channel this worker shares with the grading process alone: `${name}/${me}`. */
   channel: BroadcastChannel;
+  name: string;
   me: string;
   next: number;
   waiting: Map<number, (r: Reply) => void>;
+  /** Resolves when the grading process listens on `channel`. */
+  ready: Promise<void>;
 }
 
 let client: Client | undefined;
 
+/**
+ * This worker's channel to the grading process. A BroadcastChannel delivers to every other
+ * instance of its name, so each worker has one of its own (`${name}/${me}`), announced once on the
+ * run's channel; the grading process answers "ready" on it. Requests and answers then go to one
+ * receiver each, not to every worker.
+ */
 function open(name: string): Client {
-  if (client && client.channel.name === name) return client;
+  if (client && client.name === name) return client;
   client?.channel.close();
-  const c: Client = { channel: new BroadcastChannel(name), me: `worker-${threadId}-${process.pid}`, next: 1, waiting: new Map() };
-  c.channel.unref(); // an idle channel keeps no worker alive
-  c.channel.onmessage = (e: { data: unknown }) => {
-    const r = e.data as Reply;
-    if (r.to !== c.me) return;
-    const done = c.waiting.get(r.id);
-    c.waiting.delete(r.id);
-    done?.(r);
-  };
+  const me = `worker-${threadId}-${process.pid}`;
+  const channel = new BroadcastChannel(`${name}/${me}`);
+  channel.unref(); // an idle channel keeps no worker alive
+  const c: Client = { channel, name, me, next: 1, waiting: new Map(), ready: Promise.resolve() };
+  c.ready = new Promise<void>((resolve) => {
+    channel.onmessage = (e: { data: unknown }) => {
+      const r = e.data as Reply | { ready: true };
+      if ("ready" in r) return resolve();
+      const done = c.waiting.get(r.id);
+      c.waiting.delete(r.id);
+      done?.(r);
+    };
+  });
+  const hello = new BroadcastChannel(name);
+  hello.postMessage({ hello: me });
+  void c.ready.then(() => hello.close());
   client = c;
   return c;
 }
@@ -64,8 +81,11 @@ export function ask(body: Body): Promise<Reply> {
   const c = open(gradingContext().channel);
   const id = c.next++;
   const slot = currentSlot(body.op === "record");
-  return new Promise<Reply>((resolve) => {
-    c.waiting.set(id, resolve);
-    c.channel.postMessage({ ...body, to: "server", from: c.me, id, slot } as Request);
-  });
+  return c.ready.then(
+    () =>
+      new Promise<Reply>((resolve) => {
+        c.waiting.set(id, resolve);
+        c.channel.postMessage({ ...body, to: "server", from: c.me, id, slot } as Request);
+      }),
+  );
 }
