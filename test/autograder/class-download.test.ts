@@ -158,6 +158,28 @@ describe("a 30-student class as downloaded from each platform", () => {
       const row = rows.find((r) => r.student_id === String(s.uid))!;
       expect([row.name, row.status, row.late, row.score], s.canvas).toEqual([s.canvas, graded(s) ? "graded" : "not graded", s.late ? "late" : "", graded(s) ? "100" : "0"]);
     }
+    // The import keeps what Canvas has: a row (Canvas user id, the grade) for each graded student, none for the others.
+    const imported = parseCsv(readFileSync(join(out, "canvas-import.csv"), "utf8"), { columns: true }) as Record<string, string>[];
+    expect(imported.map((r) => r.ID).sort()).toEqual(students.filter(graded).map((s) => String(s.uid)).sort());
+    for (const r of imported) expect(Object.values(r).at(-1), r.ID).toBe("100");
+  }, 180_000);
+
+  it("nnkit grade over the same class as a Moodle 4.1 download: the worksheet has each graded participant's grade on the assignment's scale, no row for the others", async () => {
+    const reference = referenceFiles(manifest.files);
+    const p = join(dir, "moodle-graded.zip");
+    const entries: { name: string; data: Buffer }[] = [];
+    for (const s of students) {
+      const kind = s.kind === "resubmitted" ? { ...s, kind: "loose" as const } : s;
+      for (const u of uploads(kind, "moodle", (_tag, f) => reference.get(f)!)) entries.push({ name: `${s.moodle}_${s.uid}_assignsubmission_file/${u.name}`, data: u.data });
+      if (s.kind === "text" || s.kind === "url") entries.push({ name: `${s.moodle}_${s.uid}_assignsubmission_onlinetext/onlinetext.html`, data: Buffer.from("<p>answer</p>") });
+    }
+    writeFileSync(p, zipBuffer(entries));
+    const out = join(dir, "graded-moodle-class");
+    const summary = await gradeClass({ input: p, out, jobs: 2, timeoutSeconds: 5, moodleMaxGrade: 10 });
+    expect(summary.results).toHaveLength(30);
+    const rows = parseCsv(readFileSync(join(out, MOODLE_FILE), "utf8"), { columns: true }) as Record<string, string>[];
+    expect(rows.map((r) => r.Identifier).sort()).toEqual(students.filter(graded).map((s) => `Participant ${s.uid}`).sort());
+    for (const r of rows) expect(Number(r.Grade), r.Identifier).toBe(10);
   }, 180_000);
 
   it("nnkit grade --moodle-worksheet over a Moodle 4.1 download: accepted, and each participant's row gets its grade", async () => {
