@@ -28,7 +28,7 @@
  * milliseconds).
  */
 import {
-  apply, defineProperty, ErrorCtor, F32, F64, I32, isArray, objectIs, objectKeys, put, typedArrayName, typedLength, typedSubarray,
+  apply, defineProperty, ErrorCtor, F32, F64, getOwnPropertyDescriptor, I32, isArray, objectIs, objectKeys, put, typedArrayName, typedLength, typedSubarray,
 } from "./intrinsics.js";
 import { decodeMessage, encodeFrame, FRAME_HEAD, REQUEST_FD, RESPONSE_FD } from "./codec.js";
 import { guardOutput, takeFrameKey } from "./child-guards.js";
@@ -185,11 +185,36 @@ function decode(v: Wire, where: string, given: Given[]): unknown {
     put(given, given.length, { where, tensor, data, copy, shape, shapeCopy });
     return tensor;
   }
-  if (o.$t === "kept") return pick(kept, o.pick as (string | number)[]);
+  if (o.$t === "kept") {
+    const value = pick(kept, o.pick as (string | number)[]);
+    trackKept(value, where, given, 0);
+    return value;
+  }
   const out: Record<string, unknown> = {};
   const keys = objectKeys(o);
   for (let i = 0; i < keys.length; i++) put(out, keys[i], decode(o[keys[i]], `${where}.${keys[i]}`, given));
   return out;
+}
+
+/**
+ * Record the float arrays inside a kept value (the student's own forward cache: its tensors' data,
+ * plain arrays) so that a call that changes them is caught like one that changes a given tensor.
+ * Only own data properties are read (no getter runs), two levels deep, at most 64 keys each.
+ */
+function trackKept(value: unknown, where: string, given: Given[], depth: number): void {
+  const plain = typedArrayName(value);
+  if (plain === "Float64Array" || plain === "Float32Array" || plain === "Int32Array") {
+    const data = value as Float64Array;
+    const copy = floatCopy(data as Float64Array);
+    if (copy) put(given, given.length, { where, data, copy, shape: [], shapeCopy: new F64(0) });
+    return;
+  }
+  if (value === null || typeof value !== "object" || plain !== undefined || depth > 2) return;
+  const keys = objectKeys(value);
+  for (let i = 0; i < keys.length && i < 64; i++) {
+    const d = getOwnPropertyDescriptor(value, keys[i]);
+    if (d && "value" in d) trackKept(d.value, keys[i] === "data" ? where : `${where}.${keys[i]}`, given, depth + 1);
+  }
 }
 
 /** The value at `path` (from its element `from` on) inside `value`. */

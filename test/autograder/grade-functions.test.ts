@@ -53,6 +53,15 @@ describe("a forward pass that fails costs only its own tests", () => {
     expect(test(r, "conv2dBackward.dw").notes).toEqual(["conv2dForward failed, so the reference conv2dForward's cache was used: conv2dForward changed its input argument 1"]);
   }, 60_000);
 
+  it("a backward pass that changes its cache (the student's own forward's) loses its points, as one that changes a given tensor", async () => {
+    const r = await grade(fast, "cache", wrapped("linearBackward", "src/layers/linear.ts", "const g = inner(...a); a[1].x.data[0] += 1; return g;"));
+    expect(test(r, "linearForward.out").passed).toBe(true);
+    for (const id of ["linearBackward.dx", "linearBackward.dW", "linearBackward.db"]) {
+      expect(test(r, id).failures[0]?.message, id).toBe("linearBackward changed its input argument 2.x: functions must not change their inputs (make a new tensor).");
+    }
+    expect(r.score).toBe(100 - 14);
+  }, 60_000);
+
   it("runs out of memory: reported as memory (the manifest's limit), the same on every run, no V8 text anywhere", async () => {
     const files = wrapped("conv2dForward", CONV, "const keep: number[][] = []; for (;;) keep.push(new Array(1e6).fill(0.5));");
     const a = await grade(patient, "oom", files);
