@@ -17,15 +17,16 @@
  * no await on a call's path (student functions are called synchronously; a Promise or thenable
  * result is reported as such, never awaited).
  *
- * It is bundled with codec.ts and child-guards.ts, its only imports, into one CommonJS file in every sandbox, where
- * the kit and the student's files are CommonJS too (see build.ts): a child that loads no ES module
- * never starts Node's ES module loader, which cost every child about 10 ms of CPU. Its own start is
- * part of every submission's cost, so it loads as little of Node as it can: Node's modules come
- * from process.getBuiltinModule (an import of node:fs would build its ES module facade, calling
- * every lazy getter of fs and so loading its file streams), node:v8 only to close its heap readers
- * (child-guards.ts: it loads the heap snapshot utilities and their streams, about 2 ms), and requests are read from an fd of their own with fs.readSync or
- * fs.read rather than through process.stdin (a stream: loading Node's streams costs every child
- * milliseconds).
+ * It is bundled with codec.ts and child-guards.ts, its only imports, into one CommonJS file in
+ * every sandbox, where the kit and the student's files are CommonJS too (see build.ts): a child
+ * that loads no ES module never starts Node's ES module loader, which cost every child about 10 ms
+ * of CPU. Its own start is part of every submission's cost, so it loads as little of Node as it
+ * can: Node's modules come from process.getBuiltinModule (an import of node:fs would build its ES
+ * module facade, calling every lazy getter of fs and so loading its file streams), node:v8 only to
+ * close its heap readers (child-guards.ts; it loads the heap snapshot utilities and Node's
+ * streams: 5 to 8 ms of CPU under the child's tier-up flags, the price of a frame key that student
+ * code cannot read), and requests are read from an fd of their own with fs.readSync or fs.read
+ * rather than through process.stdin.
  */
 import {
   apply, defineProperty, ErrorCtor, F32, F64, getOwnPropertyDescriptor, I32, isArray, objectIs, objectKeys, put, typedArrayName, typedLength, typedSubarray,
