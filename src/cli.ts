@@ -31,8 +31,11 @@ async function optionalCommands(relative: string, exportName: string): Promise<C
 }
 
 export async function main(argv: string[]): Promise<number> {
+  // NO_COLOR is the user's explicit wish; an inherited FORCE_COLOR beside it only makes Node warn,
+  // on stderr, in every thread that asks for colours (the grading engine's workers do).
+  if (process.env.NO_COLOR !== undefined) delete process.env.FORCE_COLOR;
   const program = new Command("nnkit")
-    .description("nnkit: the neural-networks lecture kit (library, notebooks, Assignment 6, autograder)")
+    .description("nnkit: the neural-networks lecture kit (library, notebooks, assignments, autograder)")
     .exitOverride()
     .showHelpAfterError("(run with --help for usage)")
     .addHelpText("after", `\nEvery command has --help. Exit codes: ${EXIT.ok} ok, ${EXIT.failures} the work ran but found failures, ${EXIT.usage} bad usage or input, ${EXIT.fault} the tool or its machine is at fault (e.g. the grading sandbox cannot start).`);

@@ -107,9 +107,6 @@ export class TestEngine {
   /** Start vitest (no test runs yet). */
   static async create(opts: EngineOptions): Promise<TestEngine> {
     mkdirSync(opts.work, { recursive: true });
-    // The worker threads share this environment: with NO_COLOR set (the user's wish) an inherited
-    // FORCE_COLOR only makes Node warn on stderr that it ignores NO_COLOR.
-    if (process.env.NO_COLOR !== undefined) delete process.env.FORCE_COLOR;
     const reporter = new SlotReporter();
     const grading = join(opts.root, "autograder", "testing", "index.ts");
     const vitest = await createVitest(
