@@ -7,13 +7,9 @@
  * Test hook: `?run=all` runs every cell on load; <body data-nnkit-run> is "running", then "done"
  * or "failed", and data-nnkit-seconds the time it took.
  */
-import { PLOT_CONFIG, type Figure } from "../plot/figure.js";
+import { drawContent, fitFigures } from "./figures.js";
+import { watchScrollable } from "./scrollable.js";
 import { MAX_PAGE_THREADS, type DisplayContent, type FromKernel, type PageNotebook, type ToKernel } from "./protocol.js";
-
-interface PlotlyApi {
-  newPlot(el: HTMLElement, data: unknown[], layout: object, config: object): Promise<unknown>;
-  react(el: HTMLElement, data: unknown[], layout: object, config: object): Promise<unknown>;
-}
 
 class Cell {
   readonly run: HTMLButtonElement;
@@ -34,6 +30,7 @@ class Cell {
     code.contentEditable = "plaintext-only";
     if (code.contentEditable !== "plaintext-only") code.contentEditable = "true";
     code.spellcheck = false;
+    code.tabIndex = 0; // a tab stop that every checker sees ("plaintext-only" is not known to all)
     code.setAttribute("aria-label", `code of cell ${index + 1} (editable)`);
     this.out = el.querySelector(".out") ?? el.appendChild(Object.assign(document.createElement("div"), { className: "out" }));
   }
@@ -120,6 +117,7 @@ class Page {
     this.runAllButton.addEventListener("click", () => this.runAll());
     restart.addEventListener("click", () => this.restart());
     this.start();
+    watchScrollable(document.querySelector("main")!);
     let refit = 0;
     window.addEventListener("resize", () => {
       cancelAnimationFrame(refit);
@@ -277,95 +275,6 @@ function kernelDescription(engine: string, threads: number, isolated: boolean): 
   if (threads > 1) return `Kernels: ${where} on ${threads} threads (the page is cross-origin isolated).`;
   const why = isolated ? "" : " — this host does not send the headers that allow threads; `nnkit site --serve` does";
   return `Kernels: ${where} on one thread${why}.`;
-}
-
-function drawContent(el: HTMLElement, content: DisplayContent): void {
-  if (content.kind === "figure") {
-    drawFigure(el, content.figure);
-    return;
-  }
-  delete el.dataset.plotted;
-  if (content.kind === "svg") {
-    el.className = "nnkit-display svg";
-    el.innerHTML = content.svg;
-    el.setAttribute("aria-label", content.text);
-  } else {
-    const pre = document.createElement("pre");
-    pre.textContent = content.text;
-    el.className = "nnkit-display text";
-    el.replaceChildren(pre);
-  }
-}
-
-/** The figure each drawn display shows (to draw it again at another width). */
-const drawn = new WeakMap<HTMLElement, Figure>();
-
-/** After the window changed size: every figure drawn in the page again, fitted to its new room. */
-function fitFigures(): void {
-  for (const el of document.querySelectorAll<HTMLElement>(".nnkit-display.nnkit-plot")) {
-    const fig = drawn.get(el);
-    if (fig) drawFigure(el, fig);
-  }
-}
-
-/**
- * `fig`'s layout for the room there is in `el`: its own size, or on a narrow screen the width of
- * the room, with a title that no longer fits broken into lines (plotly does not wrap titles) and
- * the top margin grown to hold them (a title above the plot area, as titleLayout places it), and
- * a legend that sits at plotly's default place moved below the plot.
- */
-function fittedLayout(el: HTMLElement, fig: Figure): Record<string, unknown> {
-  const layout: Record<string, unknown> = { ...fig.layout };
-  const own = fig.layout.width;
-  const room = el.parentElement?.clientWidth ?? 0;
-  if (typeof own !== "number" || room <= 0 || room >= own) return layout;
-  layout.width = room;
-  // a legend at its default place, right of the plot, would take half of a phone's width: below it
-  const legend = fig.layout.legend as { x?: unknown; y?: unknown } | undefined;
-  if (legend?.x === undefined && legend?.y === undefined) layout.legend = { ...legend, orientation: "h", x: 0, xanchor: "left", y: -0.2, yanchor: "top" };
-  const text = fig.layout.title?.text;
-  if (text) {
-    const lines = wrapWords(text, Math.max(12, Math.floor((room - 40) / 8.5))); // about 8.5 px per character of a 17 px title
-    const margin = { ...(fig.layout.margin as { t?: number } | undefined) };
-    margin.t = (margin.t ?? 64) + 20 * (lines.length - 1);
-    // plotly sets the first line where a one-line title would be: lift it by the lines below it
-    const title = fig.layout.title as { pad?: { b?: number } };
-    layout.title = { ...title, text: lines.join("<br>"), pad: { ...title.pad, b: (title.pad?.b ?? 0) + 20 * (lines.length - 1) } };
-    layout.margin = margin;
-  }
-  return layout;
-}
-
-/** `text` in lines of at most `width` characters, broken at spaces (a longer word stays whole). */
-function wrapWords(text: string, width: number): string[] {
-  const lines: string[] = [];
-  let line = "";
-  for (const word of text.split(" ")) {
-    if (line && line.length + 1 + word.length > width) {
-      lines.push(line);
-      line = word;
-    } else line = line ? `${line} ${word}` : word;
-  }
-  if (line) lines.push(line);
-  return lines;
-}
-
-/** A figure at its layout's size, fitted to the page's width on small screens (see fittedLayout). */
-function drawFigure(el: HTMLElement, fig: Figure): void {
-  const plotly = (window as unknown as { Plotly?: PlotlyApi }).Plotly;
-  if (!plotly) {
-    el.textContent = "[figure: plotly.js did not load]";
-    return;
-  }
-  el.className = "nnkit-display nnkit-plot";
-  drawn.set(el, fig);
-  const layout = fittedLayout(el, fig);
-  if (el.dataset.plotted) void plotly.react(el, fig.data, layout, PLOT_CONFIG);
-  else {
-    el.replaceChildren();
-    el.dataset.plotted = "1";
-    void plotly.newPlot(el, fig.data, layout, PLOT_CONFIG);
-  }
 }
 
 const embedded = document.getElementById("nnkit-notebook");

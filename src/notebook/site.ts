@@ -23,13 +23,18 @@ export interface SiteOptions {
 
 export interface SitePage { notebook: string; file: string; title: string; headings: Heading[] }
 
-const CSS = `body{font:16px/1.55 system-ui,-apple-system,"Segoe UI",sans-serif;max-width:60rem;margin:0 auto;padding:1rem 1.5rem;color:#1d1d1f}
-nav{display:flex;justify-content:space-between;font-size:.9rem;margin:.5rem 0 1.5rem}a{color:#0b5cad}
-pre{background:#f6f8fa;padding:.6rem .8rem;overflow-x:auto;border-radius:4px;font-size:.85rem;line-height:1.4}
-.cell{margin:1rem 0}.in{position:relative}.prompt{color:#888;font:.75rem monospace;margin-bottom:.2rem}
-.out pre{background:#fff;border-left:3px solid #e1e4e8}.out .stderr{background:#fff5f5;border-color:#f5c2c2}
-.out .error{background:#fff0f0;border-color:#d73a49;color:#86181d}.out img,.out svg{max-width:100%;height:auto}
-.math-block{overflow-x:auto}.k{color:#cf222e}.s{color:#0a3069}.c{color:#6e7781;font-style:italic}.n{color:#0550ae}
+const CSS = `:root{color-scheme:light dark;--fg:#1d1d1f;--bg:#fff;--link:#0b5cad;--code-bg:#f6f8fa;--rule:#e1e4e8;--muted:#595959;
+--comment:#57606a;--kw:#cf222e;--str:#0a3069;--num:#0550ae;--err-bg:#fff0f0;--err-fg:#86181d;--err-rule:#d73a49;--warn-bg:#fff5f5;--warn-rule:#f5c2c2}
+@media (prefers-color-scheme:dark){:root{--fg:#e6edf3;--bg:#0d1117;--link:#6cb6ff;--code-bg:#161b22;--rule:#30363d;--muted:#9ea7b3;
+--comment:#9ea7b3;--kw:#ff7b72;--str:#a5d6ff;--num:#79c0ff;--err-bg:#2d1215;--err-fg:#ffb3ad;--err-rule:#f85149;--warn-bg:#2a1a12;--warn-rule:#9e6a03}}
+body{font:16px/1.55 system-ui,-apple-system,"Segoe UI",sans-serif;max-width:60rem;margin:0 auto;padding:1rem 1.5rem;color:var(--fg);background:var(--bg)}
+nav{display:flex;justify-content:space-between;font-size:.9rem;margin:.5rem 0 1.5rem}a{color:var(--link)}
+pre{background:var(--code-bg);padding:.6rem .8rem;overflow-x:auto;border-radius:4px;font-size:.85rem;line-height:1.4}
+.cell{margin:1rem 0}.in{position:relative}.prompt{color:var(--muted);font:.75rem monospace;margin-bottom:.2rem}
+.out pre{background:var(--bg);border-left:3px solid var(--rule)}.out .stderr{background:var(--warn-bg);border-color:var(--warn-rule)}
+.out .error{background:var(--err-bg);border-color:var(--err-rule);color:var(--err-fg)}.out img,.out svg{max-width:100%;height:auto}
+.math-block{overflow-x:auto}.k{color:var(--kw)}.s{color:var(--str)}.c{color:var(--comment);font-style:italic}.n{color:var(--num)}
+:focus-visible{outline:2px solid var(--link);outline-offset:2px}
 .toc li{margin:.3rem 0}.toc ul ul{font-size:.9rem}`;
 
 /** Build the site; returns the pages written (index.html lists them in notebook file order). */
@@ -52,10 +57,10 @@ export function buildSite(options: SiteOptions): SitePage[] {
   }));
   const bodies = pages.map((page) => renderNotebook(join(nbDir, page.notebook), page)); // titles first, for the links
   pages.forEach((page, i) => {
-    const nav = navigation(pages[i - 1], pages[i + 1]);
+    const nav = (where: string) => navigation(pages[i - 1], pages[i + 1], where);
     write(page.file, pageHtml(page.title, bodies[i]!.html, nav, bodies[i]!.cells));
   });
-  write("index.html", pageHtml(options.title ?? "Course notebooks", indexBody(options.title ?? "Course notebooks", pages), "", undefined));
+  write("index.html", pageHtml(options.title ?? "Course notebooks", indexBody(options.title ?? "Course notebooks", pages), undefined, undefined));
   return pages;
 }
 
@@ -144,9 +149,10 @@ function stripAnsi(s: string): string {
   return s.replace(/\u001b\[[0-9;]*[A-Za-z]/g, "");
 }
 
-function navigation(prev: SitePage | undefined, next: SitePage | undefined): string {
+/** The links to the previous page, the contents and the next page; `where` names the bar ("top" or "bottom": landmarks need distinct names). */
+function navigation(prev: SitePage | undefined, next: SitePage | undefined, where: string): string {
   const link = (p: SitePage | undefined, label: string) => (p ? `<a href="${p.file}">${label} ${escapeHtml(p.title)}</a>` : "<span></span>");
-  return `<nav>${link(prev, "←")}<a href="index.html">Contents</a>${link(next, "→")}</nav>`;
+  return `<nav aria-label="Pages (${where})">${link(prev, "←")}<a href="index.html">Contents</a>${link(next, "→")}</nav>`;
 }
 
 function indexBody(title: string, pages: SitePage[]): string {
@@ -159,7 +165,7 @@ function indexBody(title: string, pages: SitePage[]): string {
 }
 
 /** A page; `cells` (a notebook page's code, as it runs in the page) makes it runnable, with plotly.js for its figures. */
-function pageHtml(title: string, body: string, nav: string, cells: string[] | undefined): string {
+function pageHtml(title: string, body: string, nav: ((where: string) => string) | undefined, cells: string[] | undefined): string {
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -170,11 +176,11 @@ function pageHtml(title: string, body: string, nav: string, cells: string[] | un
 <link rel="stylesheet" href="assets/site.css">
 ${cells ? `<script src="assets/plotly.min.js"></script>\n${runtimeHead()}` : ""}</head>
 <body>
-${nav}
+${nav?.("top") ?? ""}
 <main>
 ${body}
 </main>
-${nav}
+${nav?.("bottom") ?? ""}
 ${cells ? notebookScript(cells) + "\n" : ""}</body>
 </html>
 `;
