@@ -1,6 +1,7 @@
 // The course site's accessibility in a real headless Chromium: a small notebook page (comments in its
 // code, a line too long for the page, an output, a figure) audited by axe-core for WCAG 2.1 A/AA
-// after Run all, in light and dark colour schemes; what scrolls sideways takes the focus.
+// after Run all, in light and dark colour schemes; what scrolls sideways takes the focus; the live
+// region announces runs and errors; a page opened from a file keeps its outputs and says how to serve it.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import type { Server } from "node:http";
 import { tmpdir } from "node:os";
@@ -83,4 +84,42 @@ describe.skipIf(!executablePath)("the course site's accessibility", () => {
     expect(stops).toEqual({ code: [0, 0, 0, 0], wideOutput: 0, shortOutput: -1 });
     await page.close();
   }, 180_000);
+
+  it("announces a cell's run, its time and its error in a live region, from the keyboard alone", async () => {
+    const page = await ranPage("light");
+    await page.evaluate(() => {
+      const live = document.querySelector<HTMLElement>("[role=status][aria-live=polite]")!;
+      const said: string[] = [];
+      (window as unknown as { said: string[] }).said = said;
+      new MutationObserver(() => said.push(live.textContent ?? "")).observe(live, { childList: true, characterData: true, subtree: true });
+    });
+    const said = () => page.evaluate(() => (window as unknown as { said: string[] }).said);
+    await page.locator('[data-cell="3"] .in code').focus();
+    await page.keyboard.press("Shift+Enter");
+    await page.waitForFunction(() => document.querySelector<HTMLElement>('[data-cell="3"]')!.dataset.state === "ok");
+    await page.keyboard.press("ControlOrMeta+a");
+    await page.keyboard.type('throw new RangeError("on purpose");');
+    await page.keyboard.press("Shift+Enter");
+    await page.waitForFunction(() => document.querySelector<HTMLElement>('[data-cell="3"]')!.dataset.state === "failed");
+    const lines = await said();
+    expect(lines.slice(0, 2)).toEqual(["Cell 4: running…", expect.stringMatching(/^Cell 4: ✓ \d+\.\d s$/)]);
+    expect(lines.at(-1)).toMatch(/^Cell 4 failed \(✗ \d+\.\d s\): RangeError: on purpose \(line 1 of this cell\)$/);
+    await page.close();
+  }, 180_000);
+
+  it("opened from a file: keeps the stored outputs, runs nothing and says how to serve the folder", async () => {
+    const page = await browser!.newPage();
+    await page.goto(`file://${join(work, "site", "01-page.html")}?run=all`);
+    await page.waitForFunction(() => document.body.dataset.nnkitRun === "failed", null, { timeout: 30_000 });
+    const seen = await page.evaluate(() => ({
+      stored: document.querySelector('[data-cell="0"] .out pre')?.textContent,
+      state: document.querySelector<HTMLElement>('[data-cell="0"]')!.dataset.state ?? "",
+      live: document.querySelector("[role=status]")?.textContent,
+      note: document.querySelector(".nnkit-file-note")?.textContent,
+    }));
+    expect(seen).toMatchObject({ stored: "stored\n", state: "", live: expect.stringContaining("the code cannot run here") });
+    expect(seen.note).toContain("run python3 -m http.server 8000 and open http://localhost:8000/01-page.html.");
+    expect(formatViolations(await axeViolations(page))).toEqual([]);
+    await page.close();
+  }, 60_000);
 });
