@@ -1,8 +1,15 @@
 /**
  * Drawing what a cell displays in the page: figures with plotly.js (fitted to the room a phone
- * leaves, drawn again when the window changes size), SVG drawings and text.
+ * leaves, drawn again when the window changes size), SVG drawings and text. A figure is a
+ * role="figure" element whose description and data tables (src/plot/table.ts) sit under it, its
+ * series told apart by dash and marker shape as well as colour; plotly's own SVG, whose tick labels
+ * read as noise, is hidden from screen readers, and its drag-mode buttons take no tab stop.
  */
-import { PLOT_CONFIG, type Figure } from "../plot/figure.js";
+import { describeFigure, figureLabel } from "../plot/describe.js";
+import { distinguishSeries } from "../plot/distinguish.js";
+import { DRAG_MODE_BUTTONS, PLOT_CONFIG, type Figure } from "../plot/figure.js";
+import { reflowImageGrid } from "../plot/imageGrid.js";
+import { figureTextHtml } from "../plot/table.js";
 import type { DisplayContent } from "./protocol.js";
 
 interface PlotlyApi {
@@ -17,11 +24,15 @@ export function drawContent(el: HTMLElement, content: DisplayContent): void {
     return;
   }
   delete el.dataset.plotted;
+  el.removeAttribute("aria-describedby");
   if (content.kind === "svg") {
     el.className = "nnkit-display svg";
     el.innerHTML = content.svg;
+    el.setAttribute("role", "img");
     el.setAttribute("aria-label", content.text);
   } else {
+    el.removeAttribute("role");
+    el.removeAttribute("aria-label");
     const pre = document.createElement("pre");
     pre.textContent = content.text;
     el.className = "nnkit-display text";
@@ -48,17 +59,26 @@ export function fitFigures(): void {
  */
 function fittedLayout(el: HTMLElement, fig: Figure): Record<string, unknown> {
   const layout: Record<string, unknown> = { ...fig.layout };
-  const own = fig.layout.width;
+  // a figure without a width of its own takes the room there is (plotly's autosize): narrow below 600 px
+  const own = typeof fig.layout.width === "number" ? fig.layout.width : undefined;
   const room = el.parentElement?.clientWidth ?? 0;
-  if (typeof own !== "number" || room <= 0 || room >= own) return layout;
-  layout.width = room;
+  if (room <= 0 || room >= (own ?? NARROW)) return layout;
+  if (own !== undefined) layout.width = room;
   // a legend at its default place, right of the plot, would take half of a phone's width: below it
   const legend = fig.layout.legend as { x?: unknown; y?: unknown } | undefined;
-  if (legend?.x === undefined && legend?.y === undefined) layout.legend = { ...legend, orientation: "h", x: 0, xanchor: "left", y: -0.2, yanchor: "top" };
+  const entries = fig.data.filter((t) => t.showlegend !== false && typeof t.name === "string" && t.name !== "").length;
+  if (legend?.x === undefined && legend?.y === undefined && entries > 1) {
+    // at the foot of the figure, one entry a line, in room added below the x axis and its title
+    layout.legend = { ...legend, orientation: "h", x: 0, xanchor: "left", y: 0, yanchor: "bottom", yref: "container" };
+    const rows = LEGEND_ROW * entries + 10;
+    const margin = (layout.margin ?? {}) as { b?: number };
+    layout.margin = { ...margin, b: (margin.b ?? 80) + rows };
+    layout.height = (typeof fig.layout.height === "number" ? fig.layout.height : 420) + rows;
+  }
   const text = fig.layout.title?.text;
   if (text) {
     const lines = wrapWords(text, Math.max(12, Math.floor((room - 40) / 8.5))); // about 8.5 px per character of a 17 px title
-    const margin = { ...(fig.layout.margin as { t?: number } | undefined) };
+    const margin = { ...(layout.margin as { t?: number } | undefined) };
     margin.t = (margin.t ?? 64) + 20 * (lines.length - 1);
     // plotly sets the first line where a one-line title would be: lift it by the lines below it
     const title = fig.layout.title as { pad?: { b?: number } };
@@ -82,20 +102,74 @@ function wrapWords(text: string, width: number): string[] {
   return lines;
 }
 
-/** A figure at its layout's size, fitted to the page's width on small screens (see fittedLayout). */
-function drawFigure(el: HTMLElement, fig: Figure): void {
+/** Below this width (px) a figure without a width of its own is drawn for a narrow screen. */
+const NARROW = 600;
+
+/** Height of one legend entry, px (plotly's default font). */
+const LEGEND_ROW = 19;
+
+/** Figures drawn so far (for their description's id). */
+let figures = 0;
+
+/**
+ * A figure at its layout's size, fitted to the page's width on small screens (see fittedLayout), in
+ * `el` as the course site writes a stored one (site.ts): a plot area, then the figure as text.
+ */
+export function drawFigure(el: HTMLElement, fig: Figure): void {
   const plotly = (window as unknown as { Plotly?: PlotlyApi }).Plotly;
   if (!plotly) {
     el.textContent = "[figure: plotly.js did not load]";
     return;
   }
   el.className = "nnkit-display nnkit-plot";
+  const room = el.parentElement?.clientWidth ?? 0;
+  const shown = (room > 0 ? reflowImageGrid(fig, room) : undefined) ?? distinguishSeries(fig);
   drawn.set(el, fig);
-  const layout = fittedLayout(el, fig);
-  if (el.dataset.plotted) void plotly.react(el, fig.data, layout, PLOT_CONFIG);
-  else {
+  let area = el.querySelector<HTMLElement>(":scope > .nnkit-plot-area");
+  if (!area) {
     el.replaceChildren();
-    el.dataset.plotted = "1";
-    void plotly.newPlot(el, fig.data, layout, PLOT_CONFIG);
+    area = Object.assign(document.createElement("div"), { className: "nnkit-plot-area" });
+    el.append(area);
   }
+  describe(el, fig);
+  const layout = fittedLayout(el, shown);
+  if (typeof layout.height === "number") area.style.height = `${layout.height}px`;
+  const drawing = el.dataset.plotted ? plotly.react(area, shown.data, layout, PLOT_CONFIG) : plotly.newPlot(area, shown.data, layout, PLOT_CONFIG);
+  el.dataset.plotted = "1";
+  const plotArea = area;
+  void drawing.then(() => {
+    for (const svg of plotArea.querySelectorAll("svg")) svg.setAttribute("aria-hidden", "true");
+    for (const b of plotArea.querySelectorAll<HTMLElement>(DRAG_MODE_BUTTONS)) b.tabIndex = -1;
+  });
+}
+
+/** Latest description asked for per figure element, written at most every 500 ms (a live plot changes every frame). */
+const describing = new Map<HTMLElement, Figure>();
+
+/** Name `el` as a figure and write its text and data tables (after the first time, a little later). */
+function describe(el: HTMLElement, fig: Figure): void {
+  el.setAttribute("role", "figure");
+  el.setAttribute("aria-label", figureLabel(fig));
+  const write = (f: Figure) => {
+    const open = el.querySelector("details")?.open ?? false;
+    const id = el.getAttribute("aria-describedby") ?? `nnkit-figure-${++figures}`;
+    el.querySelector(":scope > details")?.remove();
+    el.insertAdjacentHTML("beforeend", figureTextHtml(f, id));
+    el.querySelector("details")!.open = open;
+    el.setAttribute("aria-describedby", id);
+  };
+  if (!el.querySelector(":scope > details")) {
+    write(fig);
+    return;
+  }
+  if (describing.has(el)) {
+    describing.set(el, fig);
+    return;
+  }
+  describing.set(el, fig);
+  setTimeout(() => {
+    const latest = describing.get(el)!;
+    describing.delete(el);
+    if (el.querySelector(":scope > details > p")?.textContent !== describeFigure(latest)) write(latest);
+  }, 500);
 }

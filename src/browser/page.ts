@@ -7,7 +7,8 @@
  * Test hook: `?run=all` runs every cell on load; <body data-nnkit-run> is "running", then "done"
  * or "failed", and data-nnkit-seconds the time it took.
  */
-import { drawContent, fitFigures } from "./figures.js";
+import { drawContent, drawFigure, fitFigures } from "./figures.js";
+import type { Figure } from "../plot/figure.js";
 import { watchScrollable } from "./scrollable.js";
 import { FILE_SHORT, fileNote, LiveRegion, openedFromFile } from "./status.js";
 import { MAX_PAGE_THREADS, type DisplayContent, type FromKernel, type PageNotebook, type ToKernel } from "./protocol.js";
@@ -85,6 +86,8 @@ class Page {
   private readonly displays = new Map<string, HTMLElement>();
   private readonly pendingDraws = new Map<HTMLElement, DisplayContent>();
   private drawScheduled = false;
+  /** Live figures' latest content, held back until their cell ends when the reader prefers reduced motion. */
+  private readonly held = new Map<HTMLElement, DisplayContent>();
   private readonly kernelStatus: HTMLElement;
   private readonly runAllButton: HTMLButtonElement;
   private readonly live: LiveRegion;
@@ -127,6 +130,10 @@ class Page {
       bar.after(fileNote());
     } else this.start();
     watchScrollable(document.querySelector("main")!);
+    // the stored figures, drawn by the same code as the page's own (fitted to a phone's width)
+    for (const json of document.querySelectorAll<HTMLScriptElement>(".nnkit-plot > script.nnkit-figure")) {
+      drawFigure(json.parentElement!, JSON.parse(json.textContent ?? "{}") as Figure);
+    }
     let refit = 0;
     window.addEventListener("resize", () => {
       cancelAnimationFrame(refit);
@@ -164,6 +171,7 @@ class Page {
     this.queue.length = 0;
     this.running = undefined;
     if (this.runAllState) this.finishRunAll(true);
+    this.releaseHeld();
     this.displays.clear();
     this.executions = 0;
     this.start();
@@ -255,6 +263,7 @@ class Page {
       }
       case "done":
         cell.setStatus(`${m.ok ? "✓" : "✗"} ${m.seconds.toFixed(1)} s`, m.ok ? "ok" : "failed");
+        this.releaseHeld();
         this.announceDone(cell, m.ok);
         this.running = undefined;
         if (!m.ok) {
@@ -285,11 +294,26 @@ class Page {
       cell.append(el);
       if (id !== undefined) this.displays.set(id, el);
     }
+    if (update && content.kind === "figure" && matchMedia("(prefers-reduced-motion: reduce)").matches) {
+      // the reader asked for less motion: a live figure is drawn once more when its cell ends, not every frame
+      this.held.set(el, content);
+      el.setAttribute("aria-busy", "true");
+      return;
+    }
     this.pendingDraws.set(el, content);
     if (!this.drawScheduled) {
       this.drawScheduled = true;
       requestAnimationFrame(() => this.draw());
     }
+  }
+
+  /** Draw the figures held back for reduced motion (when a cell ends). */
+  private releaseHeld(): void {
+    for (const [el, content] of this.held) {
+      el.removeAttribute("aria-busy");
+      drawContent(el, content);
+    }
+    this.held.clear();
   }
 
   /** Draw the latest content of every display that changed since the last frame. */

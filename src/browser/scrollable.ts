@@ -6,7 +6,7 @@
  */
 
 /** The elements that scroll sideways when their content is wider than they are (site.css's overflow-x:auto). */
-const SCROLLERS = "pre, .math-block, .nnkit-display";
+const SCROLLERS = "pre, .math-block, .table-wrap, .nnkit-display";
 
 /** Elements that take the focus by themselves. */
 const FOCUSABLE = "a[href], button, input, select, textarea, [tabindex]:not([tabindex='-1']), [contenteditable]:not([contenteditable='false'])";

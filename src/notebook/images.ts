@@ -1,16 +1,18 @@
 // Static images for stored notebooks. A stored notebook is read where no kernel runs: GitHub shows
 // only images and text, JupyterLab without the plotly extension shows html or images but not plotly
 // JSON, nbconvert keeps a PNG. So before the runner writes a notebook, every plotly figure output
-// gets `image/png`, drawn by plotly.js's own Plotly.toImage in headless Chromium, and gives up the
-// `text/html` (a script that needs plotly.js in the page): live sessions need that, readers do not,
-// and without it the 1.5 MB copy of plotly.js stays out of the file.
+// gets `image/png`, drawn by plotly.js's own Plotly.toImage in headless Chromium, and its
+// `text/html` (a script that needs plotly.js in the page: live sessions need that, readers do not,
+// and without it the 1.5 MB copy of plotly.js stays out of the file) becomes an <img> of that PNG
+// whose alt text, like the text/plain form, is the figure's description from its data (describe.ts).
 //
 // The browser driver (playwright-core) and the browser (the system's Chromium or Chrome) are tools of
 // the notebooks' maintainers: both are looked up only when a notebook is written, never installed or
 // downloaded by the kit; without them the outputs are kept as the kernel sent them.
 import { BROWSER_ARGS, findBrowser } from "./chromium.js";
 import { imgHtml, PLOTLY_LOADER_PREFIX, PLOTLY_MIME, plotlySource } from "../plot/bundle.js";
-import { describeFigure, type Figure } from "../plot/figure.js";
+import { describeFigure, figureLabel } from "../plot/describe.js";
+import type { Figure } from "../plot/figure.js";
 import { joinSource, type MimeBundle, type Notebook, type Output } from "./nbformat.js";
 
 /** Draws figures as PNG; one browser page for a whole run. */
@@ -176,12 +178,11 @@ export async function storeForReaders(nb: Notebook, renderer: FigureRenderer | u
       try {
         png = await renderer.png(fig);
       } catch (e) {
-        stats.errors.push(`${describeFigure(fig)}: ${firstLine((e as Error).message)}`);
+        stats.errors.push(`${figureLabel(fig)}: ${firstLine((e as Error).message)}`);
         continue;
       }
-      const data: MimeBundle = { ...out.data, "image/png": png };
-      delete data["text/html"];
-      out.data = data;
+      const text = describeFigure(fig);
+      out.data = { ...out.data, "image/png": png, "text/html": imgHtml(`data:image/png;base64,${png}`, text), "text/plain": text };
       stats.rendered++;
     }
   }

@@ -26,9 +26,14 @@ background:var(--bg);border-bottom:1px solid var(--rule);padding:.5rem 0;margin-
 .cell[data-state=failed] .nnkit-status{color:var(--failed)}.cell[data-state=running] .in pre{border-left:3px solid var(--running)}
 .cell.code .in pre code[contenteditable]{display:block;outline:none;white-space:pre;min-height:1.4em}
 .cell.code .in pre:focus-within{box-shadow:0 0 0 2px var(--link)}
-.nnkit-display{max-width:100%;overflow-x:auto}.out .result{color:var(--num)}
+.nnkit-display{max-width:100%;overflow-x:auto}.nnkit-plot-area{max-width:100%}
+.nnkit-figure-text{font-size:.85rem;margin:.3rem 0 .8rem}.nnkit-figure-text summary{cursor:pointer;color:var(--link)}
+.nnkit-figure-text table{border-collapse:collapse;margin:.4rem 0;font-variant-numeric:tabular-nums}.nnkit-figure-text caption{text-align:left;font-weight:600}
+.nnkit-figure-text th,.nnkit-figure-text td{border:1px solid var(--rule);padding:.1rem .4rem;text-align:right}.out .result{color:var(--num)}
 .page-note{background:var(--note-bg);border:1px solid var(--note-rule);border-radius:4px;padding:.5rem .8rem;font-size:.9rem}
 .visually-hidden{position:absolute;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;border:0}
+.nnkit-display[aria-busy=true]::before{content:"Drawn again when the cell ends (reduced motion)";display:block;font-size:.8rem;color:var(--muted)}
+@media (prefers-reduced-motion:reduce){*,::before,::after{animation:none!important;transition:none!important;scroll-behavior:auto!important}}
 @media (max-width:40rem){body{padding:.5rem .6rem;font-size:15px}pre{font-size:.75rem}.nnkit-bar{font-size:.8rem}
 nav{flex-wrap:wrap;gap:.3rem 1rem}}`;
 

@@ -1,7 +1,8 @@
 // The course site's accessibility in a real headless Chromium: a small notebook page (comments in its
 // code, a line too long for the page, an output, a figure) audited by axe-core for WCAG 2.1 A/AA
 // after Run all, in light and dark colour schemes; what scrolls sideways takes the focus; the live
-// region announces runs and errors; a page opened from a file keeps its outputs and says how to serve it.
+// region announces runs and errors; a page opened from a file keeps its outputs and says how to serve it;
+// figures are named and described, offer no upload, and fit a 390 px screen before and after the run.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import type { Server } from "node:http";
 import { tmpdir } from "node:os";
@@ -13,22 +14,32 @@ import { BROWSER_ARGS, findBrowser } from "../../src/notebook/chromium.js";
 import { serializeNotebook, type Notebook, type Output } from "../../src/notebook/nbformat.js";
 import { serveSite } from "../../src/notebook/serve.js";
 import { buildSite } from "../../src/notebook/site.js";
+import { figureBundle } from "../../src/plot/bundle.js";
+import { linePlot } from "../../src/plot/charts.js";
 
 const executablePath = findBrowser();
 const work = mkdtempSync(join(tmpdir(), "nnkit-a11y-"));
 const code = (id: string, source: string, outputs: Output[] = []) =>
   ({ cell_type: "code" as const, id, metadata: {}, execution_count: 1, source, outputs });
 const longLine = `const wide = [${Array.from({ length: 60 }, (_, i) => i * 1000).join(", ")}]; // a line wider than the page`;
+const wideTable = `| ${Array.from({ length: 12 }, (_, i) => `column${i}`).join(" | ")} |\n|${" --- |".repeat(12)}\n| ${"1 | ".repeat(12)}\n`;
 const notebook: Notebook = {
   nbformat: 4, nbformat_minor: 5, metadata: {},
   cells: [
-    { cell_type: "markdown", id: "m", metadata: {}, source: "# A page\n\nSome prose and $x^2$.\n" },
+    { cell_type: "markdown", id: "m", metadata: {}, source: `# A page\n\nSome prose and $x^2$.\n\n${wideTable}` },
     code("c0", 'import { check } from "nnkit";\nimport { linePlot, show } from "nnkit/plot";\n// a comment', [{ output_type: "stream", name: "stdout", text: "stored\n" }]),
     code("c1", `${longLine}\nconsole.log(wide.join(" "));`),
-    code("c2", 'show(linePlot([{ y: [3, 2, 1], name: "train" }, { y: [3, 2.5, 2], name: "test" }], { title: "loss", xLabel: "epoch", yLabel: "loss" }));'),
+    code("c2", 'show(linePlot([{ y: [3, 2, 1], name: "train" }, { y: [3, 2.5, 2], name: "test" }], { title: "loss", xLabel: "epoch", yLabel: "loss", width: 800 }));',
+      [{ output_type: "display_data", metadata: {}, data: { ...figureBundle(linePlot([{ y: [3, 2, 1], name: "train" }, { y: [3, 2.5, 2], name: "test" }], { title: "stored loss", width: 800 })) } }]),
     code("c3", 'console.log("short");'),
   ],
 };
+
+/** A live figure updated 20 times, 30 ms apart. */
+const motion = 'import { linePlot, liveDisplay } from "nnkit/plot";\n' +
+  'const live = liveDisplay(linePlot([0, 0], { title: "live" }));\n' +
+  "for (let i = 2; i <= 21; i++) {\n  live.update(linePlot(Array.from({ length: i }, (_, k) => Math.sin(k)), { title: \"live\" }));\n" +
+  "  await new Promise((done) => setTimeout(done, 30));\n}";
 
 let browser: Browser | undefined;
 let server: Server | undefined;
@@ -39,6 +50,7 @@ beforeAll(async () => {
   mkdirSync(join(work, "notebooks"));
   writeFileSync(join(work, "notebooks", "01-page.ipynb"), serializeNotebook(notebook));
   writeFileSync(join(work, "notebooks", "02-next.ipynb"), serializeNotebook({ ...notebook, cells: [notebook.cells[0]!] }));
+  writeFileSync(join(work, "notebooks", "03-motion.ipynb"), serializeNotebook({ ...notebook, cells: [code("m0", motion)] }));
   buildSite({ notebooks: join(work, "notebooks"), out: join(work, "site") });
   ({ server, url } = await serveSite(join(work, "site"), 0));
   browser = await chromium.launch({ executablePath, headless: true, args: BROWSER_ARGS });
@@ -122,4 +134,69 @@ describe.skipIf(!executablePath)("the course site's accessibility", () => {
     expect(formatViolations(await axeViolations(page))).toEqual([]);
     await page.close();
   }, 60_000);
+
+  it("names and describes each figure, hides plotly's SVG from screen readers and offers no upload", async () => {
+    const stored = await browser!.newPage();
+    await stored.goto(`${url}01-page.html`);
+    const before = await stored.locator(".nnkit-plot").first().getAttribute("aria-label");
+    await stored.close();
+    const page = await ranPage("light");
+    const figures = await page.evaluate(() => [...document.querySelectorAll<HTMLElement>(".nnkit-plot")].map((f) => ({
+      role: f.getAttribute("role"), label: f.getAttribute("aria-label"),
+      description: document.getElementById(f.getAttribute("aria-describedby") ?? "")?.textContent?.slice(0, 40),
+      table: f.querySelectorAll("details table th[scope=col]").length,
+      svgsShown: [...f.querySelectorAll("svg")].filter((s) => !s.closest("[aria-hidden=true]") && !s.closest("button, a")).length,
+      tabStops: [...f.querySelectorAll<HTMLElement>(".modebar-btn")].filter((b) => b.tabIndex >= 0).map((b) => b.dataset.title),
+      buttons: f.querySelectorAll(".modebar-btn").length,
+    })));
+    expect(before).toBe("Figure: stored loss");
+    expect(figures).toEqual([{ role: "figure", label: "Figure: loss", description: 'A line chart titled "loss". x axis "epoc', table: 3, svgsShown: 0,
+      tabStops: ["Download plot as a PNG", "Reset axes"], buttons: 4 }]);
+    expect(await page.evaluate(() => document.body.innerHTML.includes("Share chart"))).toBe(false);
+    await page.close();
+  }, 180_000);
+
+  it("is no wider than a 390 px screen, before the run (stored figures) and after it", async () => {
+    const page = await browser!.newPage({ viewport: { width: 390, height: 844 } });
+    await page.goto(`${url}01-page.html`);
+    await page.waitForTimeout(300);
+    const width = () => page.evaluate(() => [document.documentElement.scrollWidth, document.querySelector<HTMLElement>(".nnkit-plot-area")!.getBoundingClientRect().right]);
+    const stored = await width();
+    await page.getByRole("button", { name: "▶▶ Run all" }).click();
+    await page.waitForFunction(() => document.body.dataset.nnkitRun === "done", null, { timeout: 120_000 });
+    await page.waitForTimeout(300);
+    const ran = await width();
+    expect([stored[0], ran[0]]).toEqual([390, 390]);
+    expect(Math.max(stored[1]!, ran[1]!)).toBeLessThanOrEqual(390);
+    await page.close();
+  }, 180_000);
+
+  it("draws a live figure once more at its cell's end, not every frame, when the reader prefers reduced motion", async () => {
+    const drawings = async (reducedMotion: "reduce" | "no-preference") => {
+      const page = await browser!.newPage();
+      await page.emulateMedia({ reducedMotion });
+      await page.goto(`${url}03-motion.html`);
+      await page.evaluate(() => {
+        const seen = new Set<string>();
+        (window as unknown as { seen: Set<string> }).seen = seen;
+        const look = () => {
+          const d = document.querySelector(".nnkit-plot-area .scatterlayer path.js-line")?.getAttribute("d");
+          if (d) seen.add(d);
+          if (document.body.dataset.nnkitRun !== "done") requestAnimationFrame(look);
+        };
+        requestAnimationFrame(look);
+      });
+      await page.getByRole("button", { name: "▶▶ Run all" }).click();
+      await page.waitForFunction(() => document.body.dataset.nnkitRun === "done", null, { timeout: 60_000 });
+      const n = await page.evaluate(() => (window as unknown as { seen: Set<string> }).seen.size);
+      await page.waitForTimeout(700); // the description follows a live figure at most every 500 ms
+      const last = await page.locator(".nnkit-figure-text > p").textContent();
+      await page.close();
+      return { n, last };
+    };
+    const reduced = await drawings("reduce");
+    expect(reduced.n).toBe(2); // the first state and the last
+    expect(reduced.last).toContain("21 points");
+    expect((await drawings("no-preference")).n).toBeGreaterThan(4);
+  }, 120_000);
 });
