@@ -1,10 +1,11 @@
 // Static images for stored notebooks. A stored notebook is read where no kernel runs: GitHub shows
 // only images and text, JupyterLab without the plotly extension shows html or images but not plotly
 // JSON, nbconvert keeps a PNG. So before the runner writes a notebook, every plotly figure output
-// gets `image/png`, drawn by plotly.js's own Plotly.toImage in headless Chromium, and its
-// `text/html` (a script that needs plotly.js in the page: live sessions need that, readers do not,
-// and without it the 1.5 MB copy of plotly.js stays out of the file) becomes an <img> of that PNG
-// whose alt text, like the text/plain form, is the figure's description from its data (describe.ts).
+// gets `image/png`, drawn by plotly.js's own Plotly.toImage in headless Chromium, and gives up the
+// `text/html` (a script that needs plotly.js in the page): live sessions need that, readers do not,
+// and without it the 1.5 MB copy of plotly.js stays out of the file. The PNG's alt text is the
+// figure's description from its data (describe.ts), in the output's metadata as "image/png": {"alt"}
+// (where nbconvert's HTML templates read it) and as the text/plain form.
 //
 // The browser driver (playwright-core) and the browser (the system's Chromium or Chrome) are tools of
 // the notebooks' maintainers: both are looked up only when a notebook is written, never installed or
@@ -164,6 +165,7 @@ export async function storeForReaders(nb: Notebook, renderer: FigureRenderer | u
           const png = await renderer.svgPng(joinSource(svg as string | string[]));
           const alt = joinSource((out.data["text/plain"] ?? "") as string | string[]);
           out.data = { ...out.data, "image/png": png, "text/html": imgHtml(`data:image/png;base64,${png}`, alt) };
+          out.metadata = withAlt(out.metadata, alt);
           stats.drawingsRendered++;
         } catch (e) {
           stats.errors.push(`SVG drawing: ${firstLine((e as Error).message)}`);
@@ -182,7 +184,10 @@ export async function storeForReaders(nb: Notebook, renderer: FigureRenderer | u
         continue;
       }
       const text = describeFigure(fig);
-      out.data = { ...out.data, "image/png": png, "text/html": imgHtml(`data:image/png;base64,${png}`, text), "text/plain": text };
+      const data: MimeBundle = { ...out.data, "image/png": png, "text/plain": text };
+      delete data["text/html"];
+      out.data = data;
+      out.metadata = withAlt(out.metadata, text);
       stats.rendered++;
     }
   }
@@ -195,6 +200,12 @@ export async function storeForReaders(nb: Notebook, renderer: FigureRenderer | u
     }
   }
   return stats;
+}
+
+/** An output's metadata with `alt` as its PNG's alt text (nbconvert reads metadata["image/png"].alt). */
+function withAlt(metadata: Record<string, unknown>, alt: string): Record<string, unknown> {
+  const png = metadata["image/png"];
+  return { ...metadata, "image/png": { ...(typeof png === "object" && png !== null ? png : {}), alt } };
 }
 
 function figureOf(o: Output): Figure | undefined {
