@@ -3,11 +3,11 @@
  * leaves, drawn again when the window changes size), SVG drawings and text. A figure is a
  * role="figure" element whose description and data tables (src/plot/table.ts) sit under it, its
  * series told apart by dash and marker shape as well as colour; plotly's own SVG, whose tick labels
- * read as noise, is hidden from screen readers, and its drag-mode buttons take no tab stop.
+ * read as noise, is hidden from screen readers, and its mouse-only buttons take no tab stop.
  */
 import { describeFigure, figureLabel } from "../plot/describe.js";
 import { distinguishSeries } from "../plot/distinguish.js";
-import { DRAG_MODE_BUTTONS, PLOT_CONFIG, type Figure } from "../plot/figure.js";
+import { MOUSE_ONLY_BUTTONS, PLOT_CONFIG, type Figure } from "../plot/figure.js";
 import { reflowImageGrid } from "../plot/imageGrid.js";
 import { figureTextHtml } from "../plot/table.js";
 import type { DisplayContent } from "./protocol.js";
@@ -139,7 +139,7 @@ export function drawFigure(el: HTMLElement, fig: Figure): void {
   const plotArea = area;
   void drawing.then(() => {
     for (const svg of plotArea.querySelectorAll("svg")) svg.setAttribute("aria-hidden", "true");
-    for (const b of plotArea.querySelectorAll<HTMLElement>(DRAG_MODE_BUTTONS)) b.tabIndex = -1;
+    for (const b of plotArea.querySelectorAll<HTMLElement>(MOUSE_ONLY_BUTTONS)) b.tabIndex = -1;
   });
 }
 

@@ -58,8 +58,11 @@ export const PLOT_CONFIG = {
   modeBarButtons: [["toImage", "zoom2d", "pan2d", "resetScale2d"]],
 } as const;
 
-/** The toolbar buttons (plotly's data-attr/data-val) that only set what a mouse drag does: no use from the keyboard, so no tab stop. */
-export const DRAG_MODE_BUTTONS = '.modebar-btn[data-attr="dragmode"]';
+/**
+ * The toolbar buttons (by plotly's data-attr) that serve the mouse only: zoom and pan set what a drag
+ * does, reset undoes a drag. No tab stop for them; download stays one.
+ */
+export const MOUSE_ONLY_BUTTONS = '.modebar-btn[data-attr="dragmode"], .modebar-btn[data-attr="zoom"]';
 
 /** Room above the plot area for a title with the hover toolbar (PLOT_CONFIG) above it, px. */
 export const TITLE_MARGIN = 64;

@@ -151,7 +151,7 @@ describe.skipIf(!executablePath)("the course site's accessibility", () => {
     })));
     expect(before).toBe("Figure: stored loss");
     expect(figures).toEqual([{ role: "figure", label: "Figure: loss", description: 'A line chart titled "loss". x axis "epoc', table: 3, svgsShown: 0,
-      tabStops: ["Download plot as a PNG", "Reset axes"], buttons: 4 }]);
+      tabStops: ["Download plot as a PNG"], buttons: 4 }]);
     expect(await page.evaluate(() => document.body.innerHTML.includes("Share chart"))).toBe(false);
     await page.close();
   }, 180_000);
