@@ -3,22 +3,17 @@
 // after Run all, in light and dark colour schemes; what scrolls sideways takes the focus; the live
 // region announces runs and errors; a page opened from a file keeps its outputs and says how to serve it;
 // figures are named and described, offer no upload, and fit a 390 px screen before and after the run.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import type { Server } from "node:http";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { axeViolations, formatViolations } from "../../scripts/axe.js";
-import { BROWSER_ARGS, findBrowser } from "../../src/notebook/chromium.js";
+import { findBrowser } from "../../src/notebook/chromium.js";
 import { serializeNotebook, type Notebook, type Output } from "../../src/notebook/nbformat.js";
-import { serveSite } from "../../src/notebook/serve.js";
-import { buildSite } from "../../src/notebook/site.js";
 import { figureBundle } from "../../src/plot/bundle.js";
 import { linePlot } from "../../src/plot/charts.js";
+import { siteInBrowser, type SiteInBrowser } from "./site-browser.js";
 
 const executablePath = findBrowser();
-const work = mkdtempSync(join(tmpdir(), "nnkit-a11y-"));
 const code = (id: string, source: string, outputs: Output[] = []) =>
   ({ cell_type: "code" as const, id, metadata: {}, execution_count: 1, source, outputs });
 const longLine = `const wide = [${Array.from({ length: 60 }, (_, i) => i * 1000).join(", ")}]; // a line wider than the page`;
@@ -41,25 +36,22 @@ const motion = 'import { linePlot, liveDisplay } from "nnkit/plot";\n' +
   "for (let i = 2; i <= 21; i++) {\n  live.update(linePlot(Array.from({ length: i }, (_, k) => Math.sin(k)), { title: \"live\" }));\n" +
   "  await new Promise((done) => setTimeout(done, 30));\n}";
 
+let site: SiteInBrowser | undefined;
 let browser: Browser | undefined;
-let server: Server | undefined;
 let url = "";
 
 beforeAll(async () => {
   if (!executablePath) return;
-  mkdirSync(join(work, "notebooks"));
-  writeFileSync(join(work, "notebooks", "01-page.ipynb"), serializeNotebook(notebook));
-  writeFileSync(join(work, "notebooks", "02-next.ipynb"), serializeNotebook({ ...notebook, cells: [notebook.cells[0]!] }));
-  writeFileSync(join(work, "notebooks", "03-motion.ipynb"), serializeNotebook({ ...notebook, cells: [code("m0", motion)] }));
-  buildSite({ notebooks: join(work, "notebooks"), out: join(work, "site") });
-  ({ server, url } = await serveSite(join(work, "site"), 0));
-  browser = await chromium.launch({ executablePath, headless: true, args: BROWSER_ARGS });
+  site = await siteInBrowser(executablePath, {
+    "01-page.ipynb": serializeNotebook(notebook),
+    "02-next.ipynb": serializeNotebook({ ...notebook, cells: [notebook.cells[0]!] }),
+    "03-motion.ipynb": serializeNotebook({ ...notebook, cells: [code("m0", motion)] }),
+  });
+  ({ browser, url } = site);
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
-  server?.close();
-  rmSync(work, { recursive: true, force: true });
+  await site?.close();
 });
 
 /** The page after Run all, in the colour scheme asked for. */
@@ -121,7 +113,7 @@ describe.skipIf(!executablePath)("the course site's accessibility", () => {
 
   it("opened from a file: keeps the stored outputs, runs nothing and says how to serve the folder", async () => {
     const page = await browser!.newPage();
-    await page.goto(`file://${join(work, "site", "01-page.html")}?run=all`);
+    await page.goto(`file://${join(site!.site, "01-page.html")}?run=all`);
     await page.waitForFunction(() => document.body.dataset.nnkitRun === "failed", null, { timeout: 30_000 });
     const seen = await page.evaluate(() => ({
       stored: document.querySelector('[data-cell="0"] .out pre')?.textContent,

@@ -2,42 +2,30 @@
 // hand), each code cell run twice more on its own after Run all, in headless Chromium, prints what
 // it printed the first time (its gradient-descent step used to change the weights in place, so that a
 // second run failed with "expected [1,-1,-2,-6], got [-1,-3,-6,-7]").
-import { mkdirSync, mkdtempSync, copyFileSync, rmSync } from "node:fs";
-import type { Server } from "node:http";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { chromium, type Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BROWSER_ARGS, findBrowser } from "../../src/notebook/chromium.js";
-import { serveSite } from "../../src/notebook/serve.js";
-import { buildSite } from "../../src/notebook/site.js";
+import { findBrowser } from "../../src/notebook/chromium.js";
+import { siteInBrowser, type SiteInBrowser } from "./site-browser.js";
 
 const executablePath = findBrowser();
-const work = mkdtempSync(join(tmpdir(), "nnkit-rerun-"));
 const NOTEBOOK = "05-backprop-by-hand";
-let browser: Browser | undefined;
-let server: Server | undefined;
-let url = "";
+let site: SiteInBrowser | undefined;
 
 beforeAll(async () => {
   if (!executablePath) return;
-  mkdirSync(join(work, "notebooks"));
-  copyFileSync(join(import.meta.dirname, "..", "..", "notebooks", `${NOTEBOOK}.ipynb`), join(work, "notebooks", `${NOTEBOOK}.ipynb`));
-  buildSite({ notebooks: join(work, "notebooks"), out: join(work, "site") });
-  ({ server, url } = await serveSite(join(work, "site"), 0));
-  browser = await chromium.launch({ executablePath, headless: true, args: BROWSER_ARGS });
+  const text = readFileSync(join(import.meta.dirname, "..", "..", "notebooks", `${NOTEBOOK}.ipynb`), "utf8");
+  site = await siteInBrowser(executablePath, { [`${NOTEBOOK}.ipynb`]: text });
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
-  server?.close();
-  rmSync(work, { recursive: true, force: true });
+  await site?.close();
 });
 
 describe.skipIf(!executablePath)("a notebook page run twice", () => {
   it(`${NOTEBOOK}: every cell run twice more on its own prints what it printed after Run all`, async () => {
-    const page = await browser!.newPage();
-    await page.goto(`${url}${NOTEBOOK}.html?run=all`);
+    const page = await site!.browser.newPage();
+    await page.goto(`${site!.url}${NOTEBOOK}.html?run=all`);
     await page.waitForFunction(() => ["done", "failed"].includes(document.body.dataset.nnkitRun ?? ""), null, { timeout: 120_000 });
     const output = (k: number) => page.evaluate((i) => [...document.querySelectorAll(`.cell.code[data-cell="${i}"] .out pre`)].map((p) => p.textContent).join("\n"), k);
     const cells = await page.locator(".cell.code").count();
