@@ -3,7 +3,8 @@
 // (`nnkit site --serve`'s), each page is opened with ?run=all, and it passes when the page ends
 // `done` with the kernels on WebAssembly and every core the browser offers, the same number of
 // check() lines as the notebook's stored run (so every check ran and passed in the page), and no
-// request left the site. Prints per page its run time (and LeNet-5's images/s), saves screenshots
+// request left the site, axe-core finds no violation of WCAG 2.1 A/AA on it after the run (nor on
+// the index; see axe.ts), and at 390 px it is no wider than the screen, before and after the run. Prints per page its run time (and LeNet-5's images/s), saves screenshots
 // at 1280 px and at phone width (390 px), and ends with "pages: N passed, M failed" (exit 1 if any failed).
 //   usage: npx tsx scripts/pages-check.ts [--shots DIR] [--timeout SECONDS] [NOTEBOOK-NAME…]
 // Needs a built checkout (npm run build), playwright-core (a dev dependency) and a Chromium
@@ -17,6 +18,7 @@ import { BROWSER_ARGS, findBrowser } from "../src/notebook/chromium.js";
 import { joinSource, readNotebook } from "../src/notebook/nbformat.js";
 import { serveSite } from "../src/notebook/serve.js";
 import { buildSite } from "../src/notebook/site.js";
+import { axeViolations, formatViolations } from "./axe.js";
 
 interface Options { shots: string; timeout: number; only: string[] }
 
@@ -96,6 +98,30 @@ async function screenshots(page: Page, dir: string, name: string): Promise<void>
   }
 }
 
+/** A phone's width (CSS px): no page may be wider (WCAG 1.4.10). */
+const PHONE = 390;
+
+/** The width of a page as it opens on a phone, with its stored outputs, px. */
+async function widthBeforeRun(browser: Browser, url: string): Promise<number> {
+  const page = await browser.newPage({ viewport: { width: PHONE, height: 844 } });
+  await page.goto(url);
+  await page.waitForTimeout(300); // the page script draws the stored figures
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  await page.close();
+  return width;
+}
+
+/** The index page's axe-core violations, printed like a notebook page's problems. */
+async function auditIndex(browser: Browser, url: string): Promise<string[]> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await page.goto(`${url}index.html`);
+  const problems = formatViolations(await axeViolations(page)).map((v) => `axe: ${v}`);
+  await page.close();
+  console.log(`${problems.length === 0 ? "ok  " : "FAIL"} ${"index".padEnd(36)}`);
+  for (const p of problems) console.log(`       ${p}`);
+  return problems;
+}
+
 async function main(): Promise<number> {
   const options = parseArgs(process.argv.slice(2));
   const executablePath = findBrowser();
@@ -113,8 +139,10 @@ async function main(): Promise<number> {
   const { server, url } = await serveSite(site, 0);
   let browser: Browser | undefined;
   let passed = 0, failed = 0;
+  let indexProblems: string[] = [];
   try {
     browser = await chromium.launch({ executablePath, headless: true, args: BROWSER_ARGS });
+    indexProblems = await auditIndex(browser, url);
     for (const name of names) {
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
       const offSite: string[] = [];
@@ -135,7 +163,12 @@ async function main(): Promise<number> {
         if (!r.engine.startsWith("wasm")) problems.push(`kernels ran on ${r.engine}, not WebAssembly`);
         if (r.threads !== Math.min(cores, MAX_PAGE_THREADS)) problems.push(`kernels on ${r.threads} threads, the browser offers ${cores}`);
         if (r.checks !== expectedChecks) problems.push(`${r.checks} check lines in the page, ${expectedChecks} in the notebook's stored run`);
+        problems.push(...formatViolations(await axeViolations(page)).map((v) => `axe: ${v}`));
         await screenshots(page, options.shots, name);
+        const ranWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+        if (ranWidth > PHONE) problems.push(`${ranWidth} px wide at ${PHONE} px after the run`);
+        const storedWidth = await widthBeforeRun(browser, `${url}${name}.html`);
+        if (storedWidth > PHONE) problems.push(`${storedWidth} px wide at ${PHONE} px before the run (stored outputs)`);
       } catch (e) {
         problems.push(`did not finish: ${(e as Error).message.split("\n")[0]}`);
       }
@@ -155,6 +188,8 @@ async function main(): Promise<number> {
     rmSync(work, { recursive: true, force: true });
   }
   console.log(`screenshots in ${options.shots}`);
+  if (indexProblems.length === 0) passed++;
+  else failed++;
   console.log(`pages: ${passed} passed, ${failed} failed`);
   return failed > 0 ? 1 : 0;
 }

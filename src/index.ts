@@ -12,7 +12,7 @@ export * from "./tensor.js";
 export * from "./random.js";
 export * from "./gradcheck.js";
 export * from "./metrics.js";
-export { check } from "./check.js";
+export { check, exercise } from "./check.js";
 export * from "./layers/index.js";
 export * from "./losses.js";
 export * from "./optim/index.js";

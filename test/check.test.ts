@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { check } from "../src/check.js";
+import { check, exercise } from "../src/check.js";
 
 describe("check (notebook assertions)", () => {
   afterEach(() => vi.restoreAllMocks());
@@ -20,5 +20,16 @@ describe("check (notebook assertions)", () => {
     expect(() => check("parameters", 25, 26)).toThrow("parameters: expected 26, got 25");
     expect(() => check("x", 0.31, 0.3, 1e-3)).toThrow("x: expected 0.3, got 0.31");
     expect(() => check("shape", [3, 3], [3, 4])).toThrow("shape: expected [3,4], got [3,3]");
+  });
+
+  it("exercise: says an unanswered exercise is open and fails nothing, then checks an answer", () => {
+    const log = vi.spyOn(console, "log").mockImplementation(() => undefined);
+    exercise("parameters of 16 filters 3×3 on 6 channels", undefined, 880);
+    exercise("parameters of 16 filters 3×3 on 6 channels", 880, 880);
+    expect(log.mock.calls.map((c) => c[0])).toEqual([
+      "○ parameters of 16 filters 3×3 on 6 channels: not answered yet (replace undefined with your answer and run the cell)",
+      "✓ parameters of 16 filters 3×3 on 6 channels = 880",
+    ]);
+    expect(() => exercise("σ'(0)", 0.5, 0.25, 1e-9)).toThrow("σ'(0): expected 0.25, got 0.5");
   });
 });

@@ -7,13 +7,11 @@
  * Test hook: `?run=all` runs every cell on load; <body data-nnkit-run> is "running", then "done"
  * or "failed", and data-nnkit-seconds the time it took.
  */
-import { PLOT_CONFIG, type Figure } from "../plot/figure.js";
+import { drawContent, drawFigure, fitFigures } from "./figures.js";
+import type { Figure } from "../plot/figure.js";
+import { watchScrollable } from "./scrollable.js";
+import { FILE_SHORT, fileNote, LiveRegion, openedFromFile } from "./status.js";
 import { MAX_PAGE_THREADS, type DisplayContent, type FromKernel, type PageNotebook, type ToKernel } from "./protocol.js";
-
-interface PlotlyApi {
-  newPlot(el: HTMLElement, data: unknown[], layout: object, config: object): Promise<unknown>;
-  react(el: HTMLElement, data: unknown[], layout: object, config: object): Promise<unknown>;
-}
 
 class Cell {
   readonly run: HTMLButtonElement;
@@ -34,6 +32,7 @@ class Cell {
     code.contentEditable = "plaintext-only";
     if (code.contentEditable !== "plaintext-only") code.contentEditable = "true";
     code.spellcheck = false;
+    code.tabIndex = 0; // a tab stop that every checker sees ("plaintext-only" is not known to all)
     code.setAttribute("aria-label", `code of cell ${index + 1} (editable)`);
     this.out = el.querySelector(".out") ?? el.appendChild(Object.assign(document.createElement("div"), { className: "out" }));
   }
@@ -87,8 +86,13 @@ class Page {
   private readonly displays = new Map<string, HTMLElement>();
   private readonly pendingDraws = new Map<HTMLElement, DisplayContent>();
   private drawScheduled = false;
+  /** Live figures' latest content, held back until their cell ends when the reader prefers reduced motion. */
+  private readonly held = new Map<HTMLElement, DisplayContent>();
   private readonly kernelStatus: HTMLElement;
   private readonly runAllButton: HTMLButtonElement;
+  private readonly live: LiveRegion;
+  /** Why the page cannot run its cells (opened from a file), or undefined when it can. */
+  private readonly cannotRun: string | undefined;
 
   constructor(notebook: PageNotebook) {
     const els = [...document.querySelectorAll<HTMLElement>(".cell.code[data-cell]")];
@@ -116,10 +120,20 @@ class Page {
     this.kernelStatus = document.createElement("span");
     this.kernelStatus.className = "nnkit-kernel";
     bar.append(this.runAllButton, restart, this.kernelStatus);
+    this.live = new LiveRegion(bar);
     document.querySelector("main")!.prepend(bar);
     this.runAllButton.addEventListener("click", () => this.runAll());
     restart.addEventListener("click", () => this.restart());
-    this.start();
+    this.cannotRun = openedFromFile() ? FILE_SHORT : undefined;
+    if (this.cannotRun) {
+      this.kernelStatus.textContent = this.cannotRun;
+      bar.after(fileNote());
+    } else this.start();
+    watchScrollable(document.querySelector("main")!);
+    // the stored figures, drawn by the same code as the page's own (fitted to a phone's width)
+    for (const json of document.querySelectorAll<HTMLScriptElement>(".nnkit-plot > script.nnkit-figure")) {
+      drawFigure(json.parentElement!, JSON.parse(json.textContent ?? "{}") as Figure);
+    }
     let refit = 0;
     window.addEventListener("resize", () => {
       cancelAnimationFrame(refit);
@@ -133,8 +147,8 @@ class Page {
     this.worker = new Worker(new URL("assets/nnkit-kernel.js", base), { type: "module" });
     this.worker.onmessage = (e: MessageEvent<FromKernel>) => this.receive(e.data);
     this.worker.onerror = (e) => {
-      const local = location.protocol === "file:" ? " (a page opened from disk cannot start it: serve the folder, e.g. with nnkit site --serve)" : "";
-      this.kernelStatus.textContent = `The kernel could not start: ${e.message || "the browser refused the worker"}${local}.`;
+      this.kernelStatus.textContent = `The kernel could not start: ${e.message || "the browser refused the worker"}.`;
+      this.live.say(this.kernelStatus.textContent);
       this.fail();
     };
     this.kernelStatus.textContent = "starting the kernel…";
@@ -147,12 +161,17 @@ class Page {
   }
 
   private restart(): void {
+    if (this.cannotRun) {
+      this.live.say(this.cannotRun);
+      return;
+    }
     this.worker.terminate();
     if (this.running !== undefined) this.cells[this.running]!.setStatus("stopped", "failed");
     for (const i of this.queue) this.cells[i]!.setStatus("", "idle");
     this.queue.length = 0;
     this.running = undefined;
     if (this.runAllState) this.finishRunAll(true);
+    this.releaseHeld();
     this.displays.clear();
     this.executions = 0;
     this.start();
@@ -161,14 +180,17 @@ class Page {
   private runAll(): void {
     this.runAllState = { started: performance.now(), failed: false };
     document.body.dataset.nnkitRun = "running";
+    if (!this.cannotRun) this.live.say(`Running all ${this.cells.length} cells…`);
     this.enqueue(this.cells.map((c) => c.index));
   }
 
   private finishRunAll(failed: boolean): void {
     const state = this.runAllState!;
     this.runAllState = undefined;
-    document.body.dataset.nnkitSeconds = ((performance.now() - state.started) / 1000).toFixed(1);
+    const seconds = ((performance.now() - state.started) / 1000).toFixed(1);
+    document.body.dataset.nnkitSeconds = seconds;
     document.body.dataset.nnkitRun = failed ? "failed" : "done";
+    if (!failed) this.live.say(`Run all: ✓ ${this.cells.length} cells in ${seconds} s`);
   }
 
   private fail(): void {
@@ -176,6 +198,11 @@ class Page {
   }
 
   private enqueue(indices: number[]): void {
+    if (this.cannotRun) {
+      this.live.say(this.cannotRun); // the stored outputs stay
+      this.fail();
+      return;
+    }
     for (const i of indices) {
       if (this.queue.includes(i) || this.running === i) continue;
       this.queue.push(i);
@@ -197,6 +224,7 @@ class Page {
     const prompt = cell.el.querySelector(".prompt");
     if (prompt) prompt.textContent = `In [${++this.executions}]:`;
     cell.setStatus("running…", "running");
+    if (!this.runAllState) this.live.say(`Cell ${i + 1}: running…`);
     this.send({ type: "run", cell: i, source: cell.source });
   }
 
@@ -235,6 +263,8 @@ class Page {
       }
       case "done":
         cell.setStatus(`${m.ok ? "✓" : "✗"} ${m.seconds.toFixed(1)} s`, m.ok ? "ok" : "failed");
+        this.releaseHeld();
+        this.announceDone(cell, m.ok);
         this.running = undefined;
         if (!m.ok) {
           for (const i of this.queue) this.cells[i]!.setStatus("", "idle");
@@ -246,6 +276,16 @@ class Page {
     }
   }
 
+  /** A cell's end in the live region: "Cell 3: ✓ 0.3 s" (not for each cell of Run all), or its error. */
+  private announceDone(cell: Cell, ok: boolean): void {
+    if (ok) {
+      if (!this.runAllState) this.live.say(`Cell ${cell.index + 1}: ${cell.status.textContent}`);
+      return;
+    }
+    const error = cell.out.querySelector("pre.error")?.textContent?.split("\n")[0] ?? "";
+    this.live.say(`Cell ${cell.index + 1} failed (${cell.status.textContent}): ${error}`);
+  }
+
   private display(cell: Cell, content: DisplayContent, id: string | undefined, update: boolean): void {
     let el = id !== undefined && update ? this.displays.get(id) : undefined;
     if (!el) {
@@ -254,11 +294,26 @@ class Page {
       cell.append(el);
       if (id !== undefined) this.displays.set(id, el);
     }
+    if (update && content.kind === "figure" && matchMedia("(prefers-reduced-motion: reduce)").matches) {
+      // the reader asked for less motion: a live figure is drawn once more when its cell ends, not every frame
+      this.held.set(el, content);
+      el.setAttribute("aria-busy", "true");
+      return;
+    }
     this.pendingDraws.set(el, content);
     if (!this.drawScheduled) {
       this.drawScheduled = true;
       requestAnimationFrame(() => this.draw());
     }
+  }
+
+  /** Draw the figures held back for reduced motion (when a cell ends). */
+  private releaseHeld(): void {
+    for (const [el, content] of this.held) {
+      el.removeAttribute("aria-busy");
+      drawContent(el, content);
+    }
+    this.held.clear();
   }
 
   /** Draw the latest content of every display that changed since the last frame. */
@@ -277,95 +332,6 @@ function kernelDescription(engine: string, threads: number, isolated: boolean): 
   if (threads > 1) return `Kernels: ${where} on ${threads} threads (the page is cross-origin isolated).`;
   const why = isolated ? "" : " — this host does not send the headers that allow threads; `nnkit site --serve` does";
   return `Kernels: ${where} on one thread${why}.`;
-}
-
-function drawContent(el: HTMLElement, content: DisplayContent): void {
-  if (content.kind === "figure") {
-    drawFigure(el, content.figure);
-    return;
-  }
-  delete el.dataset.plotted;
-  if (content.kind === "svg") {
-    el.className = "nnkit-display svg";
-    el.innerHTML = content.svg;
-    el.setAttribute("aria-label", content.text);
-  } else {
-    const pre = document.createElement("pre");
-    pre.textContent = content.text;
-    el.className = "nnkit-display text";
-    el.replaceChildren(pre);
-  }
-}
-
-/** The figure each drawn display shows (to draw it again at another width). */
-const drawn = new WeakMap<HTMLElement, Figure>();
-
-/** After the window changed size: every figure drawn in the page again, fitted to its new room. */
-function fitFigures(): void {
-  for (const el of document.querySelectorAll<HTMLElement>(".nnkit-display.nnkit-plot")) {
-    const fig = drawn.get(el);
-    if (fig) drawFigure(el, fig);
-  }
-}
-
-/**
- * `fig`'s layout for the room there is in `el`: its own size, or on a narrow screen the width of
- * the room, with a title that no longer fits broken into lines (plotly does not wrap titles) and
- * the top margin grown to hold them (a title above the plot area, as titleLayout places it), and
- * a legend that sits at plotly's default place moved below the plot.
- */
-function fittedLayout(el: HTMLElement, fig: Figure): Record<string, unknown> {
-  const layout: Record<string, unknown> = { ...fig.layout };
-  const own = fig.layout.width;
-  const room = el.parentElement?.clientWidth ?? 0;
-  if (typeof own !== "number" || room <= 0 || room >= own) return layout;
-  layout.width = room;
-  // a legend at its default place, right of the plot, would take half of a phone's width: below it
-  const legend = fig.layout.legend as { x?: unknown; y?: unknown } | undefined;
-  if (legend?.x === undefined && legend?.y === undefined) layout.legend = { ...legend, orientation: "h", x: 0, xanchor: "left", y: -0.2, yanchor: "top" };
-  const text = fig.layout.title?.text;
-  if (text) {
-    const lines = wrapWords(text, Math.max(12, Math.floor((room - 40) / 8.5))); // about 8.5 px per character of a 17 px title
-    const margin = { ...(fig.layout.margin as { t?: number } | undefined) };
-    margin.t = (margin.t ?? 64) + 20 * (lines.length - 1);
-    // plotly sets the first line where a one-line title would be: lift it by the lines below it
-    const title = fig.layout.title as { pad?: { b?: number } };
-    layout.title = { ...title, text: lines.join("<br>"), pad: { ...title.pad, b: (title.pad?.b ?? 0) + 20 * (lines.length - 1) } };
-    layout.margin = margin;
-  }
-  return layout;
-}
-
-/** `text` in lines of at most `width` characters, broken at spaces (a longer word stays whole). */
-function wrapWords(text: string, width: number): string[] {
-  const lines: string[] = [];
-  let line = "";
-  for (const word of text.split(" ")) {
-    if (line && line.length + 1 + word.length > width) {
-      lines.push(line);
-      line = word;
-    } else line = line ? `${line} ${word}` : word;
-  }
-  if (line) lines.push(line);
-  return lines;
-}
-
-/** A figure at its layout's size, fitted to the page's width on small screens (see fittedLayout). */
-function drawFigure(el: HTMLElement, fig: Figure): void {
-  const plotly = (window as unknown as { Plotly?: PlotlyApi }).Plotly;
-  if (!plotly) {
-    el.textContent = "[figure: plotly.js did not load]";
-    return;
-  }
-  el.className = "nnkit-display nnkit-plot";
-  drawn.set(el, fig);
-  const layout = fittedLayout(el, fig);
-  if (el.dataset.plotted) void plotly.react(el, fig.data, layout, PLOT_CONFIG);
-  else {
-    el.replaceChildren();
-    el.dataset.plotted = "1";
-    void plotly.newPlot(el, fig.data, layout, PLOT_CONFIG);
-  }
 }
 
 const embedded = document.getElementById("nnkit-notebook");

@@ -3,14 +3,17 @@
 // JSON, nbconvert keeps a PNG. So before the runner writes a notebook, every plotly figure output
 // gets `image/png`, drawn by plotly.js's own Plotly.toImage in headless Chromium, and gives up the
 // `text/html` (a script that needs plotly.js in the page): live sessions need that, readers do not,
-// and without it the 1.5 MB copy of plotly.js stays out of the file.
+// and without it the 1.5 MB copy of plotly.js stays out of the file. The PNG's alt text is the
+// figure's description from its data (describe.ts), in the output's metadata as "image/png": {"alt"}
+// (where nbconvert's HTML templates read it) and as the text/plain form.
 //
 // The browser driver (playwright-core) and the browser (the system's Chromium or Chrome) are tools of
 // the notebooks' maintainers: both are looked up only when a notebook is written, never installed or
 // downloaded by the kit; without them the outputs are kept as the kernel sent them.
 import { BROWSER_ARGS, findBrowser } from "./chromium.js";
 import { imgHtml, PLOTLY_LOADER_PREFIX, PLOTLY_MIME, plotlySource } from "../plot/bundle.js";
-import { describeFigure, type Figure } from "../plot/figure.js";
+import { describeFigure, figureLabel } from "../plot/describe.js";
+import type { Figure } from "../plot/figure.js";
 import { joinSource, type MimeBundle, type Notebook, type Output } from "./nbformat.js";
 
 /** Draws figures as PNG; one browser page for a whole run. */
@@ -162,6 +165,7 @@ export async function storeForReaders(nb: Notebook, renderer: FigureRenderer | u
           const png = await renderer.svgPng(joinSource(svg as string | string[]));
           const alt = joinSource((out.data["text/plain"] ?? "") as string | string[]);
           out.data = { ...out.data, "image/png": png, "text/html": imgHtml(`data:image/png;base64,${png}`, alt) };
+          out.metadata = withAlt(out.metadata, alt);
           stats.drawingsRendered++;
         } catch (e) {
           stats.errors.push(`SVG drawing: ${firstLine((e as Error).message)}`);
@@ -176,12 +180,14 @@ export async function storeForReaders(nb: Notebook, renderer: FigureRenderer | u
       try {
         png = await renderer.png(fig);
       } catch (e) {
-        stats.errors.push(`${describeFigure(fig)}: ${firstLine((e as Error).message)}`);
+        stats.errors.push(`${figureLabel(fig)}: ${firstLine((e as Error).message)}`);
         continue;
       }
-      const data: MimeBundle = { ...out.data, "image/png": png };
+      const text = describeFigure(fig);
+      const data: MimeBundle = { ...out.data, "image/png": png, "text/plain": text };
       delete data["text/html"];
       out.data = data;
+      out.metadata = withAlt(out.metadata, text);
       stats.rendered++;
     }
   }
@@ -194,6 +200,12 @@ export async function storeForReaders(nb: Notebook, renderer: FigureRenderer | u
     }
   }
   return stats;
+}
+
+/** An output's metadata with `alt` as its PNG's alt text (nbconvert reads metadata["image/png"].alt). */
+function withAlt(metadata: Record<string, unknown>, alt: string): Record<string, unknown> {
+  const png = metadata["image/png"];
+  return { ...metadata, "image/png": { ...(typeof png === "object" && png !== null ? png : {}), alt } };
 }
 
 function figureOf(o: Output): Figure | undefined {

@@ -73,6 +73,9 @@ export function createMarkdown(): { md: MarkdownRenderer; headings: Heading[] } 
   md.renderer.rules.math_inline = (tokens, i) => renderMath(tokens[i]!.content, false);
   md.renderer.rules.math_display = (tokens, i) => renderMath(tokens[i]!.content, true);
   md.renderer.rules.math_block = (tokens, i) => `<div class="math-block">${renderMath(tokens[i]!.content, true)}</div>\n`;
+  // a table wider than a phone scrolls inside its own box (which takes a tab stop then), not the page
+  md.renderer.rules.table_open = (tokens, i, options, _env, self) => `<div class="table-wrap">${self.renderToken(tokens, i, options)}`;
+  md.renderer.rules.table_close = (tokens, i, options, _env, self) => `${self.renderToken(tokens, i, options)}</div>\n`;
   md.core.ruler.push("heading_ids", (state) => {
     state.tokens.forEach((tok, i) => {
       if (tok.type !== "heading_open") return;

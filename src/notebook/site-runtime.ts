@@ -15,17 +15,25 @@ import { MNIST_FILES } from "../data/mnist.js";
 /** Training images in the smaller MNIST file the site carries beside the full set (the pages' quick runs read it). */
 export const MNIST_TRAIN_SUBSET = 10000;
 
-const CSS = `.nnkit-bar{position:sticky;top:0;z-index:10;display:flex;flex-wrap:wrap;gap:.5rem;align-items:center;
-background:#fff;border-bottom:1px solid #e1e4e8;padding:.5rem 0;margin-bottom:.5rem;font-size:.85rem}
-.nnkit-bar button,.nnkit-cellbar button{font:inherit;padding:.25rem .7rem;border:1px solid #c8ccd1;border-radius:4px;background:#f6f8fa;cursor:pointer}
-.nnkit-bar button:hover,.nnkit-cellbar button:hover{background:#eaeef2}
-.nnkit-kernel{color:#555}.nnkit-cellbar{display:flex;gap:.6rem;align-items:center;font-size:.8rem;margin-bottom:.2rem}
-.nnkit-status{color:#666}.cell[data-state=running] .nnkit-status{color:#9a6700}.cell[data-state=ok] .nnkit-status{color:#1a7f37}
-.cell[data-state=failed] .nnkit-status{color:#cf222e}.cell[data-state=running] .in pre{border-left:3px solid #d4a72c}
+const CSS = `:root{--running:#8a5c00;--ok:#1a7f37;--failed:#cf222e;--button:#f6f8fa;--button-hover:#eaeef2;--button-rule:#8c959f;--note-bg:#fff8c5;--note-rule:#bf8700}
+@media (prefers-color-scheme:dark){:root{--running:#e3b341;--ok:#3fb950;--failed:#ff7b72;--button:#21262d;--button-hover:#30363d;--button-rule:#8b949e;--note-bg:#2e2a14;--note-rule:#9e6a03}}
+.nnkit-bar{position:sticky;top:0;z-index:10;display:flex;flex-wrap:wrap;gap:.5rem;align-items:center;
+background:var(--bg);border-bottom:1px solid var(--rule);padding:.5rem 0;margin-bottom:.5rem;font-size:.85rem}
+.nnkit-bar button,.nnkit-cellbar button{font:inherit;color:inherit;padding:.25rem .7rem;border:1px solid var(--button-rule);border-radius:4px;background:var(--button);cursor:pointer}
+.nnkit-bar button:hover,.nnkit-cellbar button:hover{background:var(--button-hover)}
+.nnkit-kernel{color:var(--muted)}.nnkit-cellbar{display:flex;gap:.6rem;align-items:center;font-size:.8rem;margin-bottom:.2rem}
+.nnkit-status{color:var(--muted)}.cell[data-state=running] .nnkit-status{color:var(--running)}.cell[data-state=ok] .nnkit-status{color:var(--ok)}
+.cell[data-state=failed] .nnkit-status{color:var(--failed)}.cell[data-state=running] .in pre{border-left:3px solid var(--running)}
 .cell.code .in pre code[contenteditable]{display:block;outline:none;white-space:pre;min-height:1.4em}
-.cell.code .in pre:focus-within{box-shadow:0 0 0 2px #9ec5fe}
-.nnkit-display{max-width:100%;overflow-x:auto}.out .result{color:#0550ae}
-.page-note{background:#fff8c5;border:1px solid #eac54f;border-radius:4px;padding:.5rem .8rem;font-size:.9rem}
+.cell.code .in pre:focus-within{box-shadow:0 0 0 2px var(--link)}
+.nnkit-display{max-width:100%;overflow-x:auto}.nnkit-plot-area{max-width:100%}
+.nnkit-figure-text{font-size:.85rem;margin:.3rem 0 .8rem}.nnkit-figure-text summary{cursor:pointer;color:var(--link)}
+.nnkit-figure-text table{border-collapse:collapse;margin:.4rem 0;font-variant-numeric:tabular-nums}.nnkit-figure-text caption{text-align:left;font-weight:600}
+.nnkit-figure-text th,.nnkit-figure-text td{border:1px solid var(--rule);padding:.1rem .4rem;text-align:right}.out .result{color:var(--num)}
+.page-note{background:var(--note-bg);border:1px solid var(--note-rule);border-radius:4px;padding:.5rem .8rem;font-size:.9rem}
+.visually-hidden{position:absolute;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;border:0}
+.nnkit-display[aria-busy=true]::before{content:"Drawn again when the cell ends (reduced motion)";display:block;font-size:.8rem;color:var(--muted)}
+@media (prefers-reduced-motion:reduce){*,::before,::after{animation:none!important;transition:none!important;scroll-behavior:auto!important}}
 @media (max-width:40rem){body{padding:.5rem .6rem;font-size:15px}pre{font-size:.75rem}.nnkit-bar{font-size:.8rem}
 nav{flex-wrap:wrap;gap:.3rem 1rem}}`;
 

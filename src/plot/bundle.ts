@@ -5,7 +5,8 @@ import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { escapeHtml } from "../notebook/highlight.js";
-import { describeFigure, PLOT_CONFIG, type Figure } from "./figure.js";
+import { describeFigure } from "./describe.js";
+import { PLOT_CONFIG, type Figure } from "./figure.js";
 
 export const PLOTLY_MIME = "application/vnd.plotly.v1+json";
 

@@ -4,6 +4,7 @@ import { Tensor } from "../tensor.js";
 import {
   baseLayout, CLASS_COLORS, toList, type Figure, type FigureOptions, type Numbers, type Trace,
 } from "./figure.js";
+import { distinguishTraces } from "./distinguish.js";
 
 /** One line: y values, optional x values (default 0, 1, 2, …) and legend name. */
 export interface Series {
@@ -35,7 +36,7 @@ export function linePlot(series: Numbers | Series | Series[], options: FigureOpt
   const layout = baseLayout(options);
   if (options.logY) layout.yaxis = { ...(layout.yaxis as object | undefined), ...LOG_AXIS };
   if (options.logX) layout.xaxis = { ...(layout.xaxis as object | undefined), ...LOG_AXIS, dtick: 1 };
-  return { data, layout };
+  return { data: distinguishTraces(data), layout };
 }
 
 /** A log axis labelled 10⁻⁴ rather than 100µ (plotly's SI prefixes read oddly for losses and learning rates); logX puts a tick at each power of 10. */
@@ -70,7 +71,7 @@ export function scatter2d(
       marker: { color: CLASS_COLORS[((c % CLASS_COLORS.length) + CLASS_COLORS.length) % CLASS_COLORS.length], size: options.markerSize ?? 7 },
     };
   });
-  return { data, layout: baseLayout(options) };
+  return { data: distinguishTraces(data), layout: baseLayout(options) };
 }
 
 export interface ContourOptions extends FigureOptions {

@@ -44,14 +44,25 @@ export function toList(values: Numbers): number[] {
 }
 
 /**
- * plotly.js options of every interactive figure (in a notebook and on the course site's pages): a short toolbar (zoom, pan, reset, download) that
- * appears on hover in the top right corner, where baseLayout leaves room above the title.
+ * plotly.js options of every interactive figure (in a notebook and on the course site's pages): a
+ * short toolbar that appears on hover in the top right corner, where baseLayout leaves room above the
+ * title: download as PNG, zoom, pan, reset. The buttons are listed, not left to plotly's defaults,
+ * which grow with its versions and include "Share chart…", an upload to Plotly Cloud that an offline
+ * course must not offer.
  */
 export const PLOT_CONFIG = {
   responsive: true,
   displaylogo: false,
-  modeBarButtonsToRemove: ["select2d", "lasso2d", "zoomIn2d", "zoomOut2d", "autoScale2d"],
+  showSendToCloud: false,
+  showEditInChartStudio: false,
+  modeBarButtons: [["toImage", "zoom2d", "pan2d", "resetScale2d"]],
 } as const;
+
+/**
+ * The toolbar buttons (by plotly's data-attr) that serve the mouse only: zoom and pan set what a drag
+ * does, reset undoes a drag. No tab stop for them; download stays one.
+ */
+export const MOUSE_ONLY_BUTTONS = '.modebar-btn[data-attr="dragmode"], .modebar-btn[data-attr="zoom"]';
 
 /** Room above the plot area for a title with the hover toolbar (PLOT_CONFIG) above it, px. */
 export const TITLE_MARGIN = 64;
@@ -73,11 +84,4 @@ export function baseLayout(o: FigureOptions): Layout {
   if (o.width) layout.width = o.width;
   if (o.height) layout.height = o.height;
   return layout;
-}
-
-/** One line of text describing a figure (its text/plain form). */
-export function describeFigure(fig: Figure): string {
-  const types = [...new Set(fig.data.map((t) => t.type))].join(", ") || "empty";
-  const title = fig.layout.title?.text ? ` "${fig.layout.title.text}"` : "";
-  return `Figure${title}: ${fig.data.length} trace${fig.data.length === 1 ? "" : "s"} (${types})`;
 }

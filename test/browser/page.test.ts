@@ -79,7 +79,7 @@ describe.skipIf(!executablePath)("a notebook page in Chromium", () => {
     expect(await page.evaluate(() => [...document.querySelectorAll(".cell.code")].map((c) => (c as HTMLElement).dataset.state))).toEqual(["ok", "ok", "ok", "ok", "failed"]);
     expect(await outputs(page, 1)).toEqual(["stdout: shape [ 2, 2 ]\n✓ sum = 10"]);
     const c2 = await outputs(page, 2);
-    expect(c2).toEqual(["nnkit-display text: step 50", expect.stringMatching(/^nnkit-display nnkit-plot js-plotly-plot: [^]*loss$/), "result: 2"]);
+    expect(c2).toEqual(["nnkit-display text: step 50", expect.stringMatching(/^nnkit-display nnkit-plot: [^]*loss\nFigure as text and data$/), "result: 2"]);
     expect(await page.locator('.cell.code[data-cell="2"] .nnkit-plot .main-svg').count()).toBeGreaterThan(0); // drawn by plotly.js
     expect(await outputs(page, 3)).toEqual([expect.stringMatching(/^stdout: ✓ images = \[100,784\]\n7 2 1 0 4\n\{"engine":"wasm-simd(-fma)?","threads":\d+\}$/)]);
     expect(await outputs(page, 4)).toEqual(['error: RangeError: on purpose (line 3 of this cell)\n  3 | throw new RangeError("on purpose");']);

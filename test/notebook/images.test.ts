@@ -36,7 +36,7 @@ describe("storeForReaders", () => {
     [display({ ...figureBundle(linePlot([3], { title: "b" })) })],
   );
 
-  it("gives figures image/png instead of text/html, drawings a PNG beside the SVG, and drops the plotly.js loader", async () => {
+  it("gives figures image/png instead of text/html, with the figure's description as the PNG's alt text, drawings a PNG beside the SVG, and drops the plotly.js loader", async () => {
     const nb = fresh();
     const stats = await storeForReaders(nb, fake);
     expect(stats).toEqual({ figures: 2, rendered: 2, drawings: 1, drawingsRendered: 1, loadersRemoved: 1, errors: [] });
@@ -45,8 +45,10 @@ describe("storeForReaders", () => {
       [["image/png", "image/svg+xml", "text/html", "text/plain"]],
       [[PLOTLY_MIME, "image/png", "text/plain"]],
     ]);
-    const [, figure] = (nb.cells[0] as CodeCell).outputs as { data: Record<string, unknown> }[];
+    const [, figure] = (nb.cells[0] as CodeCell).outputs as { data: Record<string, unknown>; metadata: Record<string, unknown> }[];
     expect(figure!.data["image/png"]).toBe("png:a");
+    const alt = 'A line chart titled "a". x axis from 0 to 1; y axis from 1 to 2. series 1: 2 points, from 1 at x = 0 to 2 at x = 1; lowest 1 at x = 0, highest 2 at x = 1.';
+    expect([figure!.data["text/plain"], figure!.metadata]).toEqual([alt, { "image/png": { alt } }]); // nbconvert's templates read metadata["image/png"].alt
     expect((figure!.data[PLOTLY_MIME] as Figure).data[0]!.y).toEqual([1, 2]);
     const drawing = ((nb.cells[1] as CodeCell).outputs[0] as { data: Record<string, unknown> }).data;
     expect(drawing["image/png"]).toBe(`png:${svg.length}`);
@@ -65,7 +67,7 @@ describe("storeForReaders", () => {
     const nb = fresh();
     (nb.cells[2] as CodeCell).outputs = [display({ ...figureBundle(linePlot([3], { title: "bad" })) })];
     const stats = await storeForReaders(nb, fake);
-    expect(stats.errors).toEqual(['Figure "bad": 1 trace (scatter): cannot draw']);
+    expect(stats.errors).toEqual(["Figure: bad: cannot draw"]);
     expect([stats.rendered, stats.loadersRemoved]).toEqual([1, 0]);
     expect(outputsOf(nb)[0]).toEqual(["stream", ["text/html", "text/plain"], [PLOTLY_MIME, "image/png", "text/plain"]]);
     expect(outputsOf(nb)[2]).toEqual([[PLOTLY_MIME, "text/html", "text/plain"]]);

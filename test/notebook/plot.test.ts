@@ -20,9 +20,10 @@ describe("figure bundle", () => {
     });
     expect(b["text/html"]).toContain("window.Plotly.newPlot(el, fig.data, fig.layout");
     expect(b["text/html"]).not.toMatch(/https?:\/\//);
-    expect(b["text/plain"]).toBe('Figure "loss": 1 trace (scatter)');
-    // the hover toolbar keeps zoom, pan, reset and download; the title sits below it, above the plot area
-    expect(b["text/html"]).toContain('"modeBarButtonsToRemove":["select2d","lasso2d","zoomIn2d","zoomOut2d","autoScale2d"]');
+    expect(b["text/plain"]).toBe('A line chart titled "loss". x axis from 0 to 2; y axis from 1 to 3. series 1: 3 points, from 3 at x = 0 to 1 at x = 2; lowest 1 at x = 2, highest 3 at x = 0.');
+    // the hover toolbar has download, zoom, pan and reset, and nothing that uploads the figure; the title sits below it, above the plot area
+    expect(b["text/html"]).toContain('"showSendToCloud":false,"showEditInChartStudio":false,"modeBarButtons":[["toImage","zoom2d","pan2d","resetScale2d"]]');
+    expect(b["text/html"]).not.toContain("sendChartToCloud");
   });
 
   it("shows a drawing as SVG, as an <img> of the same SVG (which nbconvert keeps) and as text", () => {
@@ -66,7 +67,7 @@ describe("figure bundle", () => {
       console.log = log;
     }
     // a throttled display keeps only the newest held-back update and sends it on flush, once
-    expect(lines).toEqual(['Figure "h": 1 trace (histogram)', "**99%** after one epoch", "epoch 1", "epoch 2", "a", "--", "c"]);
+    expect(lines).toEqual(['A histogram titled "h". x axis from 1 to 3. series 1: 4 values from 1 to 3, mean 2.', "**99%** after one epoch", "epoch 1", "epoch 2", "a", "--", "c"]);
   });
 });
 
@@ -74,7 +75,7 @@ describe("figure builders", () => {
   it("linePlot takes typed arrays and several named series", () => {
     const fig = linePlot([{ y: new Float32Array([0.5, 0.25]), name: "train" }, { x: [10, 20], y: [1, 2], name: "val", dash: "dash" }], { logY: true });
     expect(fig.data).toEqual([
-      { type: "scatter", mode: "lines", x: [0, 1], y: [0.5, 0.25], name: "train" },
+      { type: "scatter", mode: "lines", x: [0, 1], y: [0.5, 0.25], name: "train", line: { dash: "solid" } }, // each line its own dash
       { type: "scatter", mode: "lines", x: [10, 20], y: [1, 2], name: "val", line: { dash: "dash" } },
     ]);
     expect(fig.layout.yaxis).toEqual({ type: "log", exponentformat: "power" });

@@ -54,7 +54,9 @@ describe("course site", () => {
     expect(page).toContain('<span class="katex-display">');
     expect(page).toContain('<span class="k">const</span> s = <span class="s">&quot;&lt;b&gt;&quot;</span>; <span class="c">// note</span>');
     expect(page).toContain('<pre class="stdout">a &lt; b\n</pre>');
-    expect(page).toContain("window.Plotly.newPlot(el, fig.data, fig.layout");
+    // a stored figure: its JSON for the page script to draw, and its description and data table for everyone
+    expect(page).toMatch(/<div class="nnkit-display nnkit-plot" role="figure" aria-label="Figure: [^"]*" aria-describedby="stored-figure-1"><div class="nnkit-plot-area"[^>]*><\/div><script type="application\/json" class="nnkit-figure">\{"data"/);
+    expect(page).toMatch(/<details class="nnkit-figure-text"><summary>Figure as text and data<\/summary><p id="stored-figure-1">A [a-z ]+[^<]+<\/p>\n<table><caption>/);
     expect(page).toContain('<script src="assets/plotly.min.js"></script>');
     expect(page).not.toContain("if (!window.Plotly)"); // the notebook's inlined loader is dropped
     expect(page).toContain("<circle r='1'/>");
