@@ -19,7 +19,7 @@ import { InputError } from "./errors.js";
 import { functionFiles, kitRoot, loadManifest, type Manifest } from "./manifest.js";
 import { latePenalty, penaltyNote } from "./late.js";
 import type { GradeProfile } from "./profile.js";
-import { notGraded, prepareSubmission, releaseSubmission, who, type PrepareContext, type Prepared, type Submission, type SubmissionResult } from "./runner.js";
+import { importFiles, notGraded, prepareSubmission, releaseSubmission, who, type PrepareContext, type Prepared, type Submission, type SubmissionResult } from "./runner.js";
 import { buildSandboxBase } from "./sandbox/build.js";
 import { SandboxFolders } from "./sandbox/folders.js";
 import { detectIsolation, sandboxParent } from "./sandbox/isolation.js";
@@ -52,10 +52,10 @@ export function recordedFile(root: string, manifest: Manifest): string {
 
 /**
  * Submissions per vitest run, per job: each run starts its worker threads afresh (about 0.15 s of
- * CPU each), so larger runs cost less per submission; every prepared submission's child waits,
- * idle, for its turn.
+ * CPU each), so larger runs cost less per submission. A submission's child starts only when its
+ * tests make their first call, and ends when they end.
  */
-const SLOTS_PER_JOB = 16;
+const SLOTS_PER_JOB = 64;
 
 export class Grader {
   private recordings = new Map<string, Json>();
@@ -186,7 +186,7 @@ export class Grader {
       if (sub.error) return done(slot, notGraded(sub, this.manifest, sub.error));
       try {
         const p = await prepareSubmission(sub, this.ctx);
-        const session = newSession(p.sandbox, { files, fileProblem: p.fileProblem, mutates: this.manifest.mutates, budgetMs: this.budgetMs });
+        const session = newSession(p.sandbox, { files, fileProblem: p.fileProblem, mutates: this.manifest.mutates, budgetMs: this.budgetMs, ready: () => importFiles(p, this.ctx) });
         prepared.set(slot, { p, session });
       } catch (e) {
         done(slot, this.fault(sub, e));

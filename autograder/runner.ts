@@ -103,6 +103,10 @@ export interface Prepared {
   mark: (phase: Phase, cpuMs?: number) => void;
   /** The child's CPU time when its files were imported, ms (with a profile). */
   importCpu: number;
+  /** The files that compiled, to import in the child. */
+  compiled: string[];
+  /** Set once the child was started and the files imported (see importFiles). */
+  imported?: Promise<void>;
 }
 
 /** The fields of a result that say whose submission it is. */
@@ -161,8 +165,9 @@ async function compileFiles(sub: Submission, manifest: Manifest, fileProblem: Ma
 }
 
 /**
- * Compile a submission, give it a sandbox folder and child, and import each of its files there.
- * Throws GraderFault when the sandbox cannot start (after giving the folder back).
+ * Compile a submission and give it a sandbox folder and a child, not started yet: `importFiles`
+ * starts it when the submission's tests make their first call, so only the submissions whose tests
+ * are running have a process.
  */
 export async function prepareSubmission(sub: Submission, ctx: PrepareContext): Promise<Prepared> {
   const mark = phaseTimer(ctx.profile);
@@ -172,24 +177,25 @@ export async function prepareSubmission(sub: Submission, ctx: PrepareContext): P
   const dir = ctx.folders.acquire(compiled);
   const sandbox = new SandboxProcess(dir, ctx.limits, ctx.isolation);
   mark("folder");
-  try {
+  return { sub, dir, sandbox, fileProblem, mark, importCpu: 0, compiled: [...compiled.keys()] };
+}
+
+/** Start a prepared submission's child and import each of its files there (once); a file that fails to import gets its problem. Throws GraderFault when the sandbox cannot start. */
+export function importFiles(p: Prepared, ctx: PrepareContext): Promise<void> {
+  p.imported ??= (async () => {
     let cpu = 0;
-    if (ctx.profile && compiled.size > 0) {
-      await sandbox.start().catch(() => undefined); // a failure shows again at the first load
-      mark("start", (cpu = sandbox.cpuMs()));
+    if (ctx.profile && p.compiled.length > 0) {
+      await p.sandbox.start().catch(() => undefined); // a failure shows again at the first load
+      p.mark("start", (cpu = p.sandbox.cpuMs()));
     }
-    for (const file of compiled.keys()) {
-      const loaded = faultless(await sandbox.load(file));
-      if (!loaded.ok) fileProblem.set(file, loaded.kind === "timeout" ? `importing ${file} ${loaded.message}` : loaded.message);
+    for (const file of p.compiled) {
+      const loaded = faultless(await p.sandbox.load(file));
+      if (!loaded.ok) p.fileProblem.set(file, loaded.kind === "timeout" ? `importing ${file} ${loaded.message}` : loaded.message);
     }
-    const importCpu = ctx.profile ? sandbox.cpuMs() : 0;
-    if (ctx.profile) mark("import", importCpu - cpu);
-    return { sub, dir, sandbox, fileProblem, mark, importCpu };
-  } catch (e) {
-    await sandbox.close();
-    ctx.folders.release(dir);
-    throw e;
-  }
+    p.importCpu = ctx.profile ? p.sandbox.cpuMs() : 0;
+    if (ctx.profile) p.mark("import", p.importCpu - cpu);
+  })();
+  return p.imported;
 }
 
 /** End a prepared submission's child and give its folder back; returns what the student's code printed. */

@@ -8,6 +8,7 @@
  */
 import { BroadcastChannel } from "node:worker_threads";
 import type { Json } from "../casefile.js";
+import { GraderFault } from "../sandbox/permission.js";
 import type { CallOutcome, SandboxProcess } from "../sandbox/process.js";
 import type { Reply, Request } from "./protocol.js";
 
@@ -37,10 +38,12 @@ export interface Session {
   recordings: Map<string, Json>;
   /** The calls of this session, one after another. */
   queue: Promise<unknown>;
+  /** Called (and awaited) before each call: starts the child and imports the files the first time. */
+  ready: () => Promise<void>;
 }
 
 /** A new session for `sandbox` (see Session). */
-export function newSession(sandbox: SandboxProcess, opts: Pick<Session, "files" | "fileProblem" | "mutates" | "budgetMs">): Session {
+export function newSession(sandbox: SandboxProcess, opts: Pick<Session, "files" | "fileProblem" | "mutates" | "budgetMs" | "ready">): Session {
   return { sandbox, ...opts, broken: new Map(), unlisted: new Set(), recordings: new Map(), queue: Promise.resolve() };
 }
 
@@ -65,6 +68,7 @@ async function answerCall(s: Session, r: CallRequest): Promise<Reply> {
     s.unlisted.add(r.fn);
     return { ...base, ok: false, kind: "unlisted", message: `the tests call ${r.fn}, which the assignment's manifest does not list` };
   }
+  await s.ready();
   const problem = s.fileProblem.get(file);
   if (problem) return { ...base, ok: false, kind: "file", message: `${r.fn} could not be tested: ${problem}` };
   const earlier = s.broken.get(r.fn);
@@ -134,7 +138,7 @@ export class CallServer {
     answer.then(
       (reply) => channel.postMessage(reply),
       (e: unknown) => {
-        s.fault ??= `the grader failed while calling ${r.fn}: ${(e as Error).message}`;
+        s.fault ??= e instanceof GraderFault ? e.message : `the grader failed while calling ${r.fn}: ${(e as Error).message}`;
         channel.postMessage({ to: r.from, id: r.id, ok: false, kind: "fault", message: s.fault } satisfies Reply);
       },
     );
