@@ -61,6 +61,15 @@ async function asUsage<T>(work: () => Promise<T>): Promise<T> {
 
 /** Register release, check, submit, grade and gradescope on `program`. */
 export function registerAssignmentCommands(program: Command): void {
+  registerRelease(program);
+  registerCheck(program);
+  registerSubmit(program);
+  registerGrade(program);
+  registerGradescope(program);
+}
+
+/** `nnkit release`. */
+function registerRelease(program: Command): void {
   program
     .command("release")
     .description("build the student release of an assignment: the kit with every solution region replaced by a 'not implemented yet' error, as DIR and DIR.zip")
@@ -73,7 +82,10 @@ export function registerAssignmentCommands(program: Command): void {
       process.stdout.write(`release ${assignment}: ${r.files.length} files, ${r.regions.length} solution regions stripped\n  folder ${r.folder}\n  zip    ${r.zip}\n`);
       process.exitCode = EXIT.ok;
     });
+}
 
+/** `nnkit check`. */
+function registerCheck(program: Command): void {
   program
     .command("check")
     .description("run the public tests on your code as the grader runs them: points per function, the first failing case in detail, the likely mistake")
@@ -90,7 +102,10 @@ export function registerAssignmentCommands(program: Command): void {
       process.stdout.write(`${r.lines.join("\n")}\n`);
       process.exitCode = r.code;
     });
+}
 
+/** `nnkit submit`. */
+function registerSubmit(program: Command): void {
   program
     .command("submit")
     .description("run the public tests, then write submission.zip with exactly the files to hand in and metadata.json; refuses while a function is not implemented")
@@ -112,7 +127,10 @@ export function registerAssignmentCommands(program: Command): void {
         process.exitCode = EXIT.failures;
       }
     });
+}
 
+/** `nnkit grade`. */
+function registerGrade(program: Command): void {
   program
     .command("grade")
     .description("grade one submission (zip, tarball or folder), a folder of them, or a Canvas, Moodle or Gradescope download; writes gradebook.csv, feedback/, results/, summary.html (and canvas-import.csv or moodle-grading-worksheet.csv for those downloads) into DIR")
@@ -158,7 +176,10 @@ export function registerAssignmentCommands(program: Command): void {
       }
       process.exitCode = r.graderFaults > 0 ? EXIT.fault : r.notGraded > 0 ? EXIT.failures : EXIT.ok;
     });
+}
 
+/** `nnkit gradescope`. */
+function registerGradescope(program: Command): void {
   program
     .command("gradescope")
     .description("build autograder.zip for Gradescope (setup.sh and run_autograder at its root)")

@@ -17,7 +17,7 @@
  * no await on a call's path (student functions are called synchronously; a Promise or thenable
  * result is reported as such, never awaited).
  *
- * It is bundled with codec.ts and child-guards.ts, its only imports, into one CommonJS file in
+ * It is bundled with codec.ts, child-guards.ts and child-inputs.ts, its only imports, into one CommonJS file in
  * every sandbox, where the kit and the student's files are CommonJS too (see build.ts): a child
  * that loads no ES module never starts Node's ES module loader, which cost every child about 10 ms
  * of CPU. Its own start is part of every submission's cost, so it loads as little of Node as it
@@ -29,10 +29,11 @@
  * rather than through process.stdin.
  */
 import {
-  apply, defineProperty, ErrorCtor, F32, F64, getOwnPropertyDescriptor, I32, isArray, objectIs, objectKeys, put, typedArrayName, typedLength, typedSubarray,
+  apply, defineProperty, ErrorCtor, F32, F64, I32, isArray, objectKeys, put, typedArrayName, typedLength, typedSubarray,
 } from "./intrinsics.js";
 import { decodeMessage, encodeFrame, FRAME_HEAD, REQUEST_FD, RESPONSE_FD } from "./codec.js";
 import { guardOutput, takeFrameKey } from "./child-guards.js";
+import { changedInputs, copyOf, floatCopy, trackKept, type Given } from "./child-inputs.js";
 
 const { read, readSync, writeSync } = process.getBuiltinModule("node:fs");
 const { join } = process.getBuiltinModule("node:path");
@@ -89,7 +90,6 @@ function begin(id: number): void {
 const root = process.env.NNKIT_SANDBOX_ROOT ?? process.cwd();
 /** Loads the sandbox's CommonJS files (the kit's and the student's) by absolute path. */
 const requireFile = createRequire(joinPath(root, "package.json"));
-const MAX_ELEMENTS = 1e7;
 const MAX_DIMS = 16;
 
 /** A value on the wire (see autograder/sandbox/wire.ts for the trusted side's view). */
@@ -139,28 +139,6 @@ class PhaseError extends ErrorCtor {
   }
 }
 
-/** A tensor (or label array) given to the student, with private copies of its data and shape to detect changes. */
-interface Given {
-  where: string;
-  tensor?: { shape: number[]; data: Float32Array | Float64Array };
-  data: Float32Array | Float64Array | Int32Array;
-  copy: Float64Array;
-  shape: number[];
-  shapeCopy: Float64Array;
-}
-
-/** A copy of `src` in a new `T`, and a private float64 copy of its values. */
-function copyOf<A extends Float32Array | Float64Array | Int32Array>(T: new (n: number) => A, src: ArrayLike<number>): [A, Float64Array] {
-  const n = typedLength(src);
-  const data = new T(n);
-  const copy = new F64(n);
-  for (let i = 0; i < n; i++) {
-    data[i] = src[i];
-    copy[i] = data[i];
-  }
-  return [data, copy];
-}
-
 /** Turn wire values into live values: tensors become the sandbox's own Tensor instances (recorded in `given`). */
 function decode(v: Wire, where: string, given: Given[]): unknown {
   if (isArray(v)) {
@@ -197,27 +175,6 @@ function decode(v: Wire, where: string, given: Given[]): unknown {
   return out;
 }
 
-/**
- * Record the float arrays inside a kept value (the student's own forward cache: its tensors' data,
- * plain arrays) so that a call that changes them is caught like one that changes a given tensor.
- * Only own data properties are read (no getter runs), two levels deep, at most 64 keys each.
- */
-function trackKept(value: unknown, where: string, given: Given[], depth: number): void {
-  const plain = typedArrayName(value);
-  if (plain === "Float64Array" || plain === "Float32Array" || plain === "Int32Array") {
-    const data = value as Float64Array;
-    const copy = floatCopy(data as Float64Array);
-    if (copy) put(given, given.length, { where, data, copy, shape: [], shapeCopy: new F64(0) });
-    return;
-  }
-  if (value === null || typeof value !== "object" || plain !== undefined || depth > 2) return;
-  const keys = objectKeys(value);
-  for (let i = 0; i < keys.length && i < 64; i++) {
-    const d = getOwnPropertyDescriptor(value, keys[i]);
-    if (d && "value" in d) trackKept(d.value, keys[i] === "data" ? where : `${where}.${keys[i]}`, given, depth + 1);
-  }
-}
-
 /** The value at `path` (from its element `from` on) inside `value`. */
 function pick(value: unknown, path: (string | number)[], from = 0): unknown {
   let v = value;
@@ -228,36 +185,12 @@ function pick(value: unknown, path: (string | number)[], from = 0): unknown {
   return v;
 }
 
-/** The inputs the call changed ("argument 1", "argument 4.runningMean", …). */
-function changedInputs(given: Given[]): string[] {
-  const out: string[] = [];
-  for (let g = 0; g < given.length; g++) {
-    const r = given[g];
-    const n = typedLength(r.copy);
-    const dims = typedLength(r.shapeCopy);
-    let changed = (r.tensor !== undefined && (r.tensor.data !== r.data || r.tensor.shape !== r.shape)) || typedLength(r.data) !== n || r.shape.length !== dims;
-    for (let i = 0; !changed && i < n; i++) changed = !objectIs(r.data[i], r.copy[i]);
-    for (let i = 0; !changed && i < dims; i++) changed = !objectIs(r.shape[i], r.shapeCopy[i]);
-    if (changed) put(out, out.length, r.where);
-  }
-  return out;
-}
-
 function studentFunction(call: CallSpec): (...a: unknown[]) => unknown {
   const mod = modules[call.file];
   if (!mod) throw new PhaseError("import", `${call.file} was not imported`);
   const f = mod[call.fn];
   if (typeof f !== "function") throw new PhaseError("missing", `${call.file} does not export a function ${call.fn}`);
   return f as (...a: unknown[]) => unknown;
-}
-
-/** A fresh Float64Array with the values of genuine float array `src`, or undefined when it is too large. */
-function floatCopy(src: Float64Array | Float32Array): Float64Array | undefined {
-  const n = typedLength(src);
-  if (!(n >= 0 && n <= MAX_ELEMENTS)) return undefined;
-  const data = new F64(n);
-  for (let i = 0; i < n; i++) data[i] = src[i];
-  return data;
 }
 
 /** Plain-data copy of one output: tensors become { $t, shape, dtype, data }, plain float arrays { $t: "array", dtype, data }, with fresh Float64Arrays. */

@@ -160,6 +160,21 @@ export class SandboxProcess {
     return this.child ? cpuMsOf(processTree(this.child.pid)) : 0;
   }
 
+  /** Spawn `cmd args` in a process group of its own, with only the sandbox's environment and this child's frame key. */
+  private spawnChild(cmd: string, args: string[], key: Buffer): ChildProcess {
+    return spawn(cmd, args, {
+      cwd: this.dir.root,
+      env: {
+        NNKIT_SANDBOX_ROOT: this.dir.root, NNKIT_OUTPUT_BYTES: String(this.limits.outputBytes), NNKIT_FRAME_KEY: key.toString("hex"),
+        TMPDIR: this.dir.tmp, HOME: this.dir.tmp, PATH: "/usr/sbin:/usr/bin:/sbin:/bin",
+      },
+      // fd 3: responses, fd 4: requests; stdin is empty (student code that reads it reads nothing).
+      stdio: ["ignore", "pipe", "pipe", "pipe", "pipe"],
+      detached: true,
+      ...(!this.isolation.namespaces && this.isolation.dropUser ? { uid: SANDBOX_UID, gid: SANDBOX_UID } : {}),
+    });
+  }
+
   /** Start the child now (the first request otherwise does); rejects when it cannot start. */
   start(): Promise<void> {
     if (this.ready) return this.ready;
@@ -178,17 +193,7 @@ export class SandboxProcess {
     this.imported.clear();
     const key = newFrameKey();
     const streams = [new ChildOutput((t) => this.keep(t)), new ChildOutput((t) => this.keep(t))];
-    const child = spawn(cmd, args, {
-      cwd: this.dir.root,
-      env: {
-        NNKIT_SANDBOX_ROOT: this.dir.root, NNKIT_OUTPUT_BYTES: String(this.limits.outputBytes), NNKIT_FRAME_KEY: key.toString("hex"),
-        TMPDIR: this.dir.tmp, HOME: this.dir.tmp, PATH: "/usr/sbin:/usr/bin:/sbin:/bin",
-      },
-      // fd 3: responses, fd 4: requests; stdin is empty (student code that reads it reads nothing).
-      stdio: ["ignore", "pipe", "pipe", "pipe", "pipe"],
-      detached: true,
-      ...(!this.isolation.namespaces && this.isolation.dropUser ? { uid: SANDBOX_UID, gid: SANDBOX_UID } : {}),
-    });
+    const child = this.spawnChild(cmd, args, key);
     this.child = child;
     killAtExit(child);
     this.ready = new Promise<void>((resolve, reject) => {
