@@ -85,13 +85,20 @@ function svmMake(s: Tensor, k: number): ReturnType<Make> {
   };
 }
 
+/** An svmLoss case given as data: scores [N, C] (row-major, exact in binary) chosen so that some margins s_j − s_y + 1 are exactly 0, and the labels. */
+export interface SvmTieCase {
+  shape: [number, number];
+  scores: number[];
+  labels: number[];
+}
+
 /**
- * Scores chosen so that some margins s_j − s_y + 1 are exactly 0 (all values are exact in binary):
- * a margin of 0 is not active, so a gradient that tests `>= 0` instead of `> 0` differs there.
+ * The case of `c`: a margin of 0 is not active, so a gradient that tests `>= 0` instead of `> 0`
+ * differs there.
  */
-export function svmTieCase(): GradedCase {
-  const s = new Tensor(Float64Array.from([2, 1, 0.5, 2.5, 0.25, -1, 1.25, 0.25, 3, 1, 0, 1.5]), [3, 4]);
-  const y = Int32Array.from([0, 2, 1]);
+export function svmTieCase(c: SvmTieCase): GradedCase {
+  const s = new Tensor(Float64Array.from(c.scores), c.shape);
+  const y = Int32Array.from(c.labels);
   const [N, C] = s.shape;
   const withTies = new Tensor(new Float64Array(s.size), s.shape);
   for (let i = 0; i < N; i++) {
@@ -114,16 +121,20 @@ export function svmTieCase(): GradedCase {
 }
 
 const tables = memo((key: string): LossTables => {
-  const { list, large } = JSON.parse(key) as { list: LossCase[]; large: LossCase[] };
+  const { list, large, ties } = JSON.parse(key) as { list: LossCase[]; large: LossCase[]; ties: SvmTieCase[] };
+  const svm = lossTable("svmLoss", 6600, svmMake, list);
   return {
     l2Loss: lossTable("l2Loss", 6000, l2Make, list),
     softmaxCrossEntropy: lossTable("softmaxCrossEntropy", 6200, softmaxMake, [...list, ...large]),
     sigmoidCrossEntropy: lossTable("sigmoidCrossEntropy", 6400, sigmoidMake, list),
-    svmLoss: lossTable("svmLoss", 6600, svmMake, list),
+    svmLoss: { ...svm, cases: [...svm.cases, ...ties.map(svmTieCase)] },
   };
 });
 
-/** The tables of the four losses over `list` (computed once per process); softmaxCrossEntropy gets the cases of `large` too. */
-export function lossTables(list: readonly LossCase[], large: readonly LossCase[] = []): LossTables {
-  return tables(JSON.stringify({ list, large }));
+/**
+ * The tables of the four losses over `list` (computed once per process); softmaxCrossEntropy gets
+ * the cases of `large` too, svmLoss those of `ties` (margins of exactly 0).
+ */
+export function lossTables(list: readonly LossCase[], large: readonly LossCase[] = [], ties: readonly SvmTieCase[] = []): LossTables {
+  return tables(JSON.stringify({ list, large, ties }));
 }
