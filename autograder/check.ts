@@ -184,7 +184,12 @@ export function formatCheck(result: SubmissionResult, manifest: Manifest, o: For
         continue;
       }
       lines.push(`    ${bad} ${label}: ${failing.map((t) => t.name.replace(/^.*: /, "")).join(", ")} wrong`);
-      if (detailed && !o.verbose) continue;
+      if (detailed && !o.verbose) {
+        // the later cases in one line each: the likely mistake when one is recognised
+        const named = new Set(failing.flatMap((t) => t.failures.filter((x) => x.label === label && x.mistake).map((x) => `${x.mistake!.name}: ${x.mistake!.hint}`)));
+        for (const m of named) lines.push(`        Likely mistake — ${m}`);
+        continue;
+      }
       detailed = true;
       const forward = failing.find((t) => t.uses)?.uses;
       if (forward && forward !== r.fn && failedFns.has(forward)) {

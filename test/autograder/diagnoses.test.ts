@@ -68,16 +68,31 @@ describe("every diagnosis of the hidden cases shows in a public case", () => {
     expect([...graded].filter((n) => !shown.has(n))).toEqual([]);
   });
 
-  it("the rules the handout states are among them: a margin of 0, a max-pool tie, ReLU at 0", () => {
+  it("the rules the handout states are among them (a margin of 0, a max-pool tie, ReLU at 0), and the size, σ and H/W hints", () => {
     for (const n of [
       "svmLoss.ds: a margin of exactly 0 counted as active",
       "maxPool2dBackward.dx: max-pool tie sent to the last maximum",
       "maxPool2dBackward.dx: max-pool tie sent to every maximum",
       "reluBackward.dx: ReLU gradient at 0 taken as 1",
+      "conv2dForward.out: output size off by one in out",
+      "maxPool2dForward.out: output size off by one in out",
+      "conv2dForward.out: H and W swapped",
+      "maxPool2dForward.out: H and W swapped",
+      "sigmoidForward.out: σ applied twice",
+      "sigmoidBackward.dx: σ applied twice",
+      "sigmoidCrossEntropy.ds: σ applied twice",
+      "linearBackward.dW: dW transposed",
     ]) {
       expect(graded.has(n), `hidden: ${n}`).toBe(true);
       expect(shown.has(n), `public: ${n}`).toBe(true);
     }
+  });
+
+  it("the public cases show the H and W swap with its NaN (reads past the end of x), as the hidden ones do", async () => {
+    const { convForwardSwapped, convInputs } = await import("../../assignments/a6/tests/cases/conv2d.js");
+    const nan = (l: Lists): boolean => l.CONV2D.some((c) => convForwardSwapped(convInputs(c), "index").data.some(Number.isNaN));
+    expect(nan(hidden)).toBe(true);
+    expect(nan(pub)).toBe(true);
   });
 
   it("a public list without its tie cases leaves those mistakes unseen (the comparison finds gaps)", () => {

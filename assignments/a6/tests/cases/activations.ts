@@ -66,7 +66,12 @@ function sigmoidForwardCase(c: ActivationCase): GradedCase {
     batch: x.shape[0],
     args: [x],
     expected: { out: sigmoidForward(x)[0] },
-    mistakes: { out: [{ mistake: "sign of the exponent", hint: "out is 1/(1 + e^x): σ(x) = 1/(1 + e^(−x)).", value: map(x, (v) => sig(-v)) }] },
+    mistakes: {
+      out: [
+        { mistake: "sign of the exponent", hint: "out is 1/(1 + e^x): σ(x) = 1/(1 + e^(−x)).", value: map(x, (v) => sig(-v)) },
+        { mistake: "σ applied twice", hint: "out is σ(σ(x)): apply σ once (a helper that already returns σ must not be wrapped in σ again).", value: map(x, (v) => sig(sig(v))) },
+      ],
+    },
   };
 }
 
@@ -83,6 +88,7 @@ function sigmoidBackwardCase(c: ActivationCase): GradedCase {
       dx: [
         { mistake: "missing factor (1 − σ)", hint: "dx is dout·σ(x): the derivative is σ(x)·(1 − σ(x)).", value: map(dout, (g, i) => g * sig(x.data[i])) },
         { mistake: "x used instead of σ(x)", hint: "dx is dout·x·(1 − x): use the forward output σ(x) in σ·(1 − σ), not the input x.", value: map(dout, (g, i) => g * x.data[i] * (1 - x.data[i])) },
+        { mistake: "σ applied twice", hint: "dx is dout·σ(s)·(1 − σ(s)) with s = cache.out, which already is σ(x): use σ·(1 − σ) of the cached output itself, without applying σ again.", value: map(dout, (g, i) => g * sig(sig(x.data[i])) * (1 - sig(sig(x.data[i])))) },
         { mistake: "upstream gradient ignored", hint: "dx is σ(x)·(1 − σ(x)) alone: multiply by dout (chain rule).", value: map(x, (v) => sig(v) * (1 - sig(v))) },
       ],
     },

@@ -22,6 +22,8 @@ export interface LossTables {
 
 type Make = (s: Tensor, seed: number) => { second: Tensor | Int32Array; ds: Tensor; mistakes?: GradedCase["mistakes"]; what: string };
 
+const sig = (v: number): number => 1 / (1 + Math.exp(-v));
+
 function labels(N: number, C: number, seed: number): Int32Array {
   const rng = new Rng(seed);
   return Int32Array.from({ length: N }, () => rng.int(C));
@@ -68,7 +70,12 @@ function sigmoidMake(s: Tensor, k: number): ReturnType<Make> {
     second: t,
     ds: sigmoidCrossEntropy(s, t).ds,
     what: `t ${dims(t)} (0/1)`,
-    mistakes: { ds: [{ mistake: "s used instead of σ(s)", hint: "ds is (s − t)/N: the gradient uses the probability σ(s), i.e. (σ(s) − t)/N.", value: map(s, (v, i) => (v - t.data[i]) / N) }] },
+    mistakes: {
+      ds: [
+        { mistake: "s used instead of σ(s)", hint: "ds is (s − t)/N: the gradient uses the probability σ(s), i.e. (σ(s) − t)/N.", value: map(s, (v, i) => (v - t.data[i]) / N) },
+        { mistake: "σ applied twice", hint: "ds is (σ(σ(s)) − t)/N: s are scores, apply σ to them once, ds = (σ(s) − t)/N.", value: map(s, (v, i) => (sig(sig(v)) - t.data[i]) / N) },
+      ],
+    },
   };
 }
 

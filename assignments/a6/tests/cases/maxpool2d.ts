@@ -1,7 +1,7 @@
 /** The cases of maxPool2dForward and maxPool2dBackward, with their reference answers and known wrong answers. */
 import { Tensor } from "../../../../src/tensor.js";
 import { maxPool2dBackward, maxPool2dForward } from "../../../../src/layers/maxpool2d.js";
-import type { Candidate, CaseTable, GradedCase } from "nnkit/grading";
+import { offByOneCandidates, type Candidate, type CaseTable, type GradedCase } from "nnkit/grading";
 import { dims, map, memo, normal } from "./util.js";
 
 /** One max-pool case: [N, C, H, W, size, stride], the seed its inputs are drawn from, and whether x holds whole numbers (so windows have tied maxima). */
@@ -58,13 +58,40 @@ function spread(x: Tensor, dout: Tensor, size: number, stride: number, weight: n
   return new Tensor(dx, x.shape);
 }
 
+/** out [N, C, Ho, Wo] of forward loops that read x [N, C, H, W] as [N, C, W, H]; a read past the end (undefined) is never the maximum. */
+function swappedForward(x: Tensor, out: Tensor, size: number, stride: number): Tensor {
+  const [N, C, W, H] = x.shape;
+  const [, , Ho, Wo] = out.shape;
+  const res = new Float64Array(out.size);
+  for (let nc = 0; nc < N * C; nc++)
+    for (let i = 0; i < Ho; i++)
+      for (let j = 0; j < Wo; j++) {
+        let best = -Infinity;
+        for (let ky = 0; ky < size; ky++)
+          for (let kx = 0; kx < size; kx++) {
+            const k = nc * H * W + (i * stride + ky) * W + j * stride + kx;
+            if (k < x.size && x.data[k] > best) best = x.data[k];
+          }
+        res[(nc * Ho + i) * Wo + j] = best;
+      }
+  return new Tensor(res, out.shape);
+}
+
 function forwardCase(row: PoolCase): GradedCase {
   const { x, size, stride } = inputs(row);
+  const [out] = maxPool2dForward(x, { size, stride });
+  const swapHint = `your loops read x as if it were [N, C, W, H]: x is [N, C, H, W] = ${dims(x)}, so row y, column xx of a channel is at offset y·W + xx (H rows of W values).`;
   return {
     label: `x ${dims(x)}, size ${size}, stride ${stride}`,
     batch: x.shape[0],
     args: [x, { size, stride }],
-    expected: { out: maxPool2dForward(x, { size, stride })[0] },
+    expected: { out },
+    mistakes: {
+      out: [
+        ...(x.shape[2] !== x.shape[3] ? [{ mistake: "H and W swapped", hint: swapHint, value: swappedForward(x, out, size, stride) }] : []),
+        ...offByOneCandidates("out", out, "Ho = (H − size)/stride + 1 and Wo = (W − size)/stride + 1"),
+      ],
+    },
   };
 }
 

@@ -15,17 +15,19 @@ export const LINEAR: LinearCase[] = [{ shape: [3, 4, 5], seed: 101 }, { shape: [
 /** A 2-D and a 4-D input, and one with inputs of exactly 0 (ReLU's gradient there is 0). */
 export const ACTIVATIONS: ActivationCase[] = [{ shape: [3, 5], seed: 201 }, { shape: [2, 2, 3, 3], seed: 211 }, { shape: [2, 5], seed: 221, zeros: true }];
 
-/** [N, C, H, W, F, KH, KW, stride, pad]: stride 1 pad 0; stride 2 pad 1; stride 2, a 2×3 kernel, pad 0. */
+/** [N, C, H, W, F, KH, KW, stride, pad]: stride 1 pad 0; stride 2 pad 1; stride 2, a 2×3 kernel, pad 0; taller than wide (H > W), pad 1. */
 export const CONV2D: ConvCase[] = [
   { dims: [2, 2, 5, 5, 3, 3, 3, 1, 0], seed: 301 },
   { dims: [2, 2, 5, 5, 3, 3, 3, 2, 1], seed: 311 },
   { dims: [1, 3, 6, 7, 2, 2, 3, 2, 0], seed: 321 },
+  { dims: [1, 2, 6, 5, 2, 3, 3, 1, 1], seed: 331 },
 ];
 
-/** [N, C, H, W, size, stride]: 2×2 windows with stride 2, 3×3 windows with stride 2 (overlapping), and whole-number inputs (tied maxima). */
+/** [N, C, H, W, size, stride]: 2×2 windows with stride 2, 3×3 windows with stride 2 (overlapping), a non-square input, and whole-number inputs (tied maxima). */
 export const MAXPOOL2D: PoolCase[] = [
   { dims: [2, 2, 4, 4, 2, 2], seed: 401 },
   { dims: [1, 2, 7, 7, 3, 2], seed: 411 },
+  { dims: [2, 1, 4, 6, 2, 2], seed: 431 },
   { dims: [1, 2, 4, 6, 2, 2], seed: 421, ties: true },
 ];
 
