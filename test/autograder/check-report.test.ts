@@ -24,7 +24,7 @@ const dW: TestResult = {
     { label: cases[1], message: "dW has the right shape [3, 3] but relative error 9.0e-1 > 1e-7; first wrong element dW[0, 1]: expected 1, got 3.", mistake: { name: "dW transposed", hint: "swap the roles of rows and columns." } },
   ],
 };
-const result: SubmissionResult = { id: "check", student: "you", name: "", source: ".", status: "graded", score: 0, maxScore: 5, tests: [dW], notes: [], printed: "" };
+const result: SubmissionResult = { id: "check", student: "you", name: "", source: ".", status: "graded", score: 0, maxScore: 5, tests: [dW], notes: [], printed: "", late: false };
 
 describe("check's report", () => {
   it("names the likely mistake of a later failing case without --verbose, once, and its detail only with --verbose", () => {
