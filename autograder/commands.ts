@@ -6,6 +6,8 @@
  * student release).
  */
 import type { Command } from "commander";
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { EXIT, FaultError, UsageError } from "../src/cli/errors.js";
 import { positiveInt, positiveNumber } from "../src/cli/options.js";
 import { withPackages } from "../src/cli/packages.js";
@@ -59,8 +61,23 @@ async function asUsage<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Register release, check, submit, grade and gradescope on `program`. */
-export function registerAssignmentCommands(program: Command): void {
+/** True when the instructor's modules are beside this one (the repository; not the student kit, which ships check and submit only). */
+export function instructorModulesPresent(): boolean {
+  const path = fileURLToPath(new URL("./release.js", import.meta.url));
+  return existsSync(path) || existsSync(path.replace(/\.js$/, ".ts"));
+}
+
+/**
+ * Register check and submit on `program`, and release, grade and gradescope when `instructor`
+ * (default: when the instructor's modules are present), so the kit's --help lists only what runs there.
+ */
+export function registerAssignmentCommands(program: Command, instructor = instructorModulesPresent()): void {
+  if (instructor) registerRelease(program);
+  registerStudentCommands(program);
+  if (instructor) registerGrading(program);
+}
+
+function registerRelease(program: Command): void {
   program
     .command("release")
     .description("build the student release of an assignment: the kit with every solution region replaced by a 'not implemented yet' error, as DIR and DIR.zip")
@@ -74,6 +91,9 @@ export function registerAssignmentCommands(program: Command): void {
       process.exitCode = EXIT.ok;
     });
 
+}
+
+function registerStudentCommands(program: Command): void {
   program
     .command("check")
     .description("run the public tests on your code as the grader runs them: points per function, the first failing case in detail, the likely mistake")
@@ -113,6 +133,9 @@ export function registerAssignmentCommands(program: Command): void {
       }
     });
 
+}
+
+function registerGrading(program: Command): void {
   program
     .command("grade")
     .description("grade one submission (zip, tarball or folder), a folder of them, or a Canvas, Moodle or Gradescope download; writes gradebook.csv, feedback/, results/, summary.html (and canvas-import.csv or moodle-grading-worksheet.csv for those downloads) into DIR")

@@ -255,7 +255,7 @@ function otherAssignmentsFiles(root: string, manifest: Manifest): Set<string> {
   return new Set(others.flatMap((a) => loadManifest(root, a).files));
 }
 
-/** Build the release of `assignment` into `out` (must be empty or absent) plus `out`.zip. */
+/** Build the release of `assignment` into `out` (must be empty or absent) plus `out`.zip, whose files are in one folder named as `out`. */
 export async function buildRelease(opts: { out: string; assignment?: string; root?: string }): Promise<ReleaseResult> {
   const root = opts.root ?? kitRoot();
   const manifest = loadManifest(root, opts.assignment);
@@ -282,10 +282,12 @@ export async function buildRelease(opts: { out: string; assignment?: string; roo
   ];
   const regions: SolutionRegion[] = [];
   const zip = new JSZip();
+  // the zip holds one folder named as the release's, so it unzips into a folder of its own
+  const top = basename(out.root);
   const written: string[] = [];
   const put = (rel: string, content: Buffer | string): void => {
     out.write(rel, content);
-    zip.file(rel, content, { date: ZIP_DATE, createFolders: false });
+    zip.file(`${top}/${rel}`, content, { date: ZIP_DATE, createFolders: false });
     written.push(rel);
   };
   const sections = handoutSections(readFileSync(join(root, manifest.handout), "utf8"), Object.values(manifest.functions).flat());

@@ -1,13 +1,15 @@
 /**
  * The check's report: the likely mistake of every failing case is shown by default (the first
  * failing case of a function in detail, the later ones by their diagnosis alone), not only with
- * --verbose.
+ * --verbose; the untouched kit's first check names the function to start with and the typical time.
  */
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { formatCheck } from "../../autograder/check.js";
 import { loadManifest } from "../../autograder/manifest.js";
 import type { SubmissionResult, TestResult } from "../../autograder/runner.js";
-import { ROOT } from "./helpers.js";
+import { ROOT, tempDir } from "./helpers.js";
 
 const manifest = loadManifest(ROOT, "a6");
 const cases = ["case 1 of 2 (x [3, 4])", "case 2 of 2 (x [2, 3])"];
@@ -34,5 +36,28 @@ describe("check's report", () => {
     expect(plain.join("\n")).not.toContain("expected 1, got 3");
     const verbose = formatCheck(result, manifest, { verbose: true, color: false, filtered: true, fullPoints: 100 });
     expect(verbose.join("\n")).toContain("expected 1, got 3");
+  });
+});
+
+describe("the untouched kit's first check", () => {
+  it("names the function to start with and how long the assignment typically takes (the manifest's typicalHours)", () => {
+    const stubbed: TestResult[] = manifest.tests.map((t) => {
+      const fn = t.id.split(".")[0];
+      return { id: t.id, name: t.name, points: 0, maxPoints: t.points, passed: false, notes: [], failures: [{ label: "all cases", message: `${fn} threw NotImplementedError: ${fn} is not implemented yet` }] };
+    });
+    const untouched: SubmissionResult = { ...result, tests: stubbed, maxScore: 100 };
+    const lines = formatCheck(untouched, manifest, { verbose: false, color: false, filtered: false, fullPoints: 100 });
+    expect(lines.at(-1)).toBe("Nothing is implemented yet: start with linearForward (assignments/a6/README.md says what each function computes). The assignment typically takes 8–12 hours.");
+    const without = formatCheck(untouched, { ...manifest, typicalHours: undefined }, { verbose: false, color: false, filtered: false, fullPoints: 100 });
+    expect(without.at(-1)).toBe("Nothing is implemented yet: start with linearForward (assignments/a6/README.md says what each function computes).");
+  });
+
+  it("a manifest's typicalHours must be [fewest, most]", () => {
+    const root = tempDir("hours");
+    cpSync(join(ROOT, "package.json"), join(root, "package.json"));
+    mkdirSync(join(root, "assignments", "a6"), { recursive: true });
+    const raw = JSON.parse(readFileSync(join(ROOT, "assignments/a6/manifest.json"), "utf8"));
+    writeFileSync(join(root, "assignments/a6/manifest.json"), JSON.stringify({ ...raw, typicalHours: [12, 8] }));
+    expect(() => loadManifest(root, "a6")).toThrow("typicalHours must be [fewest, most] hours, e.g. [8, 12]");
   });
 });

@@ -3,7 +3,7 @@
  * tests give 0 on the untouched release and full marks on the reference.
  */
 import { existsSync, readFileSync, readdirSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import JSZip from "jszip";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildRelease, releasePackageJson, scriptFiles, solutionFingerprints, type ReleaseResult } from "../../autograder/release.js";
@@ -65,14 +65,15 @@ describe("release a6", () => {
     expect(fingerprints.length).toBeGreaterThan(15);
     const zip = await JSZip.loadAsync(readFileSync(rel.zip));
     const zipped = Object.values(zip.files).filter((f) => !f.dir).map((f) => f.name).sort();
-    expect(zipped).toEqual([...rel.files].sort());
+    const top = basename(rel.folder); // one top-level folder: unzipping makes a folder of its own
+    expect(zipped).toEqual([...rel.files].map((f) => `${top}/${f}`).sort());
     expect(readFileSync(join(rel.folder, "LICENSE"), "utf8")).toBe(readFileSync(join(ROOT, "LICENSE"), "utf8")); // the kit's licence travels with it
     expect(JSON.parse(readFileSync(join(rel.folder, "package.json"), "utf8")).license).toBe("MIT");
     for (const f of listFiles(rel.folder)) {
       const text = readFileSync(join(rel.folder, f), "utf8");
       if (!f.startsWith("autograder/")) expect(text, f).not.toMatch(/\/\/\s*(BEGIN|END) SOLUTION/);
       for (const line of fingerprints) expect(text.includes(line), `${f} contains ${line}`).toBe(false);
-      expect((await zip.file(f)!.async("string")) === text, f).toBe(true);
+      expect((await zip.file(`${top}/${f}`)!.async("string")) === text, f).toBe(true);
     }
     expect(readFileSync(join(rel.folder, "src/layers/linear.ts"), "utf8")).toContain('throw new NotImplementedError("linearBackward", "assignments/a6/README.md, section “Fully connected”");');
   });
