@@ -48,19 +48,21 @@ The lecture notebooks that use these layers are in \`notebooks/\` (${notebooks.j
 outputs cleared: run them and you see what your layers compute. A cell that calls a function you
 have not written yet stops with one line that names it and the section of the handout.
 Open them in Jupyter with the tslab kernel (on Debian or Ubuntu; elsewhere install Jupyter with
-\`pip install notebook nbconvert\` instead of the first line):
+\`pip install notebook nbconvert\` instead of the first line, and give \`--python\` the Python you
+installed it into):
 
 \`\`\`sh
 sudo apt-get install jupyter-notebook jupyter-nbconvert jupyter-client python3-ipykernel
 npm install --no-save tslab@1.0.22       # the TypeScript kernel (about 80 MB more; not needed for the assignment)
-npx tslab install --python=python3 --binary="$PWD/node_modules/.bin/tslab"
+npx tslab install --python=/usr/bin/python3 --binary="$PWD/node_modules/.bin/tslab"
 jupyter notebook notebooks/              # in the browser
 jupyter nbconvert --to notebook --execute --output run.ipynb notebooks/${notebooks[0] ?? "NOTEBOOK.ipynb"}   # or run one without a browser
 \`\`\`
 
-\`--binary\` makes the kernel start this kit's tslab by its full path (without it Jupyter looks for a
-\`tslab\` command on your PATH and fails with FileNotFoundError). Run \`npx tslab install\` again if you
-move the kit's folder.
+\`--python\` names the Python that has Debian's Jupyter (a \`python3\` of pyenv or conda first on your
+PATH would not have it); \`--binary\` makes the kernel start this kit's tslab by its full path
+(without it Jupyter looks for a \`tslab\` command on your PATH and fails with FileNotFoundError). Run
+\`npx tslab install\` again if you move the kit's folder.
 
 The course site shows the same notebooks with the reference solution's outputs.
 `;

@@ -132,7 +132,7 @@ describe("release a6", () => {
   it("the kit's README: current files for every command, and Jupyter steps that work as written (tslab by its full path)", () => {
     const readme = readFileSync(join(rel.folder, "README.md"), "utf8");
     expect(readme).toContain("first compiles\nthe files you changed into `dist/`");
-    expect(readme).toContain('npx tslab install --python=python3 --binary="$PWD/node_modules/.bin/tslab"');
+    expect(readme).toContain('npx tslab install --python=/usr/bin/python3 --binary="$PWD/node_modules/.bin/tslab"');
     expect(readme).toContain("jupyter nbconvert --to notebook --execute --output run.ipynb notebooks/06-backward-passes.ipynb");
     expect(readme).not.toMatch(/npx jupyter|tslab install --python=python3\n/);
   });
