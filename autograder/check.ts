@@ -15,6 +15,7 @@ import type { SubmissionResult, TestResult } from "./runner.js";
 import { compileTs } from "./sandbox/build.js";
 import { detectIsolation } from "./sandbox/process.js";
 import { GraderFault } from "./sandbox/permission.js";
+import { studentTypeErrors } from "./typecheck.js";
 
 /** Compile every file of the manifest; returns one message per problem (missing file or syntax error). */
 export function compileProblems(root: string, manifest: Manifest): string[] {
@@ -118,7 +119,18 @@ export async function runCheck(opts: CheckOptions = {}): Promise<CheckResult> {
   }
   const color = opts.color ?? (process.stdout.isTTY === true && !process.env.NO_COLOR);
   const lines = formatCheck(result, manifest, { verbose: opts.verbose ?? false, color, filtered: opts.filter !== undefined, fullPoints: totalPoints(full) });
+  const stubs = new Set(notImplemented(result));
+  const untouched = result.tests.every((t) => stubs.has(functionOf(t.id)));
+  const at = lines.findIndex((l) => l.startsWith("public tests"));
+  lines.splice(at < 0 ? lines.length : at, 0, ...typeErrorLines(await studentTypeErrors(root, manifest.files, untouched).catch((e: unknown) => [`the type check could not run: ${e instanceof Error ? e.message : String(e)}`])));
   return { code: result.score === result.maxScore ? 0 : 1, lines, result };
+}
+
+/** The report's lines for type errors (none when there are none): at most five, then how many more. */
+export function typeErrorLines(errors: readonly string[]): string[] {
+  if (errors.length === 0) return [];
+  const more = errors.length > 5 ? [`  … and ${errors.length - 5} more (npx tsc --noEmit -p tsconfig.json lists them all)`] : [];
+  return ["Type errors (they cost no points: the grader, check and the nnkit commands do not type-check; but npm run build stops at them):", ...errors.slice(0, 5).map((e) => `  ${e}`), ...more];
 }
 
 interface FormatOptions {

@@ -25,7 +25,8 @@ npm run submit -- --name "Ada Lovelace"  # your name in metadata.json (and in th
 \`npm run check\` prints, for every function, its public points and one line per test case, the
 first failing case in detail (which output, its shape, the first wrong element, expected and got),
 the likely mistake of every failing case it recognises, and a total \`public tests: N/100 points\`.
-It exits 0 only when every public test passes. The grader runs the same checks on other shapes and
+It exits 0 only when every public test passes. It also lists TypeScript type errors in your files:
+they cost no points, but \`npm run build\` stops at them. The grader runs the same checks on other shapes and
 seeds.
 
 \`npm run submit\` refuses while a function still throws "not implemented yet" (add
