@@ -207,10 +207,14 @@ export function formatCheck(result: SubmissionResult, manifest: Manifest, o: For
       if (forward && forward !== r.fn && failedFns.has(forward)) {
         lines.push(`        your ${forward} fails its own test (above): fix it first — ${r.fn} is called with the cache your ${forward} returns.`);
       }
+      // one call fails every output the same way (a thrown error): each message once
+      const shown = new Set<string>();
       for (const t of failing) {
         for (const f of t.failures.filter((x) => x.label === label)) {
-          lines.push(`        ${f.message}`);
-          if (f.mistake) lines.push(`        Likely mistake — ${f.mistake.name}: ${f.mistake.hint}`);
+          for (const l of [f.message, ...(f.mistake ? [`Likely mistake — ${f.mistake.name}: ${f.mistake.hint}`] : [])]) {
+            if (!shown.has(l)) lines.push(`        ${l}`);
+            shown.add(l);
+          }
         }
       }
     }

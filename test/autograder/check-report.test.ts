@@ -61,3 +61,14 @@ describe("the untouched kit's first check", () => {
     expect(() => loadManifest(root, "a6")).toThrow("typicalHours must be [fewest, most] hours, e.g. [8, 12]");
   });
 });
+
+describe("a call that throws", () => {
+  it("is reported once per case, not once per output", () => {
+    const label = "case 1 of 1 (x [5, 3], dout [5, 3])";
+    const thrown = "batchNormBackward threw TypeError: Cannot read properties of undefined (reading 'data')";
+    const tests: TestResult[] = ["dx", "dgamma", "dbeta"].map((o) => ({ id: `batchNormBackward.${o}`, name: `batchNormBackward: ${o}`, points: 0, maxPoints: 2, passed: false, cases: [label], notes: [], failures: [{ label, message: thrown }] }));
+    const lines = formatCheck({ ...result, tests, maxScore: 6 }, manifest, { verbose: false, color: false, filtered: true, fullPoints: 100 });
+    expect(lines.filter((l) => l.includes(thrown))).toEqual([`        ${thrown}`]);
+    expect(lines).toContain(`    ✗ ${label}: dx, dgamma, dbeta wrong`);
+  });
+});
