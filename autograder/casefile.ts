@@ -15,7 +15,8 @@ export type Json = null | boolean | number | string | Json[] | { [key: string]: 
 
 /** The JSON form of a trusted value (`where` names it in errors). */
 export function encodeValue(v: unknown, where: string): Json {
-  if (v instanceof Tensor) return { $tensor: [...v.shape], data: Array.from(v.data) };
+  // NaN and ±Infinity (a known wrong answer's reads past an array's end) as text, which Float64Array.from reads back
+  if (v instanceof Tensor) return { $tensor: [...v.shape], data: Array.from(v.data, (x): number | string => (Number.isFinite(x) ? x : String(x))) };
   if (v instanceof Int32Array) return { $int32: Array.from(v) };
   if (v instanceof Float64Array) return { $float64: Array.from(v, (x, i) => encodeValue(x, `${where}[${i}]`) as number) };
   if (typeof v === "number") {
@@ -36,7 +37,7 @@ export function encodeValue(v: unknown, where: string): Json {
 export function decodeValue(v: Json): unknown {
   if (Array.isArray(v)) return v.map(decodeValue);
   if (v === null || typeof v !== "object") return v;
-  if (Array.isArray(v.$tensor) && Array.isArray(v.data)) return new Tensor(Float64Array.from(v.data as number[]), v.$tensor as number[]);
+  if (Array.isArray(v.$tensor) && Array.isArray(v.data)) return new Tensor(Float64Array.from(v.data, Number), v.$tensor as number[]);
   if (Array.isArray(v.$int32)) return Int32Array.from(v.$int32 as number[]);
   if (Array.isArray(v.$float64)) return Float64Array.from(v.$float64 as number[]);
   const out: Record<string, unknown> = {};

@@ -15,6 +15,7 @@ import type { SubmissionResult, TestResult } from "./runner.js";
 import { compileTs } from "./sandbox/build.js";
 import { detectIsolation } from "./sandbox/process.js";
 import { GraderFault } from "./sandbox/permission.js";
+import { studentTypeErrors } from "./typecheck.js";
 
 /** Compile every file of the manifest; returns one message per problem (missing file or syntax error). */
 export function compileProblems(root: string, manifest: Manifest): string[] {
@@ -118,7 +119,18 @@ export async function runCheck(opts: CheckOptions = {}): Promise<CheckResult> {
   }
   const color = opts.color ?? (process.stdout.isTTY === true && !process.env.NO_COLOR);
   const lines = formatCheck(result, manifest, { verbose: opts.verbose ?? false, color, filtered: opts.filter !== undefined, fullPoints: totalPoints(full) });
+  const stubs = new Set(notImplemented(result));
+  const untouched = result.tests.every((t) => stubs.has(functionOf(t.id)));
+  const at = lines.findIndex((l) => l.startsWith("public tests"));
+  lines.splice(at < 0 ? lines.length : at, 0, ...typeErrorLines(await studentTypeErrors(root, manifest.files, untouched).catch((e: unknown) => [`the type check could not run: ${e instanceof Error ? e.message : String(e)}`])));
   return { code: result.score === result.maxScore ? 0 : 1, lines, result };
+}
+
+/** The report's lines for type errors (none when there are none): at most five, then how many more. */
+export function typeErrorLines(errors: readonly string[]): string[] {
+  if (errors.length === 0) return [];
+  const more = errors.length > 5 ? [`  … and ${errors.length - 5} more (npx tsc --noEmit -p tsconfig.json lists them all)`] : [];
+  return ["Type errors (they cost no points: the grader, check and the nnkit commands do not type-check; but npm run build stops at them):", ...errors.slice(0, 5).map((e) => `  ${e}`), ...more];
 }
 
 interface FormatOptions {
@@ -184,16 +196,25 @@ export function formatCheck(result: SubmissionResult, manifest: Manifest, o: For
         continue;
       }
       lines.push(`    ${bad} ${label}: ${failing.map((t) => t.name.replace(/^.*: /, "")).join(", ")} wrong`);
-      if (detailed && !o.verbose) continue;
+      if (detailed && !o.verbose) {
+        // the later cases in one line each: the likely mistake when one is recognised
+        const named = new Set(failing.flatMap((t) => t.failures.filter((x) => x.label === label && x.mistake).map((x) => `${x.mistake!.name}: ${x.mistake!.hint}`)));
+        for (const m of named) lines.push(`        Likely mistake — ${m}`);
+        continue;
+      }
       detailed = true;
       const forward = failing.find((t) => t.uses)?.uses;
       if (forward && forward !== r.fn && failedFns.has(forward)) {
         lines.push(`        your ${forward} fails its own test (above): fix it first — ${r.fn} is called with the cache your ${forward} returns.`);
       }
+      // one call fails every output the same way (a thrown error): each message once
+      const shown = new Set<string>();
       for (const t of failing) {
         for (const f of t.failures.filter((x) => x.label === label)) {
-          lines.push(`        ${f.message}`);
-          if (f.mistake) lines.push(`        Likely mistake — ${f.mistake.name}: ${f.mistake.hint}`);
+          for (const l of [f.message, ...(f.mistake ? [`Likely mistake — ${f.mistake.name}: ${f.mistake.hint}`] : [])]) {
+            if (!shown.has(l)) lines.push(`        ${l}`);
+            shown.add(l);
+          }
         }
       }
     }
@@ -216,7 +237,9 @@ export function formatCheck(result: SubmissionResult, manifest: Manifest, o: For
   if (result.score === result.maxScore) {
     lines.push(o.filtered ? "All of these pass." : "All public tests pass. The grader runs other shapes and seeds with the same checks: run `npm run submit` when you are done.");
   } else if (stubs.length > 0 && stubs.length === reports.filter((r) => r.points === 0).length && reports.every((r) => r.points === 0)) {
-    lines.push(`Nothing is implemented yet: start with ${stubs[0]} (${manifest.handout} says what each function computes).`);
+    const h = manifest.typicalHours;
+    const effort = h ? ` The assignment typically takes ${h[0] === h[1] ? h[0] : `${h[0]}–${h[1]}`} hours.` : "";
+    lines.push(`Nothing is implemented yet: start with ${stubs[0]} (${manifest.handout} says what each function computes).${effort}`);
   } else {
     lines.push(`Public points are the grader's points for these cases; the hidden cases (other shapes and seeds) decide the grade.${o.verbose ? "" : " Every failing case in detail: --verbose."}`);
   }

@@ -6,6 +6,8 @@
  * student release).
  */
 import type { Command } from "commander";
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { EXIT, FaultError, UsageError } from "../src/cli/errors.js";
 import { positiveInt, positiveNumber } from "../src/cli/options.js";
 import { withPackages } from "../src/cli/packages.js";
@@ -59,11 +61,21 @@ async function asUsage<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Register release, check, submit, grade and gradescope on `program`. */
-export function registerAssignmentCommands(program: Command): void {
-  registerRelease(program);
+/** True when the instructor's modules are beside this one (the repository; not the student kit, which ships check and submit only). */
+export function instructorModulesPresent(): boolean {
+  const path = fileURLToPath(new URL("./release.js", import.meta.url));
+  return existsSync(path) || existsSync(path.replace(/\.js$/, ".ts"));
+}
+
+/**
+ * Register check and submit on `program`, and release, grade and gradescope when `instructor`
+ * (default: when the instructor's modules are present), so the kit's --help lists only what runs there.
+ */
+export function registerAssignmentCommands(program: Command, instructor = instructorModulesPresent()): void {
+  if (instructor) registerRelease(program);
   registerCheck(program);
   registerSubmit(program);
+  if (!instructor) return;
   registerGrade(program);
   registerGradescope(program);
 }

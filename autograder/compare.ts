@@ -10,6 +10,13 @@ import { Tensor, shapeStr } from "../src/tensor.js";
 /** The threshold used when none is stated: float64 results must agree to 1e-7 relative error. */
 export const DEFAULT_TOLERANCE = 1e-7;
 
+/** Where a NaN comes from: most often a read past an array's end (undefined in arithmetic), else 0/0 or ∞ − ∞. */
+export const NAN_CAUSES =
+  "NaN most often comes from reading outside an array (an index past its end gives undefined, and undefined in arithmetic gives NaN: " +
+  "check each index against its shape, e.g. H and W swapped, or a stride or size missing from an index); otherwise from 0/0 or Infinity − Infinity (an overflowing exp).";
+/** Where an infinity comes from. */
+export const INFINITY_CAUSES = "look for a division by zero or an overflowing exp.";
+
 /** Why an output does not match (undefined when it does). */
 export interface Mismatch {
   /** One or two sentences for the feedback. */
@@ -51,11 +58,10 @@ export function compareTensor(what: string, expected: Tensor, actual: Tensor, to
   }
   const bad = firstNonFinite(actual.data);
   if (bad >= 0) {
+    const value = actual.data[bad];
     return {
       relError: Infinity,
-      message:
-        `${what} contains ${actual.data[bad]} at ${what}[${unravel(bad, actual.shape).join(", ")}] ` +
-        `(expected ${fmt(expected.data[bad])}); look for a division by zero or an overflowing exp.`,
+      message: `${what} contains ${value} at ${what}[${unravel(bad, actual.shape).join(", ")}] (expected ${fmt(expected.data[bad])}); ${Number.isNaN(value) ? NAN_CAUSES : INFINITY_CAUSES}`,
     };
   }
   const err = relError(expected.data, actual.data);

@@ -1,8 +1,10 @@
 /**
- * The handout's points table, made from the manifest so that the two cannot disagree: the rows
- * between `<!-- points -->` and `<!-- /points -->` in the handout are the files students hand in,
- * their functions and the points of those functions' tests. The release writes the table into the
- * kit's handout; a test keeps the repository's handouts up to date.
+ * What the handout says that the manifest decides, made from the manifest so that the two cannot
+ * disagree: the points table (the rows between `<!-- points -->` and `<!-- /points -->`: the files
+ * students hand in, their functions and the points of those functions' tests) and inline values
+ * between `<!-- tolerance -->…<!-- /tolerance -->` (the relative-error threshold, e.g. 1e-7) and
+ * `<!-- call-seconds -->…<!-- /call-seconds -->` (the time limit per call). The release writes
+ * them into the kit's handout; a test keeps the repository's handouts up to date.
  */
 import type { Manifest } from "./manifest.js";
 
@@ -25,8 +27,24 @@ export function pointsTable(manifest: Manifest): string {
   return ["| file | functions | points |", "|---|---|---:|", ...rows, `| | total | ${total} |`].join("\n");
 }
 
-/** `text` (a handout) with the table between its points markers made from `manifest`; unchanged when it has no markers. */
+/** The manifest's tolerance as the handout writes it: 1e-7, 5e-6. */
+export function toleranceText(tolerance: number): string {
+  return tolerance.toExponential().replace(/\.?0*e\+?/, "e");
+}
+
+/** The inline values of `manifest`, by marker name. */
+function inlineValues(manifest: Manifest): Record<string, string> {
+  return { tolerance: toleranceText(manifest.tolerance), "call-seconds": String(manifest.limits.callTimeoutSeconds) };
+}
+
+/**
+ * `text` (a handout) with the table between its points markers and every inline value between its
+ * markers made from `manifest`; parts without markers unchanged.
+ */
 export function withPointsTable(text: string, manifest: Manifest): string {
+  for (const [name, value] of Object.entries(inlineValues(manifest))) {
+    text = text.replace(new RegExp(`<!-- ${name} -->[^<]*<!-- /${name} -->`, "g"), `<!-- ${name} -->${value}<!-- /${name} -->`);
+  }
   const a = text.indexOf(START);
   const b = text.indexOf(END);
   if (a < 0 || b < a) return text;

@@ -98,6 +98,8 @@ async function toSubmission(unit: Unit, manifest: Manifest, limits: ZipLimits): 
     if (!(e instanceof ZipRejected)) throw e;
     return { ...base, files: new Map(), error: e.message, category: isRefusal(e) ? NOT_GRADED.archive : NOT_GRADED.tooLarge };
   }
+  const named = base.name === "" ? submittedName(files) : undefined;
+  if (named) base.name = named;
   const found = locateFiles(files.filter((f) => f.size > 0), manifest, notes);
   const usedNames = new Set(manifest.files.map((f) => basename(f).toLowerCase()));
   const emptyOnes = files.filter((f) => f.size === 0 && usedNames.has(basename(f.path).toLowerCase()));
@@ -113,6 +115,26 @@ async function toSubmission(unit: Unit, manifest: Manifest, limits: ZipLimits): 
   }
   if (extra.length > 0) notes.push(`not graded (not files of the assignment): ${extra.slice(0, 5).join(", ")}${extra.length > 5 ? ` and ${extra.length - 5} more` : ""}`);
   return { ...base, files: found };
+}
+
+/**
+ * The name `nnkit submit --name` wrote into the upload's metadata.json (the outermost one), if any:
+ * trimmed, control characters dropped, at most 100 characters. Used only when the platform gives no name.
+ */
+export function submittedName(files: readonly Loaded[]): string | undefined {
+  const metas = files.filter((f) => f.data && basename(f.path).toLowerCase() === "metadata.json");
+  const meta = metas.sort((a, b) => a.path.split("/").length - b.path.split("/").length)[0];
+  if (!meta?.data) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(meta.data.toString("utf8"));
+  } catch {
+    return undefined;
+  }
+  const name = parsed !== null && typeof parsed === "object" ? (parsed as { name?: unknown }).name : undefined;
+  if (typeof name !== "string") return undefined;
+  const clean = name.replace(/[\u0000-\u001f\u007f]/g, " ").trim().slice(0, 100);
+  return clean === "" ? undefined : clean;
 }
 
 function sourceOf(entries: readonly string[]): string {

@@ -46,6 +46,8 @@ export interface Manifest {
   late?: LatePolicy;
   /** Lecture notebooks (in notebooks/) the kit ships, outputs cleared, to run on the student's own code. */
   notebooks: string[];
+  /** How long the assignment typically takes, in hours [fewest, most] (the instructor's figure; the untouched kit's first check says it). */
+  typicalHours?: [number, number];
 }
 
 /** The kit root: the nearest folder above this module holding package.json and assignments/. */
@@ -101,6 +103,8 @@ function validate(m: Raw, fail: (what: string) => never): asserts m is Omit<Mani
   if (!l || !(l.callTimeoutSeconds > 0) || !(l.memoryMb > 0) || !(l.submissionSeconds > 0)) fail("limits needs callTimeoutSeconds, memoryMb and submissionSeconds, each positive");
   if (m.late !== undefined && !(m.late.percentPerDay >= 0 && m.late.maxPercent >= 0 && m.late.maxPercent <= 100)) fail("late needs percentPerDay ≥ 0 and maxPercent between 0 and 100");
   if (m.notebooks !== undefined && !(Array.isArray(m.notebooks) && m.notebooks.every((n) => typeof n === "string" && /^[\w.-]+\.ipynb$/.test(n)))) fail("notebooks must list notebook file names in notebooks/");
+  const h = m.typicalHours;
+  if (h !== undefined && !(Array.isArray(h) && h.length === 2 && h.every((x) => typeof x === "number" && x > 0) && h[0] <= h[1])) fail("typicalHours must be [fewest, most] hours, e.g. [8, 12]");
   const fns = new Set(Object.values(m.functions).flat());
   for (const [fn, args] of Object.entries(m.mutates ?? {})) {
     if (!fns.has(fn)) fail(`mutates names ${fn}, which functions does not list`);

@@ -5,6 +5,7 @@
  */
 import { Tensor, shapeStr } from "../src/tensor.js";
 import { closeTo } from "./compare.js";
+import { elementRelError } from "../src/metrics.js";
 
 /** A known wrong answer: what the student would have returned after making `mistake`. */
 export interface Candidate {
@@ -12,8 +13,10 @@ export interface Candidate {
   mistake: string;
   /** What to change, one or two sentences. */
   hint: string;
-  /** The wrong answer itself. */
+  /** The wrong answer itself (NaN where that mistake reads outside an array). */
   value: Tensor;
+  /** Recognised by its shape alone (an output of the wrong size, whatever its values). */
+  shapeOnly?: boolean;
 }
 
 /** Variants match more loosely than the pass threshold: an approximately equal wrong answer is still that mistake. */
@@ -47,6 +50,7 @@ export function genericCandidates(what: string, expected: Tensor, batch: number)
   }
   if (expected.ndim === 2 && expected.shape[0] !== expected.shape[1]) {
     out.push({ mistake: `${what} transposed`, hint: `${what} has shape ${shapeStr([expected.shape[1], expected.shape[0]])} and is the transpose of the right answer: it must have shape ${shapeStr(expected.shape)}.`, value: transpose2d(expected) });
+    out.push({ mistake: `${what} transposed`, hint: `${what} has the right shape ${shapeStr(expected.shape)} but holds the transpose's values in row-major order: element [i, j] is at data[i * ${expected.shape[1]} + j] (you wrote it at [j * ${expected.shape[0]} + i]).`, value: new Tensor(transpose2d(expected).data, expected.shape) });
   } else if (expected.ndim === 2) {
     const t = transpose2d(expected);
     if (!closeTo(t, expected, VARIANT_TOLERANCE)) {
@@ -59,7 +63,34 @@ export function genericCandidates(what: string, expected: Tensor, batch: number)
   return out;
 }
 
+/**
+ * Outputs of the wrong size [any shape]: `expected`'s shape with each of the last two sizes one too
+ * small or too large (the output-size formula without its + 1, or with one too many), by shape alone.
+ */
+export function offByOneCandidates(what: string, expected: Tensor, formula: string): Candidate[] {
+  const out: Candidate[] = [];
+  const n = expected.ndim;
+  for (const dh of [-1, 0, 1]) {
+    for (const dw of [-1, 0, 1]) {
+      const shape = [...expected.shape.slice(0, n - 2), expected.shape[n - 2] + dh, expected.shape[n - 1] + dw];
+      if ((dh === 0 && dw === 0) || shape.some((d) => d < 1)) continue;
+      const hint = `${what} has shape ${shapeStr(shape)}, expected ${shapeStr(expected.shape)}: the output size is off by one; ${formula}.`;
+      out.push({ mistake: `output size off by one in ${what}`, hint, value: new Tensor(new Float64Array(shape.reduce((a, b) => a * b, 1)), shape), shapeOnly: true });
+    }
+  }
+  return out;
+}
+
+/** True when `actual` is the wrong answer `c`: its shape (shapeOnly), or its values to VARIANT_TOLERANCE with NaN where c has NaN. */
+function matches(c: Candidate, actual: Tensor): boolean {
+  const v = c.value;
+  if (v.ndim !== actual.ndim || v.shape.some((d, i) => d !== actual.shape[i])) return false;
+  if (c.shapeOnly) return true;
+  if (!v.data.some(Number.isNaN)) return closeTo(v, actual, VARIANT_TOLERANCE);
+  return v.data.every((x, i) => (Number.isNaN(x) ? Number.isNaN(actual.data[i]) : elementRelError(x, actual.data[i]) <= VARIANT_TOLERANCE));
+}
+
 /** The first candidate that `actual` matches, if any (specific candidates should come first). */
 export function diagnose(actual: Tensor, candidates: readonly Candidate[]): Candidate | undefined {
-  return candidates.find((c) => closeTo(c.value, actual, VARIANT_TOLERANCE));
+  return candidates.find((c) => matches(c, actual));
 }

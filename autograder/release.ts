@@ -14,6 +14,7 @@ import { basename, dirname, join, posix, relative, sep } from "node:path";
 import JSZip from "jszip";
 import { recordedFileText } from "./casefile.js";
 import { withPointsTable } from "./handout.js";
+import { studentReadme } from "./kitreadme.js";
 import { pruneLock } from "./lockfile.js";
 import { listFiles } from "./sandbox/build.js";
 import { Grader, recordedFile } from "./grader.js";
@@ -105,7 +106,7 @@ interface PackageJsonShape {
  */
 export function releasePackageJson(text: string, shipped: ReadonlySet<string>, assignment: string): string {
   const pkg = JSON.parse(text) as PackageJsonShape;
-  pkg.nnkit = { assignment }; // the kit's commands work on its own assignment
+  pkg.nnkit = { assignment, studentKit: true }; // the kit's commands work on its own assignment, and compile the student's changed files first
   const scripts: Record<string, string> = {
     ...pkg.scripts,
     prepare: "npm run build",
@@ -153,57 +154,6 @@ export function releasePackageJson(text: string, shipped: ReadonlySet<string>, a
 export function scriptFiles(command: string): string[] {
   const paths = command.match(/(?<=^|[\s=])(?:\.\/)?[\w.-]+(?:\/[\w.-]+)*\.(?:m?js|ts|json)\b/g) ?? [];
   return paths.map((p) => p.replace(/^\.\//, "")).map((p) => (p.startsWith("dist/") ? p.slice(5).replace(/\.js$/, ".ts") : p));
-}
-
-function studentReadme(title: string, handout: string, notebooks: readonly string[], example: string): string {
-  return `# ${title}
-
-This is the student kit of nnkit. The assignment is in [${handout}](${handout}): you write the
-functions it lists, in the library's own files it names.
-
-Needs Node (24 LTS recommended; 22 and 20 work) and npm.
-
-\`\`\`sh
-npm install                              # once (about 100 MB, no network access needed afterwards)
-npm run check                            # the public tests, as the grader runs them: points per function
-npm run check -- --only ${example}   # one function; --verbose shows every failing case
-npm run submit                           # submission.zip: exactly the files to hand in, and metadata.json
-npm run submit -- --name "Ada Lovelace"  # your name in metadata.json
-\`\`\`
-
-\`npm run check\` prints, for every function, its public points and one line per test case, the
-first failing case in detail (which output, its shape, the first wrong element, expected and got,
-and the likely mistake) and a total \`public tests: N/100 points\`. It exits 0 only when every
-public test passes. The grader runs the same checks on other shapes and seeds.
-
-\`npm run submit\` refuses while a function still throws "not implemented yet" (add
-\`-- --allow-incomplete\` to hand in what you have; those functions get 0 points).
-
-## Your layers at work
-
-\`npm run check\` and \`npm run build\` compile your files into \`dist/\`, which everything below uses:
-
-\`\`\`sh
-npm run build                            # after editing, so the commands and notebooks see your code
-npx nnkit train mlp --limit 2000         # an MLP on 2,000 MNIST digits with your linear and ReLU layers
-npx nnkit train lenet5 --limit 2000      # LeNet-5 with your conv, max-pool, ReLU and linear layers (slower)
-npx nnkit train --help                   # epochs, batch size, optimizer, learning rate, seed
-\`\`\`
-
-The lecture notebooks that use these layers are in \`notebooks/\` (${notebooks.join(", ")}), with their
-outputs cleared: run them and you see what your layers compute. A cell that calls a function you
-have not written yet stops with one line that names it and the section of the handout.
-Open them in Jupyter with the tslab kernel:
-
-\`\`\`sh
-pip install notebook                     # or JupyterLab, or VS Code's Jupyter extension
-npm install --no-save tslab@1.0.22       # the TypeScript kernel (about 80 MB more; not needed for the assignment)
-npx tslab install --python=python3
-npx jupyter notebook notebooks/          # or: jupyter notebook notebooks/
-\`\`\`
-
-The course site shows the same notebooks with the reference solution's outputs.
-`;
 }
 
 /**
@@ -255,7 +205,7 @@ function otherAssignmentsFiles(root: string, manifest: Manifest): Set<string> {
   return new Set(others.flatMap((a) => loadManifest(root, a).files));
 }
 
-/** Build the release of `assignment` into `out` (must be empty or absent) plus `out`.zip. */
+/** Build the release of `assignment` into `out` (must be empty or absent) plus `out`.zip, whose files are in one folder named as `out`. */
 export async function buildRelease(opts: { out: string; assignment?: string; root?: string }): Promise<ReleaseResult> {
   const root = opts.root ?? kitRoot();
   const manifest = loadManifest(root, opts.assignment);
@@ -282,10 +232,12 @@ export async function buildRelease(opts: { out: string; assignment?: string; roo
   ];
   const regions: SolutionRegion[] = [];
   const zip = new JSZip();
+  // the zip holds one folder named as the release's, so it unzips into a folder of its own
+  const top = basename(out.root);
   const written: string[] = [];
   const put = (rel: string, content: Buffer | string): void => {
     out.write(rel, content);
-    zip.file(rel, content, { date: ZIP_DATE, createFolders: false });
+    zip.file(`${top}/${rel}`, content, { date: ZIP_DATE, createFolders: false });
     written.push(rel);
   };
   const sections = handoutSections(readFileSync(join(root, manifest.handout), "utf8"), Object.values(manifest.functions).flat());

@@ -19,5 +19,5 @@ export { caseCalls, checkOutput, type CaseCall, type CaseCalls, type CaseTable, 
 export { checkStepOutput, stepCalls, type StepCalls, type StepCase, type StepTable } from "./steps.js";
 export { recorded } from "./recorded.js";
 export { note, StudentFailure, type CaseFailure, type MistakeName, type TestRecord } from "./failure.js";
-export { genericCandidates, transpose2d, type Candidate } from "../mistakes.js";
+export { genericCandidates, offByOneCandidates, transpose2d, type Candidate } from "../mistakes.js";
 export { gradingContext } from "./channel.js";

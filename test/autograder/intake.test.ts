@@ -54,6 +54,19 @@ describe("single submissions and folders of them", () => {
     expect(submissions[2].error).toMatch(/refused: not a zip archive/);
   });
 
+  it("the name `nnkit submit --name` wrote into metadata.json fills the gradebook's name column; none, or not a string, leaves it empty", async () => {
+    const d = join(dir, "named");
+    mkdirSync(d, { recursive: true });
+    writeFileSync(join(d, "bob.zip"), await zipOf({ ...fullSubmission("bob"), "metadata.json": JSON.stringify({ assignment: "a6", name: "  Bob\tBuilder\n" }) }));
+    writeFileSync(join(d, "carol.zip"), await zipOf({ ...fullSubmission("carol"), "metadata.json": JSON.stringify({ name: 42 }) }));
+    writeFileSync(join(d, "dave.zip"), await zipOf({ ...fullSubmission("dave"), "metadata.json": "not json" }));
+    const { submissions } = await findSubmissions(d, manifest);
+    expect(submissions.map((x) => [x.student, x.name])).toEqual([["bob", "Bob Builder"], ["carol", ""], ["dave", ""]]);
+    const { gradebookCsv } = await import("../../autograder/report/gradebook.js");
+    const rows = gradebookCsv(submissions.map((x) => ({ ...x, status: "graded" as const, score: 0, maxScore: 100, tests: [], printed: "" })), { ...manifest, tests: [] }).split("\r\n");
+    expect(rows[1].split(",").slice(0, 2)).toEqual(["bob", "Bob Builder"]);
+  });
+
   it("INPUT that does not exist or is not a zip/folder is an input error", async () => {
     await expect(findSubmissions(join(dir, "nope"), manifest)).rejects.toBeInstanceOf(InputError);
     writeFileSync(join(dir, "x.txt"), "x");

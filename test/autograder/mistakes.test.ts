@@ -35,7 +35,10 @@ describe("comparison messages", () => {
     const a = new Tensor(Float64Array.from([1, 2, 3.5, 4]), [2, 2]);
     expect(compareTensor("dW", e, a)?.message).toBe("dW has the right shape [2, 2] but relative error 7.7e-2 > 1e-7; first wrong element dW[1, 0]: expected 3, got 3.5.");
     expect(compareTensor("dW", e, transpose2d(new Tensor(new Float64Array(6), [2, 3])))?.message).toBe("dW has shape [3, 2], expected [2, 2].");
-    expect(compareTensor("dx", e, new Tensor(Float64Array.from([1, NaN, 3, 4]), [2, 2]))?.message).toMatch(/^dx contains NaN at dx\[0, 1\]/);
+    const nan = compareTensor("dx", e, new Tensor(Float64Array.from([1, NaN, 3, 4]), [2, 2]))?.message;
+    expect(nan).toMatch(/^dx contains NaN at dx\[0, 1\] \(expected 2\); NaN most often comes from reading outside an array/);
+    expect(nan).toContain("H and W swapped");
+    expect(compareTensor("dx", e, new Tensor(Float64Array.from([1, Infinity, 3, 4]), [2, 2]))?.message).toBe("dx contains Infinity at dx[0, 1] (expected 2); look for a division by zero or an overflowing exp.");
     expect(compareTensor("dx", e, scaled(e, 1 + 1e-12))).toBeUndefined();
     expect(unravel(17, [2, 3, 4])).toEqual([1, 1, 1]);
   });
@@ -88,6 +91,29 @@ describe("diagnosis of the typical mistakes", () => {
     expect(named(cases[padded], "dw", p.dw)).toBe("padding ignored in conv backward");
     const kept = convBackwardVariant(inputs[padded], { strideInIndex: true, padInIndex: true, keepPadded: true });
     expect(named(cases[padded], "dx", kept.dx)).toBe("padding not cropped from dx");
+  });
+});
+
+describe("hints that match by shape or by where the NaNs are", () => {
+  it("conv loops with H and W swapped: NaN where they read past x's end, the rest as computed; off-by-one sizes by shape", async () => {
+    const { convForwardSwapped } = await import("../../assignments/a6/tests/cases/conv2d.js");
+    const k = hidden.CONV2D.findIndex((c) => c.dims[2] > c.dims[3]);
+    const c = conv2dTables(hidden.CONV2D).forward.cases[k];
+    const swapped = convForwardSwapped(convInputs(hidden.CONV2D[k]), "index");
+    expect(swapped.data.some(Number.isNaN)).toBe(true);
+    expect(named(c, "out", swapped)).toBe("H and W swapped");
+    const other = new Tensor(Float64Array.from(swapped.data, (v) => (Number.isNaN(v) ? 0 : v)), swapped.shape);
+    expect(named(c, "out", other)).toBeUndefined();
+    const [N, F, Ho, Wo] = expected(c, "out").shape;
+    expect(named(c, "out", new Tensor(new Float64Array(N * F * (Ho - 1) * (Wo - 1)).fill(7), [N, F, Ho - 1, Wo - 1]))).toBe("output size off by one in out");
+    expect(named(c, "out", new Tensor(new Float64Array(N * F * (Ho - 2) * Wo), [N, F, Ho - 2, Wo]))).toBeUndefined();
+  });
+
+  it("a known wrong answer with NaN in it survives the kit's recorded.json", async () => {
+    const { decodeValue, encodeValue } = await import("../../autograder/casefile.js");
+    const t = new Tensor(Float64Array.from([1, NaN, -Infinity]), [3]);
+    const back = decodeValue(JSON.parse(JSON.stringify(encodeValue(t, "t")))) as Tensor;
+    expect(Array.from(back.data)).toEqual([1, NaN, -Infinity]);
   });
 });
 

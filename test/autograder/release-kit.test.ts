@@ -85,6 +85,15 @@ describe("the installed student kit", () => {
     for (const fns of Object.values(manifest.functions)) for (const fn of fns) expect(r.out).toMatch(new RegExp(`✗ ${fn} +0/\\d+ points {2}not implemented yet`));
     expect(r.out + r.err).not.toMatch(/\u001b\[|    at /);
     expect(r.err).toBe("");
+    expect(lines.at(-1)).toBe("Nothing is implemented yet: start with linearForward (assignments/a6/README.md says what each function computes). The assignment typically takes 8–12 hours.");
+  });
+
+  it("--help lists the student's commands only", () => {
+    const r = kitCommand("--help");
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^ {2}check \[options\]/m);
+    expect(r.out).toMatch(/^ {2}submit \[options\]/m);
+    for (const instructor of ["release", "grade", "gradescope"]) expect(r.out).not.toMatch(new RegExp(`^ {2}${instructor} `, "m"));
   });
 
   it("submit refuses the untouched kit, naming the functions, and leaves no earlier zip where it would be uploaded", () => {
@@ -113,6 +122,12 @@ describe("the installed student kit", () => {
     expect(meta.publicTests).toEqual({ points: 100, maxPoints: 100, failed: [], notImplemented: [] });
     expect(Date.now() - Date.parse(meta.submittedAt)).toBeLessThan(600_000);
     expect(meta.files.map((f: { path: string }) => f.path)).toEqual(manifest.files);
+    // what check just passed is what train runs: the changed files were compiled into dist/ first
+    const t = kitCommand("train", "mlp", "--limit", "256", "--epochs", "1", "--test-limit", "500");
+    expect(t.code, t.err).toBe(0);
+    expect(t.out + t.err).not.toContain("not implemented");
+    expect(t.out).toMatch(/test accuracy [\d.]+% on 500 test images/);
+    expect(t.err).toMatch(/tested 500 images in \d+ s/);
   });
 
   it("a mutating reluForward, a stride-ignoring conv2dForward and a db taken from one example: caught with the grader's own words", async () => {

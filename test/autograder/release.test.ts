@@ -3,9 +3,10 @@
  * tests give 0 on the untouched release and full marks on the reference.
  */
 import { existsSync, readFileSync, readdirSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import JSZip from "jszip";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { studentKit } from "../../src/cli/fresh.js";
 import { buildRelease, releasePackageJson, scriptFiles, solutionFingerprints, type ReleaseResult } from "../../autograder/release.js";
 import { Grader } from "../../autograder/grader.js";
 import { findSubmissions } from "../../autograder/intake.js";
@@ -65,14 +66,15 @@ describe("release a6", () => {
     expect(fingerprints.length).toBeGreaterThan(15);
     const zip = await JSZip.loadAsync(readFileSync(rel.zip));
     const zipped = Object.values(zip.files).filter((f) => !f.dir).map((f) => f.name).sort();
-    expect(zipped).toEqual([...rel.files].sort());
+    const top = basename(rel.folder); // one top-level folder: unzipping makes a folder of its own
+    expect(zipped).toEqual([...rel.files].map((f) => `${top}/${f}`).sort());
     expect(readFileSync(join(rel.folder, "LICENSE"), "utf8")).toBe(readFileSync(join(ROOT, "LICENSE"), "utf8")); // the kit's licence travels with it
     expect(JSON.parse(readFileSync(join(rel.folder, "package.json"), "utf8")).license).toBe("MIT");
     for (const f of listFiles(rel.folder)) {
       const text = readFileSync(join(rel.folder, f), "utf8");
       if (!f.startsWith("autograder/")) expect(text, f).not.toMatch(/\/\/\s*(BEGIN|END) SOLUTION/);
       for (const line of fingerprints) expect(text.includes(line), `${f} contains ${line}`).toBe(false);
-      expect((await zip.file(f)!.async("string")) === text, f).toBe(true);
+      expect((await zip.file(`${top}/${f}`)!.async("string")) === text, f).toBe(true);
     }
     expect(readFileSync(join(rel.folder, "src/layers/linear.ts"), "utf8")).toContain('throw new NotImplementedError("linearBackward", "assignments/a6/README.md, section “Fully connected”");');
   });
@@ -121,6 +123,18 @@ describe("release a6", () => {
     expect(readdirSync(join(rel.folder, "assignments", "a6", "tests", "public")).sort()).toEqual(["activations.test.ts", "batchnorm.test.ts", "conv2d.test.ts", "linear.test.ts", "lists.ts", "losses.test.ts", "maxpool2d.test.ts"]);
     const pkg = JSON.parse(readFileSync(join(rel.folder, "package.json"), "utf8"));
     expect(pkg.scripts).toMatchObject({ check: "node dist/src/cli.js check --assignment a6", submit: "node dist/src/cli.js submit --assignment a6" });
+    // the kit's commands compile the student's changed files into dist/ first; the repository's do not
+    expect(pkg.nnkit).toEqual({ assignment: "a6", studentKit: true });
+    expect(studentKit(join(rel.folder, "dist", "src"))).toEqual({ root: rel.folder, files: loadManifest(ROOT, "a6").files });
+    expect(studentKit(join(ROOT, "dist", "src"))).toBeUndefined();
+  });
+
+  it("the kit's README: current files for every command, and Jupyter steps that work as written (tslab by its full path)", () => {
+    const readme = readFileSync(join(rel.folder, "README.md"), "utf8");
+    expect(readme).toContain("first compiles\nthe files you changed into `dist/`");
+    expect(readme).toContain('npx tslab install --python=/usr/bin/python3 --binary="$PWD/node_modules/.bin/tslab"');
+    expect(readme).toContain("jupyter nbconvert --to notebook --execute --output run.ipynb notebooks/06-backward-passes.ipynb");
+    expect(readme).not.toMatch(/npx jupyter|tslab install --python=python3\n/);
   });
 
   it("package.json runs only files the release ships, so npm install (prepare → build) works from the release alone", () => {

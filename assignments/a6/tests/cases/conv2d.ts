@@ -1,7 +1,7 @@
 /** The cases of conv2dForward and conv2dBackward, with stride and padding mistakes recognised. */
 import { Tensor } from "../../../../src/tensor.js";
 import { conv2dBackward, conv2dForward } from "../../../../src/layers/conv2d.js";
-import type { Candidate, CaseTable, GradedCase } from "nnkit/grading";
+import { offByOneCandidates, type Candidate, type CaseTable, type GradedCase } from "nnkit/grading";
 import { dims, memo, normal } from "./util.js";
 
 /** One conv case: [N, C, H, W, F, KH, KW, stride, pad] and the seed its inputs are drawn from. */
@@ -99,6 +99,37 @@ function convCandidates(c: ConvInputs): Record<string, Candidate[]> {
   return out;
 }
 
+/**
+ * The forward loops with H and W swapped: everywhere (`all`: x read as [N, C, W, H]), or only in
+ * the index of x (`index`: x.data[((n·C + c)·W + y)·H + xx]). out [N, F, Ho, Wo], NaN where such a
+ * loop reads past the end of x (undefined in arithmetic).
+ */
+export function convForwardSwapped(c: ConvInputs, where: "all" | "index"): Tensor {
+  const [N, C, Hx, Wx] = c.x.shape;
+  const [H, W] = where === "all" ? [Wx, Hx] : [Hx, Wx];
+  const [F, , KH, KW] = c.w.shape;
+  const [, , Ho, Wo] = c.dout.shape;
+  const out = new Float64Array(N * F * Ho * Wo);
+  for (let n = 0; n < N; n++)
+    for (let f = 0; f < F; f++)
+      for (let i = 0; i < Ho; i++)
+        for (let j = 0; j < Wo; j++) {
+          let s = c.b.data[f];
+          for (let ch = 0; ch < C; ch++)
+            for (let ky = 0; ky < KH; ky++)
+              for (let kx = 0; kx < KW; kx++) {
+                const y = i * c.stride + ky - c.pad;
+                const xx = j * c.stride + kx - c.pad;
+                if (y < 0 || y >= H || xx < 0 || xx >= W) continue;
+                const k = ((n * C + ch) * W + y) * H + xx; // the swapped index (the same as the right one for `all`)
+                const xv = where === "all" ? c.x.data[((n * C + ch) * H + y) * W + xx] : k < c.x.size ? c.x.data[k] : NaN;
+                s += c.w.data[((f * C + ch) * KH + ky) * KW + kx] * xv;
+              }
+          out[((n * F + f) * Ho + i) * Wo + j] = s;
+        }
+  return new Tensor(out, [N, F, Ho, Wo]);
+}
+
 /** Forward outputs with the stride or the padding left out (the window start, or the output size, computed as if stride 1 / pad 0). */
 function convForwardCandidates(c: ConvInputs): Candidate[] {
   const out: Candidate[] = [];
@@ -112,10 +143,16 @@ function convForwardCandidates(c: ConvInputs): Candidate[] {
     for (let nf = 0; nf < N * F; nf++) for (let i = 0; i < Ho; i++) for (let j = 0; j < Wo; j++) corner.data[(nf * Ho + i) * Wo + j] = dense.data[(nf * Hd + i) * Wd + j];
     out.push({ mistake: "stride ignored in conv forward", hint, value: corner });
   }
+  const [, , H, W] = c.x.shape;
+  if (H !== W) {
+    const hint = `your loops read x with H and W swapped: x is [N, C, H, W] = ${dims(c.x)}, so row y (< H), column xx (< W) of channel c is x.data[((n·C + c)·H + y)·W + xx] (H rows of W values); a read past the end of x gives undefined, hence NaN.`;
+    for (const where of ["index", "all"] as const) out.push({ mistake: "H and W swapped", hint, value: convForwardSwapped(c, where) });
+  }
   if (c.pad > 0) {
     const hint = `the padding is ignored: pad the input with ${c.pad} row(s)/column(s) of zeros on each side (pad = ${c.pad}) before sliding the filters.`;
     out.push({ mistake: "padding ignored in conv forward", hint, value: conv2dForward(c.x, c.w, c.b, { stride: c.stride, pad: 0 })[0] });
   }
+  out.push(...offByOneCandidates("out", conv2dForward(c.x, c.w, c.b, { stride: c.stride, pad: c.pad })[0], "Ho = (H − KH + 2·pad)/stride + 1 and Wo = (W − KW + 2·pad)/stride + 1"));
   return out;
 }
 

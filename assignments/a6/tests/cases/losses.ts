@@ -22,6 +22,8 @@ export interface LossTables {
 
 type Make = (s: Tensor, seed: number) => { second: Tensor | Int32Array; ds: Tensor; mistakes?: GradedCase["mistakes"]; what: string };
 
+const sig = (v: number): number => 1 / (1 + Math.exp(-v));
+
 function labels(N: number, C: number, seed: number): Int32Array {
   const rng = new Rng(seed);
   return Int32Array.from({ length: N }, () => rng.int(C));
@@ -68,7 +70,12 @@ function sigmoidMake(s: Tensor, k: number): ReturnType<Make> {
     second: t,
     ds: sigmoidCrossEntropy(s, t).ds,
     what: `t ${dims(t)} (0/1)`,
-    mistakes: { ds: [{ mistake: "s used instead of σ(s)", hint: "ds is (s − t)/N: the gradient uses the probability σ(s), i.e. (σ(s) − t)/N.", value: map(s, (v, i) => (v - t.data[i]) / N) }] },
+    mistakes: {
+      ds: [
+        { mistake: "s used instead of σ(s)", hint: "ds is (s − t)/N: the gradient uses the probability σ(s), i.e. (σ(s) − t)/N.", value: map(s, (v, i) => (v - t.data[i]) / N) },
+        { mistake: "σ applied twice", hint: "ds is (σ(σ(s)) − t)/N: s are scores, apply σ to them once, ds = (σ(s) − t)/N.", value: map(s, (v, i) => (sig(sig(v)) - t.data[i]) / N) },
+      ],
+    },
   };
 }
 
@@ -85,13 +92,20 @@ function svmMake(s: Tensor, k: number): ReturnType<Make> {
   };
 }
 
+/** An svmLoss case given as data: scores [N, C] (row-major, exact in binary) chosen so that some margins s_j − s_y + 1 are exactly 0, and the labels. */
+export interface SvmTieCase {
+  shape: [number, number];
+  scores: number[];
+  labels: number[];
+}
+
 /**
- * Scores chosen so that some margins s_j − s_y + 1 are exactly 0 (all values are exact in binary):
- * a margin of 0 is not active, so a gradient that tests `>= 0` instead of `> 0` differs there.
+ * The case of `c`: a margin of 0 is not active, so a gradient that tests `>= 0` instead of `> 0`
+ * differs there.
  */
-export function svmTieCase(): GradedCase {
-  const s = new Tensor(Float64Array.from([2, 1, 0.5, 2.5, 0.25, -1, 1.25, 0.25, 3, 1, 0, 1.5]), [3, 4]);
-  const y = Int32Array.from([0, 2, 1]);
+export function svmTieCase(c: SvmTieCase): GradedCase {
+  const s = new Tensor(Float64Array.from(c.scores), c.shape);
+  const y = Int32Array.from(c.labels);
   const [N, C] = s.shape;
   const withTies = new Tensor(new Float64Array(s.size), s.shape);
   for (let i = 0; i < N; i++) {
@@ -114,16 +128,20 @@ export function svmTieCase(): GradedCase {
 }
 
 const tables = memo((key: string): LossTables => {
-  const { list, large } = JSON.parse(key) as { list: LossCase[]; large: LossCase[] };
+  const { list, large, ties } = JSON.parse(key) as { list: LossCase[]; large: LossCase[]; ties: SvmTieCase[] };
+  const svm = lossTable("svmLoss", 6600, svmMake, list);
   return {
     l2Loss: lossTable("l2Loss", 6000, l2Make, list),
     softmaxCrossEntropy: lossTable("softmaxCrossEntropy", 6200, softmaxMake, [...list, ...large]),
     sigmoidCrossEntropy: lossTable("sigmoidCrossEntropy", 6400, sigmoidMake, list),
-    svmLoss: lossTable("svmLoss", 6600, svmMake, list),
+    svmLoss: { ...svm, cases: [...svm.cases, ...ties.map(svmTieCase)] },
   };
 });
 
-/** The tables of the four losses over `list` (computed once per process); softmaxCrossEntropy gets the cases of `large` too. */
-export function lossTables(list: readonly LossCase[], large: readonly LossCase[] = []): LossTables {
-  return tables(JSON.stringify({ list, large }));
+/**
+ * The tables of the four losses over `list` (computed once per process); softmaxCrossEntropy gets
+ * the cases of `large` too, svmLoss those of `ties` (margins of exactly 0).
+ */
+export function lossTables(list: readonly LossCase[], large: readonly LossCase[] = [], ties: readonly SvmTieCase[] = []): LossTables {
+  return tables(JSON.stringify({ list, large, ties }));
 }

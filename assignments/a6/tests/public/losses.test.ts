@@ -1,13 +1,13 @@
 /**
  * Public tests of the losses' gradient ds: two shapes each, and scores around ±1000 for
- * softmaxCrossEntropy. The expected outputs are the reference's, recorded when the kit was released.
+ * softmaxCrossEntropy; svmLoss also gets a case with margins of exactly 0. The expected outputs are the reference's, recorded when the kit was released.
  */
 import { describe, test } from "vitest";
 import { caseCalls, checkOutput, recorded } from "nnkit/grading";
-import { LOSSES, LOSSES_LARGE } from "./lists.js";
+import { LOSSES, LOSSES_LARGE, SVM_TIES } from "./lists.js";
 
 const tables = await recorded("losses", async () =>
-  (await import("../cases/losses.js")).lossTables(LOSSES, LOSSES_LARGE),
+  (await import("../cases/losses.js")).lossTables(LOSSES, LOSSES_LARGE, SVM_TIES),
 );
 const l2 = caseCalls(tables.l2Loss);
 const softmax = caseCalls(tables.softmaxCrossEntropy);
