@@ -238,7 +238,7 @@ export function formatCheck(result: SubmissionResult, manifest: Manifest, o: For
     lines.push(o.filtered ? "All of these pass." : "All public tests pass. The grader runs other shapes and seeds with the same checks: run `npm run submit` when you are done.");
   } else if (stubs.length > 0 && stubs.length === reports.filter((r) => r.points === 0).length && reports.every((r) => r.points === 0)) {
     const h = manifest.typicalHours;
-    const effort = h ? ` The assignment typically takes ${h[0] === h[1] ? h[0] : `${h[0]}–${h[1]}`} hours.` : "";
+    const effort = h ? ` Your course plans ${h[0] === h[1] ? h[0] : `${h[0]}–${h[1]}`} hours for the assignment.` : "";
     lines.push(`Nothing is implemented yet: start with ${stubs[0]} (${manifest.handout} says what each function computes).${effort}`);
   } else {
     lines.push(`Public points are the grader's points for these cases; the hidden cases (other shapes and seeds) decide the grade.${o.verbose ? "" : " Every failing case in detail: --verbose."}`);

@@ -47,7 +47,7 @@ describe("the untouched kit's first check", () => {
     });
     const untouched: SubmissionResult = { ...result, tests: stubbed, maxScore: 100 };
     const lines = formatCheck(untouched, manifest, { verbose: false, color: false, filtered: false, fullPoints: 100 });
-    expect(lines.at(-1)).toBe("Nothing is implemented yet: start with linearForward (assignments/a6/README.md says what each function computes). The assignment typically takes 8–12 hours.");
+    expect(lines.at(-1)).toBe("Nothing is implemented yet: start with linearForward (assignments/a6/README.md says what each function computes). Your course plans 8–12 hours for the assignment.");
     const without = formatCheck(untouched, { ...manifest, typicalHours: undefined }, { verbose: false, color: false, filtered: false, fullPoints: 100 });
     expect(without.at(-1)).toBe("Nothing is implemented yet: start with linearForward (assignments/a6/README.md says what each function computes).");
   });

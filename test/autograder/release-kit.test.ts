@@ -85,7 +85,7 @@ describe("the installed student kit", () => {
     for (const fns of Object.values(manifest.functions)) for (const fn of fns) expect(r.out).toMatch(new RegExp(`✗ ${fn} +0/\\d+ points {2}not implemented yet`));
     expect(r.out + r.err).not.toMatch(/\u001b\[|    at /);
     expect(r.err).toBe("");
-    expect(lines.at(-1)).toBe("Nothing is implemented yet: start with linearForward (assignments/a6/README.md says what each function computes). The assignment typically takes 8–12 hours.");
+    expect(lines.at(-1)).toBe("Nothing is implemented yet: start with linearForward (assignments/a6/README.md says what each function computes). Your course plans 8–12 hours for the assignment.");
   });
 
   it("--help lists the student's commands only", () => {
