@@ -43,6 +43,8 @@ const { createRequire } = process.getBuiltinModule("node:module");
 const NumberOf = Number;
 const StringOf = String;
 const stringSlice = String.prototype.slice;
+const stringSplit = String.prototype.split;
+const stringLastIndexOf = String.prototype.lastIndexOf;
 const bufferConcat = Buffer.concat;
 const bufferAlloc = Buffer.alloc;
 const readU32 = Buffer.prototype.readUInt32LE;
@@ -117,6 +119,32 @@ function send(payload: unknown): void {
   const n = typedLength(frame);
   let off = 0;
   while (off < n) off += write(RESPONSE_FD, frame, off, n - off);
+}
+
+/**
+ * Where in the student's own files error `e` was thrown: " (at src/layers/relu.ts:12:5)", from the
+ * first frame of its stack in a file the child imported for the student (their source maps give
+ * their own lines), or "" when none is there or the stack cannot be read.
+ */
+function locationOf(e: unknown, loading?: string): string {
+  try {
+    if (!(e instanceof ErrorCtor)) return "";
+    const lines = apply(stringSplit, StringOf(e.stack), ["\n"]) as string[];
+    const files = objectKeys(modules);
+    if (loading !== undefined) put(files, files.length, loading);
+    for (let i = 1; i < lines.length && i < 50; i++) {
+      for (let f = 0; f < files.length; f++) {
+        const at = apply(stringLastIndexOf, lines[i], [`/${files[f]}:`]) as number;
+        if (at < 0) continue;
+        const rest = apply(stringSlice, lines[i], [at + 1]) as string;
+        const end = apply(stringLastIndexOf, rest, [")"]) as number;
+        return ` (at ${slice(end < 0 ? rest : (apply(stringSlice, rest, [0, end]) as string), 300)})`;
+      }
+    }
+  } catch {
+    /* a stack that cannot be read: no location */
+  }
+  return "";
 }
 
 /** A short, safe description of a thrown value (student code may throw anything). */
@@ -239,7 +267,7 @@ function callOnce(req: Extract<Request, { type: "call" }>): Record<string, unkno
   try {
     result = apply(f, undefined, args);
   } catch (e) {
-    throw new PhaseError("call", `${req.call.fn} threw ${describeError(e)}`);
+    throw new PhaseError("call", `${req.call.fn} threw ${describeError(e)}${locationOf(e)}`);
   }
   let thenable: boolean;
   try {
@@ -279,7 +307,7 @@ function load(req: Extract<Request, { type: "load" }>): void {
     }
     send({ id: req.id, ok: true });
   } catch (e) {
-    send({ id: req.id, ok: false, phase: "import", error: `importing ${req.file} failed: ${describeError(e)}` });
+    send({ id: req.id, ok: false, phase: "import", error: `importing ${req.file} failed: ${describeError(e)}${locationOf(e, req.file)}` });
   }
 }
 

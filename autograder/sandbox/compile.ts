@@ -46,7 +46,8 @@ let retrying = 0;
 /** compileTs without blocking: the grader's other submissions go on while esbuild works. */
 export async function compileTsAsync(source: string, file: string): Promise<Compiled> {
   while (retrying > 0) await retries;
-  const options = { ...TS_TO_CJS, sourcefile: file };
+  // A student's file carries its source map, so an error it throws is placed in its own lines (the child runs with --enable-source-maps).
+  const options: TransformOptions = { ...TS_TO_CJS, sourcefile: file, sourcemap: "inline" };
   try {
     return { ok: true, code: (await transformInService(source, options)).code };
   } catch (e) {

@@ -58,5 +58,5 @@ function tierUpFlags(): string[] {
  * child processes, workers, addons, inspector or WASI (none of them is allowed), under a heap cap.
  */
 export function sandboxNodeArgs(script: string, readRoot: string, writeRoot: string, memoryMb: number): string[] {
-  return [permissionFlag(), `--allow-fs-read=${readRoot}`, `--allow-fs-write=${writeRoot}`, `--max-old-space-size=${memoryMb}`, ...tierUpFlags(), "--no-warnings", script];
+  return [permissionFlag(), `--allow-fs-read=${readRoot}`, `--allow-fs-write=${writeRoot}`, `--max-old-space-size=${memoryMb}`, ...tierUpFlags(), "--no-warnings", "--enable-source-maps", script];
 }

@@ -62,6 +62,13 @@ describe("a forward pass that fails costs only its own tests", () => {
     expect(r.score).toBe(100 - 14);
   }, 60_000);
 
+  it("an error thrown in the student's code names their file and line (through the compile's source map)", async () => {
+    const files = wrapped("reluForward", RELU, "const o = undefined as unknown as { x: number }; return o.x;");
+    const line = files.get(RELU)!.toString("utf8").trimEnd().split("\n").length; // the wrapper is the file's last line
+    const r = await grade(fast, "throws", files);
+    expect(test(r, "reluForward.out").failures[0].message).toMatch(new RegExp(`^reluForward threw TypeError: Cannot read properties of undefined \\(reading 'x'\\) \\(at src/layers/relu\\.ts:${line}:\\d+\\)$`));
+  }, 60_000);
+
   it("runs out of memory: reported as memory (the manifest's limit), the same on every run, no V8 text anywhere", async () => {
     const files = wrapped("conv2dForward", CONV, "const keep: number[][] = []; for (;;) keep.push(new Array(1e6).fill(0.5));");
     const a = await grade(patient, "oom", files);
