@@ -81,7 +81,7 @@ describe("runNotebook through tslab", () => {
     // the live display of cell 3 shows the figure that cell 4 put there; cell 4's own figure needs no second loader
     const live = code(nb, 3).outputs;
     expect(live).toHaveLength(1);
-    expect(live[0]).toMatchObject({ data: { "text/plain": ['Figure "live loss": 1 trace (scatter)'] } });
+    expect(live[0]).toMatchObject({ data: { "text/plain": ['A line chart titled "live loss". x axis from 0 to 2; y axis from 0.25 to 1. train: 3 points, from 1 at x = 0 to 0.25 at x = 2; lowest 0.25 at x = 2, highest 1 at x = 0.'] } });
     expect(code(nb, 4).outputs).toHaveLength(1);
     // 3000 updates in a synchronous loop: throttled, the last one arrives after the loop, the kernel goes on
     expect(code(nb, 5).outputs).toEqual([
