@@ -171,7 +171,7 @@ describe("sandbox child", () => {
     expect(permissionFlag()).toBe(expected);
     // The child tiers up later: Node 20's V8 (11.x) by its interrupt budget, later ones by Maglev's and TurboFan's invocation counts.
     const tierUp = major === 20 ? ["--interrupt-budget=1000000"] : ["--invocation-count-for-maglev=6000", "--invocation-count-for-turbofan=45000"];
-    expect(sandboxNodeArgs("child.mjs", "/r", "/r/tmp", 64)).toEqual([expected, "--allow-fs-read=/r", "--allow-fs-write=/r/tmp", "--max-old-space-size=64", ...tierUp, "--no-warnings", "child.mjs"]);
+    expect(sandboxNodeArgs("child.mjs", "/r", "/r/tmp", 64)).toEqual([expected, "--allow-fs-read=/r", "--allow-fs-write=/r/tmp", "--max-old-space-size=64", ...tierUp, "--no-warnings", "--enable-source-maps", "child.mjs"]);
   });
 
   it("cannot load addons, open the inspector, use WASI or reach internal bindings", async () => {
