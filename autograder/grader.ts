@@ -184,6 +184,8 @@ export class Grader {
     const files = functionFiles(this.manifest);
     await Promise.all(subs.map(async (sub, slot) => {
       if (sub.error) return done(slot, notGraded(sub, this.manifest, sub.error));
+      const other = sub.submittedFor !== undefined && sub.submittedFor !== this.manifest.assignment ? sub.submittedFor : undefined;
+      if (other) return done(slot, notGraded(sub, this.manifest, `submitted for ${other} (its metadata.json says so), not ${this.manifest.assignment}: grade it with --assignment ${other}`, "submitted for another assignment"));
       try {
         const p = await prepareSubmission(sub, this.ctx);
         const session = newSession(p.sandbox, { files, fileProblem: p.fileProblem, mutates: this.manifest.mutates, budgetMs: this.budgetMs, ready: () => importFiles(p, this.ctx) });

@@ -87,7 +87,7 @@ export function locateFiles(files: readonly Candidate[], manifest: Manifest, not
 /** Turn a unit into a Submission (unpacking its archives); anything that cannot be graded becomes `error`. */
 async function toSubmission(unit: Unit, manifest: Manifest, limits: ZipLimits): Promise<Submission> {
   const notes = [...unit.notes];
-  const base = { id: unit.id, student: unit.student, name: unit.name, source: sourceOf(unit.entries), late: unit.late, ...(unit.email ? { email: unit.email } : {}), notes };
+  const base: Omit<Submission, "files"> = { id: unit.id, student: unit.student, name: unit.name, source: sourceOf(unit.entries), late: unit.late, ...(unit.email ? { email: unit.email } : {}), notes };
   const expected = manifest.files.map((f) => basename(f)).join(", ");
   let files: Loaded[];
   try {
@@ -100,6 +100,8 @@ async function toSubmission(unit: Unit, manifest: Manifest, limits: ZipLimits): 
   }
   const named = base.name === "" ? submittedName(files) : undefined;
   if (named) base.name = named;
+  const submittedFor = submittedField(files, "assignment");
+  if (submittedFor !== undefined) base.submittedFor = submittedFor;
   const found = locateFiles(files.filter((f) => f.size > 0), manifest, notes);
   const usedNames = new Set(manifest.files.map((f) => basename(f).toLowerCase()));
   const emptyOnes = files.filter((f) => f.size === 0 && usedNames.has(basename(f.path).toLowerCase()));
@@ -117,11 +119,8 @@ async function toSubmission(unit: Unit, manifest: Manifest, limits: ZipLimits): 
   return { ...base, files: found };
 }
 
-/**
- * The name `nnkit submit --name` wrote into the upload's metadata.json (the outermost one), if any:
- * trimmed, control characters dropped, at most 100 characters. Used only when the platform gives no name.
- */
-export function submittedName(files: readonly Loaded[]): string | undefined {
+/** Field `field` (a string) of the upload's metadata.json (the outermost one), trimmed, control characters dropped, at most 100 characters; undefined when there is none. */
+function submittedField(files: readonly Loaded[], field: string): string | undefined {
   const metas = files.filter((f) => f.data && basename(f.path).toLowerCase() === "metadata.json");
   const meta = metas.sort((a, b) => a.path.split("/").length - b.path.split("/").length)[0];
   if (!meta?.data) return undefined;
@@ -131,10 +130,18 @@ export function submittedName(files: readonly Loaded[]): string | undefined {
   } catch {
     return undefined;
   }
-  const name = parsed !== null && typeof parsed === "object" ? (parsed as { name?: unknown }).name : undefined;
-  if (typeof name !== "string") return undefined;
-  const clean = name.replace(/[\u0000-\u001f\u007f]/g, " ").trim().slice(0, 100);
+  const value = parsed !== null && typeof parsed === "object" ? (parsed as Record<string, unknown>)[field] : undefined;
+  if (typeof value !== "string") return undefined;
+  const clean = value.replace(/[\u0000-\u001f\u007f]/g, " ").trim().slice(0, 100);
   return clean === "" ? undefined : clean;
+}
+
+/**
+ * The name `nnkit submit --name` wrote into the upload's metadata.json (the outermost one), if any:
+ * trimmed, control characters dropped, at most 100 characters. Used only when the platform gives no name.
+ */
+export function submittedName(files: readonly Loaded[]): string | undefined {
+  return submittedField(files, "name");
 }
 
 function sourceOf(entries: readonly string[]): string {

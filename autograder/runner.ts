@@ -32,6 +32,8 @@ export interface SubmissionIdentity {
 
 /** A submission as found in the input: its files by manifest path, or why it could not be read. */
 export interface Submission extends SubmissionIdentity {
+  /** The assignment its metadata.json (written by `nnkit submit`) says it is for, if any. */
+  submittedFor?: string;
   files: Map<string, Buffer>;
   /** Set when the submission could not be read at all (bad zip, nothing found, ...). */
   error?: string;

@@ -97,3 +97,19 @@ describe("sample submissions", () => {
     expect(failureText(r, "reluForward.out")).toContain("reluForward threw Error: not yet");
   });
 });
+
+describe("a submission says which assignment it is for", () => {
+  it("one whose metadata.json names another assignment is not graded against this one's tests, and the reason says what to do", async () => {
+    const dir = join(tempDir("other-assignment"), "ada");
+    writeSample(loadSamples(ROOT).find((x) => x.name === "correct")!, grader.manifest, dir, ROOT);
+    writeFileSync(join(dir, "metadata.json"), JSON.stringify({ assignment: "a5", name: "Ada Lovelace" }));
+    const { submissions } = await findSubmissions(dir, grader.manifest, { single: true });
+    expect(submissions[0].submittedFor).toBe("a5");
+    const r = await grader.grade({ ...submissions[0], id: "ada" });
+    expect(r).toMatchObject({ status: "not graded", category: "submitted for another assignment", score: 0 });
+    expect(r.reason).toBe("submitted for a5 (its metadata.json says so), not a6: grade it with --assignment a5");
+    writeFileSync(join(dir, "metadata.json"), JSON.stringify({ assignment: "a6" }));
+    const same = await findSubmissions(dir, grader.manifest, { single: true });
+    expect((await grader.grade({ ...same.submissions[0], id: "ada" })).score).toBe(100);
+  });
+});
