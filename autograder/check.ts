@@ -10,7 +10,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Grader } from "./grader.js";
-import { kitRoot, loadManifest, totalPoints, type Manifest } from "./manifest.js";
+import { functionOf, kitRoot, loadManifest, totalPoints, type Manifest } from "./manifest.js";
 import type { SubmissionResult, TestResult } from "./runner.js";
 import { compileTs } from "./sandbox/build.js";
 import { detectIsolation } from "./sandbox/process.js";
@@ -51,11 +51,6 @@ export interface CheckResult {
   /** The lines to print. */
   lines: string[];
   result?: SubmissionResult;
-}
-
-/** The function a test id belongs to ("linearBackward.dW" → "linearBackward"). */
-export function functionOf(testId: string): string {
-  return testId.split(".")[0];
 }
 
 /** The functions of the manifest's public tests, in order. */

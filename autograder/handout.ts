@@ -6,21 +6,16 @@
  * `<!-- call-seconds -->…<!-- /call-seconds -->` (the time limit per call). The release writes
  * them into the kit's handout; a test keeps the repository's handouts up to date.
  */
-import type { Manifest } from "./manifest.js";
+import { functionOf, type Manifest } from "./manifest.js";
 
 const START = "<!-- points -->";
 const END = "<!-- /points -->";
-
-/** The function a test id belongs to ("linearBackward.dW" → "linearBackward"). */
-function functionOfTest(id: string): string {
-  return id.split(".")[0];
-}
 
 /** The points table of `manifest` as Markdown: one row per file, then the total. */
 export function pointsTable(manifest: Manifest): string {
   const rows = manifest.files.map((file) => {
     const fns = manifest.functions[file] ?? [];
-    const points = manifest.tests.filter((t) => fns.includes(functionOfTest(t.id))).reduce((s, t) => s + t.points, 0);
+    const points = manifest.tests.filter((t) => fns.includes(functionOf(t.id))).reduce((s, t) => s + t.points, 0);
     return `| \`${file}\` | ${fns.map((f) => `\`${f}\``).join(", ")} | ${points} |`;
   });
   const total = manifest.tests.reduce((s, t) => s + t.points, 0);

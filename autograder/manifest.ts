@@ -67,6 +67,11 @@ export function testName(id: string): string {
   return parts.length < 2 ? id : `${parts.slice(0, -1).join(" ")}: ${parts[parts.length - 1]}`;
 }
 
+/** The function a test id belongs to ("linearBackward.dW" → "linearBackward"). */
+export function functionOf(testId: string): string {
+  return testId.split(".")[0];
+}
+
 /** The names of the assignments under `root` (folders of assignments/ with a manifest.json). */
 export function assignmentNames(root: string): string[] {
   const dir = join(root, "assignments");

@@ -8,6 +8,9 @@
 import type { CallOutcome } from "../sandbox/process.js";
 import type { Wire } from "../sandbox/wire.js";
 
+/** Call outcomes after which the child was ended: the function is not called again in this submission. */
+export const ENDS_CHILD: ReadonlySet<string> = new Set(["timeout", "memory", "crash", "output"]);
+
 /** The key under which a run provides its GradingContext to the tests (vitest's provide/inject). */
 export const CONTEXT_KEY = "nnkitGrading";
 

@@ -10,10 +10,8 @@ import { BroadcastChannel } from "node:worker_threads";
 import type { Json } from "../casefile.js";
 import { GraderFault } from "../sandbox/permission.js";
 import type { CallOutcome, SandboxProcess } from "../sandbox/process.js";
-import type { Reply, Request } from "./protocol.js";
+import { ENDS_CHILD, type Reply, type Request } from "./protocol.js";
 
-/** Failures after which the child was ended: the function is not called again in this submission. */
-const ENDS_CHILD = new Set(["timeout", "memory", "crash", "output"]);
 
 /** One submission being graded, in one slot. */
 export interface Session {

@@ -4,7 +4,8 @@
  * out of memory, crashed, flooded the output) the remaining cases are "not run". The test fails
  * when any case failed, with every failing case in the feedback.
  */
-import { ENDS_CHILD, StudentFailure, isStudentFailure, testRecord, type CaseFailure } from "./failure.js";
+import { ENDS_CHILD } from "../engine/protocol.js";
+import { StudentFailure, isStudentFailure, testRecord, type CaseFailure } from "./failure.js";
 
 /** One case's failure from the error it threw; rethrows errors that are not the student's. */
 function failureOf(label: string, e: unknown): CaseFailure {

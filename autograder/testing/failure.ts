@@ -41,8 +41,6 @@ export class StudentFailure extends Error {
   }
 }
 
-/** Failures after which the child was ended: the function is not called again in this submission. */
-export const ENDS_CHILD = new Set(["timeout", "memory", "crash", "output"]);
 
 declare module "@vitest/runner" {
   interface TaskMeta {
