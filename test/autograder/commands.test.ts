@@ -107,6 +107,7 @@ describe("nnkit assignment commands", () => {
     const r = spawnSync(process.execPath, ["--import", "tsx", join(import.meta.dirname, "fixtures", "cli.ts"), "grade", input, "--out", join(home, "out"), "--jobs", "1"], {
       cwd: ROOT, encoding: "utf8", timeout: 120_000, uid: 65534, gid: 65534, env: { ...process.env, TMPDIR: work, HOME: home },
     });
+    expect(r.error, `user nobody could not start ${process.execPath}: its folders must be readable by all`).toBeUndefined();
     expect(r.stderr).toMatch(/graded 2 of 2 students in [\d.]+ s \(\d+\/min\); 0 not graded\n/);
     expect(r.status).toBe(0);
     const seen = readFileSync(join(home, "out", "feedback", "b-look.md"), "utf8");
