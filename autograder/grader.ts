@@ -169,54 +169,65 @@ export class Grader {
     return { ...notGraded(sub, this.manifest, `not graded (${what}): ${(e as Error).message}`, "grader fault (grade them again)"), graderFault: true };
   }
 
-  /** Prepare `subs` (unreadable ones get their row at once), run their tests, and make their results. */
+  /**
+   * Start preparing `subs` (unreadable ones get their row at once) and run their tests at once: a
+   * slot's first call waits for its own submission only, so compiling overlaps the tests of the
+   * slots before it. Then make their results.
+   */
   private async gradeBatch(
     subs: readonly Submission[],
     onResult?: (r: SubmissionResult) => void,
     inspect?: (o: SlotOutcome | undefined, s: Session) => void,
   ): Promise<SubmissionResult[]> {
     const results = new Array<SubmissionResult>(subs.length);
-    const prepared = new Map<number, { p: Prepared; session: Session }>();
     const done = (slot: number, r: SubmissionResult): void => {
       results[slot] = r;
       onResult?.(r);
     };
-    const files = functionFiles(this.manifest);
-    await Promise.all(subs.map(async (sub, slot) => {
-      if (sub.error) return done(slot, notGraded(sub, this.manifest, sub.error));
-      const other = sub.submittedFor !== undefined && sub.submittedFor !== this.manifest.assignment ? sub.submittedFor : undefined;
-      if (other) return done(slot, notGraded(sub, this.manifest, `submitted for ${other} (its metadata.json says so), not ${this.manifest.assignment}: grade it with --assignment ${other}`, "submitted for another assignment"));
-      try {
-        const p = await prepareSubmission(sub, this.ctx);
-        const session = newSession(p.sandbox, { files, fileProblem: p.fileProblem, mutates: this.manifest.mutates, budgetMs: this.budgetMs, ready: () => importFiles(p, this.ctx) });
-        prepared.set(slot, { p, session });
-      } catch (e) {
-        done(slot, this.fault(sub, e));
-      }
-    }));
-    for (const [slot, { session }] of prepared) this.server.open(slot, session);
+    const slots = this.startSlots(subs, done);
     const finishing: Promise<void>[] = [];
-    const finished = new Set<number>();
     const finish = (slot: number, outcome: SlotOutcome | undefined, runErrors: readonly string[]): void => {
-      const entry = prepared.get(slot);
-      if (!entry || finished.has(slot)) return;
-      finished.add(slot);
-      this.server.close(slot);
-      const result = this.finish(entry.p, entry.session, outcome, runErrors, inspect).then((r) => done(slot, r));
+      const entry = slots.get(slot);
+      if (!entry || !this.server.close(slot)) return;
+      const result = entry.prepared
+        .then((p) => this.finish(p, entry.session, outcome, runErrors, inspect), (e: unknown) => this.fault(subs[slot], e))
+        .then((r) => done(slot, r));
       result.catch(() => undefined); // an InputError from `inspect` is awaited below, after the run: not unhandled meanwhile
       finishing.push(result);
     };
     let run: { outcomes: Map<number, SlotOutcome>; runErrors: string[] } = { outcomes: new Map(), runErrors: [] };
-    if (prepared.size > 0) {
+    if (slots.size > 0) {
       try {
-        run = await this.engine.run([...prepared.keys()], (slot, o) => finish(slot, o, []));
+        run = await this.engine.run([...slots.keys()], (slot, o) => finish(slot, o, []));
       } catch (e) {
         run.runErrors = [`vitest failed: ${(e as Error).message}`];
       }
     }
-    for (const slot of prepared.keys()) finish(slot, run.outcomes.get(slot), run.runErrors);
+    for (const slot of slots.keys()) finish(slot, run.outcomes.get(slot), run.runErrors);
     await Promise.all(finishing);
     return results;
+  }
+
+  /** Give each gradable submission of `subs` a slot: its preparation, started now, and its session, open on the server. */
+  private startSlots(subs: readonly Submission[], done: (slot: number, r: SubmissionResult) => void): Map<number, { prepared: Promise<Prepared>; session: Session }> {
+    const files = functionFiles(this.manifest);
+    const slots = new Map<number, { prepared: Promise<Prepared>; session: Session }>();
+    subs.forEach((sub, slot) => {
+      if (sub.error) return done(slot, notGraded(sub, this.manifest, sub.error));
+      const other = sub.submittedFor !== undefined && sub.submittedFor !== this.manifest.assignment ? sub.submittedFor : undefined;
+      if (other) return done(slot, notGraded(sub, this.manifest, `submitted for ${other} (its metadata.json says so), not ${this.manifest.assignment}: grade it with --assignment ${other}`, "submitted for another assignment"));
+      const prepared = prepareSubmission(sub, this.ctx);
+      prepared.catch(() => undefined); // its fault is the slot's result (see gradeBatch)
+      const ready = async (): Promise<Prepared> => {
+        const p = await prepared;
+        await importFiles(p, this.ctx);
+        return p;
+      };
+      const session = newSession({ files, mutates: this.manifest.mutates, budgetMs: this.budgetMs, ready });
+      this.server.open(slot, session);
+      slots.set(slot, { prepared, session });
+    });
+    return slots;
   }
 
   /** Close a slot's submission and make its result (InputError from `inspect` passes through). */

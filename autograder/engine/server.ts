@@ -13,13 +13,17 @@ import type { CallOutcome, SandboxProcess } from "../sandbox/process.js";
 import { ENDS_CHILD, type Reply, type Request } from "./protocol.js";
 
 
-/** One submission being graded, in one slot. */
-export interface Session {
+/** What a call needs of its submission once it is prepared. */
+export interface Target {
   sandbox: SandboxProcess;
-  /** Function → its file (the manifest's functions). */
-  files: ReadonlyMap<string, string>;
   /** File → why its functions cannot be tested (not handed in, does not compile, failed to import). */
   fileProblem: ReadonlyMap<string, string>;
+}
+
+/** One submission being graded, in one slot. */
+export interface Session {
+  /** Function → its file (the manifest's functions). */
+  files: ReadonlyMap<string, string>;
   /** Function → the arguments (1-based) it may change (the manifest's `mutates`). */
   mutates: Readonly<Record<string, readonly number[]>>;
   /** Time budget of the whole submission, ms, counted from `started`. */
@@ -36,13 +40,16 @@ export interface Session {
   recordings: Map<string, Json>;
   /** The calls of this session, one after another. */
   queue: Promise<unknown>;
-  /** Called (and awaited) before each call: starts the child and imports the files the first time. */
-  ready: () => Promise<void>;
+  /**
+   * Called (and awaited) before each call: the first time, it waits for the submission to be
+   * compiled and its folder made, starts the child and imports the files. A rejection is the grader's fault.
+   */
+  ready: () => Promise<Target>;
 }
 
-/** A new session for `sandbox` (see Session). */
-export function newSession(sandbox: SandboxProcess, opts: Pick<Session, "files" | "fileProblem" | "mutates" | "budgetMs" | "ready">): Session {
-  return { sandbox, ...opts, broken: new Map(), unlisted: new Set(), recordings: new Map(), queue: Promise.resolve() };
+/** A new session (see Session). */
+export function newSession(opts: Pick<Session, "files" | "mutates" | "budgetMs" | "ready">): Session {
+  return { ...opts, broken: new Map(), unlisted: new Set(), recordings: new Map(), queue: Promise.resolve() };
 }
 
 type CallRequest = Extract<Request, { op: "call" }>;
@@ -66,14 +73,14 @@ async function answerCall(s: Session, r: CallRequest): Promise<Reply> {
     s.unlisted.add(r.fn);
     return { ...base, ok: false, kind: "unlisted", message: `the tests call ${r.fn}, which the assignment's manifest does not list` };
   }
-  await s.ready();
-  const problem = s.fileProblem.get(file);
+  const { sandbox, fileProblem } = await s.ready();
+  const problem = fileProblem.get(file);
   if (problem) return { ...base, ok: false, kind: "file", message: `${r.fn} could not be tested: ${problem}` };
   const earlier = s.broken.get(r.fn);
   if (earlier) return { ...base, ok: false, kind: "broken", message: `not run: ${r.fn} failed in an earlier call: ${earlier}`, cause: earlier };
   s.started ??= Date.now();
   if (Date.now() - s.started > s.budgetMs) return { ...base, ok: false, kind: "budget", message: `not run: the submission used up its time budget of ${s.budgetMs / 1000} s` };
-  const outcome = await s.sandbox.call({ file, fn: r.fn, args: r.args }, r.outputs, r.keep);
+  const outcome = await sandbox.call({ file, fn: r.fn, args: r.args }, r.outputs, r.keep);
   if (outcome.ok) return { ...base, ok: true, outcome: { ...outcome, changed: forbiddenChanges(outcome.changed, s.mutates[r.fn] ?? []) } };
   if (outcome.kind === "fault") s.fault ??= outcome.message;
   const why = failureText(r.fn, r.returns, outcome);
