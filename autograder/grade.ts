@@ -80,7 +80,7 @@ export function countLine(results: readonly SubmissionResult[], seconds: number)
 
 /** Write one submission's feedback (md, html), Gradescope results.json and its whole record. */
 export function writeStudentOutputs(out: OutDir, r: SubmissionResult, manifest: Manifest): void {
-  out.write(`records/${r.id}.json`, `${JSON.stringify(r, null, 2)}\n`);
+  out.write(`records/${r.id}.json`, `${JSON.stringify(r)}\n`);
   const md = feedbackMarkdown(r, manifest);
   out.write(`feedback/${r.id}.md`, md);
   out.write(`feedback/${r.id}.html`, htmlPage(`${manifest.assignment} feedback: ${r.student}`, md));

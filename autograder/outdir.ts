@@ -9,6 +9,8 @@ import { dirname, isAbsolute, relative, resolve } from "node:path";
 /** A writer confined to `root`. */
 export class OutDir {
   readonly root: string;
+  /** Folders made (or found) by this writer: a class's hundreds of files need one mkdir per folder. */
+  private readonly made = new Set<string>();
 
   constructor(root: string) {
     this.root = resolve(root);
@@ -26,7 +28,7 @@ export class OutDir {
   /** Write `content` to `rel` atomically. */
   write(rel: string, content: string | Uint8Array): void {
     const p = this.path(rel);
-    mkdirSync(dirname(p), { recursive: true });
+    this.folderOf(p);
     const tmp = `${p}.tmp-${process.pid}`;
     writeFileSync(tmp, content);
     renameSync(tmp, p);
@@ -35,9 +37,17 @@ export class OutDir {
   /** Copy a file into the folder atomically. */
   copy(from: string, rel: string): void {
     const p = this.path(rel);
-    mkdirSync(dirname(p), { recursive: true });
+    this.folderOf(p);
     const tmp = `${p}.tmp-${process.pid}`;
     copyFileSync(from, tmp);
     renameSync(tmp, p);
+  }
+
+  /** Make the folder of `path` unless this writer made it already. */
+  private folderOf(path: string): void {
+    const dir = dirname(path);
+    if (this.made.has(dir)) return;
+    mkdirSync(dir, { recursive: true });
+    this.made.add(dir);
   }
 }
