@@ -19,7 +19,7 @@ import { InputError } from "./errors.js";
 import { functionFiles, kitRoot, loadManifest, type Manifest } from "./manifest.js";
 import { latePenalty, penaltyNote } from "./late.js";
 import type { GradeProfile } from "./profile.js";
-import { importFiles, notGraded, prepareSubmission, releaseSubmission, who, type PrepareContext, type Prepared, type Submission, type SubmissionResult } from "./runner.js";
+import { compileSubmission, importFiles, notGraded, placeSubmission, releaseSubmission, who, type CompiledSubmission, type PrepareContext, type Prepared, type Submission, type SubmissionResult } from "./runner.js";
 import { buildSandboxBase } from "./sandbox/build.js";
 import { SandboxFolders } from "./sandbox/folders.js";
 import { detectIsolation, sandboxParent } from "./sandbox/isolation.js";
@@ -56,6 +56,13 @@ export function recordedFile(root: string, manifest: Manifest): string {
  * tests make their first call, and ends when they end.
  */
 const SLOTS_PER_JOB = 64;
+
+/** A submission in a batch: compiling, then placed in a sandbox folder by its tests' first call. */
+interface Slot {
+  compiled: Promise<CompiledSubmission>;
+  placed: () => Prepared | undefined;
+  session: Session;
+}
 
 export class Grader {
   private recordings = new Map<string, Json>();
@@ -189,8 +196,8 @@ export class Grader {
     const finish = (slot: number, outcome: SlotOutcome | undefined, runErrors: readonly string[]): void => {
       const entry = slots.get(slot);
       if (!entry || !this.server.close(slot)) return;
-      const result = entry.prepared
-        .then((p) => this.finish(p, entry.session, outcome, runErrors, inspect), (e: unknown) => this.fault(subs[slot], e))
+      const result = entry.compiled
+        .then((c) => this.finish(c, entry.placed(), entry.session, outcome, runErrors, inspect), (e: unknown) => this.fault(subs[slot], e))
         .then((r) => done(slot, r));
       result.catch(() => undefined); // an InputError from `inspect` is awaited below, after the run: not unhandled meanwhile
       finishing.push(result);
@@ -208,50 +215,55 @@ export class Grader {
     return results;
   }
 
-  /** Give each gradable submission of `subs` a slot: its preparation, started now, and its session, open on the server. */
-  private startSlots(subs: readonly Submission[], done: (slot: number, r: SubmissionResult) => void): Map<number, { prepared: Promise<Prepared>; session: Session }> {
+  /**
+   * Give each gradable submission of `subs` a slot: its compilation, started now; its sandbox
+   * folder, taken at its tests' first call (see placeSubmission); its session, open on the server.
+   */
+  private startSlots(subs: readonly Submission[], done: (slot: number, r: SubmissionResult) => void): Map<number, Slot> {
     const files = functionFiles(this.manifest);
-    const slots = new Map<number, { prepared: Promise<Prepared>; session: Session }>();
+    const slots = new Map<number, Slot>();
     subs.forEach((sub, slot) => {
       if (sub.error) return done(slot, notGraded(sub, this.manifest, sub.error));
       const other = sub.submittedFor !== undefined && sub.submittedFor !== this.manifest.assignment ? sub.submittedFor : undefined;
       if (other) return done(slot, notGraded(sub, this.manifest, `submitted for ${other} (its metadata.json says so), not ${this.manifest.assignment}: grade it with --assignment ${other}`, "submitted for another assignment"));
-      const prepared = prepareSubmission(sub, this.ctx);
-      prepared.catch(() => undefined); // its fault is the slot's result (see gradeBatch)
+      const compiled = compileSubmission(sub, this.ctx);
+      compiled.catch(() => undefined); // its fault is the slot's result (see gradeBatch)
+      let placed: Prepared | undefined;
       const ready = async (): Promise<Prepared> => {
-        const p = await prepared;
-        await importFiles(p, this.ctx);
-        return p;
+        placed ??= placeSubmission(await compiled, this.ctx);
+        await importFiles(placed, this.ctx);
+        return placed;
       };
       const session = newSession({ files, mutates: this.manifest.mutates, budgetMs: this.budgetMs, ready });
       this.server.open(slot, session);
-      slots.set(slot, { prepared, session });
+      slots.set(slot, { compiled, placed: () => placed, session });
     });
     return slots;
   }
 
-  /** Close a slot's submission and make its result (InputError from `inspect` passes through). */
+  /** Close a slot's submission (if its tests placed it) and make its result (InputError from `inspect` passes through). */
   private async finish(
-    p: Prepared,
+    c: CompiledSubmission,
+    p: Prepared | undefined,
     session: Session,
     outcome: SlotOutcome | undefined,
     runErrors: readonly string[],
     inspect?: (o: SlotOutcome | undefined, s: Session) => void,
   ): Promise<SubmissionResult> {
-    const printed = await releaseSubmission(p, this.ctx);
+    const printed = p ? await releaseSubmission(p, this.ctx) : "";
     inspect?.(outcome, session);
     try {
       const problem = graderProblem(session, outcome, runErrors);
       if (problem || !outcome) throw new GraderFault(problem ?? "no result");
       const tests = scoreTests(this.manifest, outcome, this.partial ? new Set(outcome.tests.map((t) => t.id)) : undefined);
-      const notes = [...p.sub.notes, ...p.fileProblem.values()];
+      const notes = [...c.sub.notes, ...c.fileProblem.values()];
       const points = tests.reduce((s, t) => s + t.points, 0);
-      const penalty = latePenalty(this.manifest.late, p.sub.late, points, p.sub.daysLate);
-      if (penalty) notes.push(penaltyNote(penalty, p.sub.daysLate !== undefined));
+      const penalty = latePenalty(this.manifest.late, c.sub.late, points, c.sub.daysLate);
+      if (penalty) notes.push(penaltyNote(penalty, c.sub.daysLate !== undefined));
       const score = penalty ? Math.round(100 * (points - penalty.points)) / 100 : points;
-      return { ...who(p.sub), status: "graded", score, maxScore: tests.reduce((s, t) => s + t.maxPoints, 0), ...(penalty ? { penalty } : {}), tests, notes, printed };
+      return { ...who(c.sub), status: "graded", score, maxScore: tests.reduce((s, t) => s + t.maxPoints, 0), ...(penalty ? { penalty } : {}), tests, notes, printed };
     } catch (e) {
-      return this.fault(p.sub, e);
+      return this.fault(c.sub, e);
     }
   }
 

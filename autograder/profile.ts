@@ -8,7 +8,7 @@
  */
 
 /** The phases of grading one submission, in order. */
-export const PHASES = ["compile", "folder", "start", "import", "calls", "close", "remove"] as const;
+export const PHASES = ["compile", "wait", "folder", "start", "import", "calls", "close", "remove"] as const;
 export type Phase = (typeof PHASES)[number];
 
 /** Running totals: wall ms and child CPU ms per phase, children started, submissions seen. */

@@ -166,20 +166,36 @@ async function compileFiles(sub: Submission, manifest: Manifest, fileProblem: Ma
   return compiled;
 }
 
-/**
- * Compile a submission and give it a sandbox folder and a child, not started yet: `importFiles`
- * starts it when the submission's tests make their first call, so only the submissions whose tests
- * are running have a process.
- */
-export async function prepareSubmission(sub: Submission, ctx: PrepareContext): Promise<Prepared> {
+/** A submission compiled (in the grading process), not yet given a sandbox folder. */
+export interface CompiledSubmission {
+  sub: Submission;
+  /** Manifest path → the JavaScript of each file that compiled. */
+  code: Map<string, string>;
+  /** File → why its functions cannot be tested (not handed in, does not compile). */
+  fileProblem: Map<string, string>;
+  mark: (phase: Phase, cpuMs?: number) => void;
+}
+
+/** Compile a submission's files (a compiler failure rejects with a GraderFault). */
+export async function compileSubmission(sub: Submission, ctx: PrepareContext): Promise<CompiledSubmission> {
   const mark = phaseTimer(ctx.profile);
   const fileProblem = new Map<string, string>();
-  const compiled = await compileFiles(sub, ctx.manifest, fileProblem);
+  const code = await compileFiles(sub, ctx.manifest, fileProblem);
   mark("compile");
-  const dir = ctx.folders.acquire(compiled);
+  return { sub, code, fileProblem, mark };
+}
+
+/**
+ * Give a compiled submission a sandbox folder and a child, not started yet: `importFiles` starts
+ * it. Called when its tests make their first call, so that only the submissions whose tests are
+ * running hold a folder and a process, and a few folders serve a whole class.
+ */
+export function placeSubmission(c: CompiledSubmission, ctx: PrepareContext): Prepared {
+  c.mark("wait");
+  const dir = ctx.folders.acquire(c.code);
   const sandbox = new SandboxProcess(dir, ctx.limits, ctx.isolation);
-  mark("folder");
-  return { sub, dir, sandbox, fileProblem, mark, importCpu: 0, compiled: [...compiled.keys()] };
+  c.mark("folder");
+  return { sub: c.sub, dir, sandbox, fileProblem: c.fileProblem, mark: c.mark, importCpu: 0, compiled: [...c.code.keys()] };
 }
 
 /** Start a prepared submission's child and import each of its files there (once); a file that fails to import gets its problem. Throws GraderFault when the sandbox cannot start. */
