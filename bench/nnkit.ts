@@ -12,7 +12,10 @@ import { Sequential } from "../src/models/sequential.js";
 import { lenet5 } from "../src/models/specs.js";
 import { train } from "../src/models/train.js";
 import { Rng } from "../src/random.js";
-import { cpuSeconds, measure, median, rate, type Timing } from "./timing.js";
+import { progressLine } from "../src/cli/progress.js";
+import { progressText } from "../src/cli/train.js";
+import { mnistEpoch } from "./epoch.js";
+import { cpuSeconds, measure, median, once, rate, type Timing } from "./timing.js";
 import { BATCH, convFlops, fakeMnist, noise, type Contender, type ConvCase, type Figure } from "./workloads.js";
 
 function f32(shape: number[], seed: number): Tensor {
@@ -50,8 +53,22 @@ async function trainingTime(model: Sequential, batch: number, seconds: number, s
   return { wall: median(steps), cpu: cpu / steps.length };
 }
 
-/** The fast kernels on `threads` threads. */
-export function nnkitFast(threads: number, budget: number, trainSeconds: number): Contender {
+/**
+ * Wall-clock and CPU seconds of one epoch of `train()` (Adam, lr 1e-3) on LeNet-5 at batch `batch`
+ * over the first `images` MNIST training images, as `nnkit train` runs it: its progress line is
+ * formatted and updated after every step (drawn nowhere). A short warm-up run comes first.
+ */
+async function epochTime(batch: number, images: number): Promise<Timing> {
+  const model = lenetWith(fastKernels);
+  const { images: x, labels: y } = mnistEpoch(images);
+  const opts = { epochs: 1, batchSize: batch, optimizer: "adam" as const, lr: 1e-3 };
+  train(model, { x, y }, { ...opts, limit: 2 * batch });
+  const progress = progressLine(process.stderr, Number.POSITIVE_INFINITY);
+  return once(() => train(model, { x, y }, { ...opts, onProgress: (p) => progress.update(progressText(p)) }));
+}
+
+/** The fast kernels on `threads` threads; `epochImages`: the images of the whole-epoch rows. */
+export function nnkitFast(threads: number, budget: number, trainSeconds: number, epochImages: number): Contender {
   const use = () => configureKernels({ engine: "wasm", threads });
   return {
     name: threads === 1 ? "nnkit 1 thread" : `nnkit ${threads} threads`,
@@ -76,6 +93,10 @@ export function nnkitFast(threads: number, budget: number, trainSeconds: number)
     async train(batch: number): Promise<Figure> {
       use();
       return rate(batch, await trainingTime(lenetWith(fastKernels), batch, trainSeconds));
+    },
+    async epoch(batch: number): Promise<Figure> {
+      use();
+      return rate(epochImages, await epochTime(batch, epochImages));
     },
   };
 }
