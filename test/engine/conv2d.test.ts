@@ -4,6 +4,8 @@ import { randn } from "../../src/tensor.js";
 import { conv2dBackward as refBackward, conv2dForward as refForward } from "../../src/layers/conv2d.js";
 import { configureKernels } from "../../src/engine/index.js";
 import { fastKernels } from "../../src/ops/fast.js";
+import { convGeometry } from "../../src/ops/conv2d/contract.js";
+import { winogradFits } from "../../src/ops/conv2d/winograd.js";
 import { ENGINES, FLOAT32_TOLERANCE, scaledMaxError, useEngine } from "./compare.js";
 
 // Random shapes: batch 1..4, channels, non-square images and kernels, stride 1/2, pad 0/1/2,
@@ -59,8 +61,18 @@ describe.each(ENGINES)("fast conv2d ($label)", ({ options }) => {
   it.each([
     { label: "LeNet-5's second conv layer (batch 3)", seed: 3, x: [3, 20, 14, 14], w: [50, 20, 5, 5] },
     { label: "7 images of 20×28×28 with 5×5 filters", seed: 21, x: [7, 20, 28, 28], w: [8, 20, 5, 5] },
-  ])("matches the reference on $label", ({ seed, x: xShape, w: wShape }) => {
+    // Winograd F(2×2, 5×5) (src/ops/conv2d/winograd.ts): rows of 3 and 9 tiles (the kernels take 4
+    // at a time), one tile row, and each pass on its own (forward only: 3 filters; input gradient only: 3 channels).
+    { label: "Winograd both ways, 2 images of 9×10×6 with 8 filters", seed: 31, x: [2, 9, 10, 6], w: [8, 9, 5, 5], winograd: [true, true] },
+    { label: "Winograd both ways, one row of 9 tiles: 8×2×18, 12 filters", seed: 32, x: [1, 8, 2, 18], w: [12, 8, 5, 5], winograd: [true, true] },
+    { label: "Winograd forward only: 16×4×8 with 3 filters", seed: 33, x: [2, 16, 4, 8], w: [3, 16, 5, 5], winograd: [true, false] },
+    { label: "Winograd input gradient only: 3×6×6 with 10 filters", seed: 34, x: [2, 3, 6, 6], w: [10, 3, 5, 5], winograd: [false, true] },
+  ])("matches the reference on $label", ({ seed, x: xShape, w: wShape, winograd }) => {
     useEngine(options);
+    if (winograd) {
+      const g = convGeometry("test", xShape, wShape, 1, 2);
+      expect([winogradFits(g, g.C), winogradFits(g, g.F)]).toEqual(winograd);
+    }
     const rng = new Rng(seed);
     const x = randn(xShape, { rng, dtype: "float32" });
     const w = randn(wShape, { rng, dtype: "float32", std: 0.1 });

@@ -1,6 +1,7 @@
 /**
- * Fast 2-D convolution for float32: im2col + GEMM per image on the kernel engine, the images of a
- * batch shared out over the threads. Same contract (./contract.ts), cache and results (up to
+ * Fast 2-D convolution for float32: im2col + GEMM per image on the kernel engine (Winograd
+ * F(2×2, 5×5) where it fits, ./winograd.ts: the forward pass and the input gradient of 5×5 "same"
+ * convolutions with enough channels), the images of a batch shared out over the threads. Same contract (./contract.ts), cache and results (up to
  * float32 rounding) as the reference in src/layers/conv2d.ts; ../fast.ts sends only float32
  * inputs here. The calls below are also what a whole model's program (../sequential/)
  * runs for this layer.
@@ -12,7 +13,8 @@ import { ADD_PARTS } from "../../engine/arrays.js";
 import { packFields } from "../../engine/kernel.js";
 import { float32Data } from "../dispatch.js";
 import { checkConv2dBackwardGeometry, checkConv2dForward, CONV_FIELDS, type Conv2dCache, type ConvGeometry, type ConvParams } from "./contract.js";
-import { CONV_BACKWARD_INPUT, CONV_BACKWARD_WEIGHTS, CONV_FORWARD } from "./kernels.js";
+import { CONV_BACKWARD_INPUT, CONV_BACKWARD_WEIGHTS, CONV_FORWARD, WINOGRAD_CONV, WINOGRAD_FILTERS } from "./kernels.js";
+import { winogradFits, winogradSizes } from "./winograd.js";
 
 export type { ConvGeometry };
 
@@ -23,6 +25,26 @@ export type { ConvGeometry };
 export interface ConvPointers {
   pX: number; pW: number; pB: number; pOut: number;
   pDout: number; pDx: number; pGeom: number;
+  /** The Winograd-transformed filters of the forward pass and of the input gradient (0: that pass runs im2col + GEMM). */
+  pU: number; pUt: number;
+}
+
+/**
+ * Allocate the Winograd-transformed filters of the convolution `g` where they are used: the
+ * forward pass's when `forward`, the input gradient's when `inputGradient` (0 for a pass that runs
+ * im2col + GEMM). convFilterItems fills them.
+ */
+export function allocWinogradFilters(e: Engine, g: ConvGeometry, forward: boolean, inputGradient: boolean): { pU: number; pUt: number } {
+  const bytes = 4 * winogradSizes(g).filters;
+  return { pU: forward && winogradFits(g, g.C) ? e.alloc(bytes) : 0, pUt: inputGradient && winogradFits(g, g.F) ? e.alloc(bytes) : 0 };
+}
+
+/** The items that transform the filters w into the pU and pUt of `p` (none where 0): after every change of w, before the calls that read them. */
+export function convFilterItems(g: ConvGeometry, p: ConvPointers): Call[][] {
+  const items: Call[][] = [];
+  if (p.pU) items.push([call(WINOGRAD_FILTERS, { pW: p.pW, F: g.F, C: g.C, backward: 0, pU: p.pU })]);
+  if (p.pUt) items.push([call(WINOGRAD_FILTERS, { pW: p.pW, F: g.F, C: g.C, backward: 1, pU: p.pUt })]);
+  return items;
 }
 
 /** Put the geometry `g` into engine memory, packed as the kernels read it (CONV_FIELDS); returns its pointer. */
@@ -33,6 +55,16 @@ export function putConvGeometry(e: Engine, g: ConvGeometry): number {
 /** Pointers into thread 0's part of the per-thread scratch (ThreadScratch) of the convolution's calls. */
 export interface ConvScratch {
   col: number; dcol: number; work: number;
+  /** Winograd's padded image, transformed tiles and products (0 when no pass of the convolution runs it). */
+  xp: number; v: number; m: number;
+}
+
+/** Bytes of one thread's scratch for the convolution `g` (backward too when `backward`), by ConvScratch field (work: the GEMM's). */
+export function convScratchBytes(g: ConvGeometry, backward: boolean): Omit<ConvScratch, "work"> {
+  const colBytes = 4 * g.C * g.KH * g.KW * g.Ho * g.Wo;
+  const winograd = winogradFits(g, g.C) || (backward && winogradFits(g, g.F));
+  const w = winogradSizes(g);
+  return { col: colBytes, dcol: backward ? colBytes : 0, xp: winograd ? 4 * w.padded : 0, v: winograd ? 4 * w.tiles : 0, m: winograd ? 4 * w.products : 0 };
 }
 
 /**
@@ -69,24 +101,21 @@ export function allocConvPartials(e: Engine, g: ConvGeometry): ConvPartials {
 
 /** Reserve in `scratch` what one thread needs for the convolution's calls (forward, and backward when `backward`); offsets. */
 export function reserveConvScratch(e: Engine, g: ConvGeometry, scratch: ThreadScratch, backward: boolean): ConvScratch {
-  const colBytes = 4 * g.C * g.KH * g.KW * g.Ho * g.Wo;
-  return {
-    col: scratch.add(colBytes),
-    work: scratch.add(e.gemmWorkBytes()),
-    dcol: backward ? scratch.add(colBytes) : 0,
-  };
+  const b = convScratchBytes(g, backward);
+  return { col: scratch.add(b.col), work: scratch.add(e.gemmWorkBytes()), dcol: scratch.add(b.dcol), xp: scratch.add(b.xp), v: scratch.add(b.v), m: scratch.add(b.m) };
 }
 
 /** `s`'s offsets as pointers into the scratch allocated at `base`. */
 export function atBase(s: ConvScratch, base: number): ConvScratch {
-  return { col: base + s.col, dcol: base + s.dcol, work: base + s.work };
+  return { col: base + s.col, dcol: base + s.dcol, work: base + s.work, xp: base + s.xp, v: base + s.v, m: base + s.m };
 }
 
 const imageBytes = (g: ConvGeometry) => 4 * g.C * g.H * g.W;
 const outBytes = (g: ConvGeometry) => 4 * g.F * g.Ho * g.Wo;
 
-/** The forward call for image n: out[n] = w · im2col(x[n]) + b. */
+/** The forward call for image n: out[n] = w · im2col(x[n]) + b, or its Winograd form where p.pU is set. */
 export function convForwardCall(g: ConvGeometry, n: number, p: ConvPointers, s: ConvScratch): Call {
+  if (p.pU) return winogradCall(g, p.pX + n * imageBytes(g), p.pU, p.pB, p.pOut + n * outBytes(g), g.C, g.F, s);
   return call(CONV_FORWARD, {
     pX: p.pX + n * imageBytes(g), pW: p.pW, pB: p.pB, pOut: p.pOut + n * outBytes(g), pGeom: p.pGeom, pCol: s.col, work: s.work,
   }, ["pCol", "work"]);
@@ -104,8 +133,14 @@ export function convWeightsCall(g: ConvGeometry, n: number, group: number, p: Co
   }, ["pCol", "work"]);
 }
 
-/** The backward call that writes dx[n], image n's input gradient. */
+/** A Winograd convolution of one image (Cin channels at pX) into Cout channels at pOut, with the filters at pU and the bias at pB (0: none). */
+function winogradCall(g: ConvGeometry, pX: number, pU: number, pB: number, pOut: number, Cin: number, Cout: number, s: ConvScratch): Call {
+  return call(WINOGRAD_CONV, { pX, pU, pB, pOut, Cin, Cout, H: g.H, W: g.W, pXp: s.xp, pV: s.v, pM: s.m, work: s.work }, ["pXp", "pV", "pM", "work"]);
+}
+
+/** The backward call that writes dx[n], image n's input gradient (the Winograd convolution of dout[n] where p.pUt is set). */
 export function convInputCall(g: ConvGeometry, n: number, p: ConvPointers, s: ConvScratch): Call {
+  if (p.pUt) return winogradCall(g, p.pDout + n * outBytes(g), p.pUt, 0, p.pDx + n * imageBytes(g), g.F, g.C, s);
   return call(CONV_BACKWARD_INPUT, {
     pW: p.pW, pDout: p.pDout + n * outBytes(g), pDx: p.pDx + n * imageBytes(g), pGeom: p.pGeom, pDcol: s.dcol, work: s.work,
   }, ["pDcol", "work"]);
@@ -144,12 +179,13 @@ export function conv2dForward(x: Tensor, w: Tensor, b: Tensor, params: ConvParam
   const [xs, ws, bs] = [float32Data(fn, x), float32Data(fn, w), float32Data(fn, b)];
   const e = kernelEngine();
   const out = withEngineMemory(e, () => {
-    const p = { pX: pointer(e, xs), pW: pointer(e, ws), pB: pointer(e, bs), pOut: e.alloc(g.N * outBytes(g)), pDout: 0, pDx: 0, pGeom: putConvGeometry(e, g) };
+    const p = { pX: pointer(e, xs), pW: pointer(e, ws), pB: pointer(e, bs), pOut: e.alloc(g.N * outBytes(g)), pDout: 0, pDx: 0, pGeom: putConvGeometry(e, g), ...allocWinogradFilters(e, g, true, false) };
     const scratch = new ThreadScratch();
     const offsets = reserveConvScratch(e, g, scratch, false);
     const { base, stride: threadStride } = scratch.allocate(e);
     const s = atBase(offsets, base);
-    e.execute({ phases: [images(g.N).map((n) => [convForwardCall(g, n, p, s)])], threadStride });
+    const filters = convFilterItems(g, p);
+    e.execute({ phases: [...(filters.length ? [filters] : []), images(g.N).map((n) => [convForwardCall(g, n, p, s)])], threadStride });
     return take(e, p.pOut, g.N * g.F * g.Ho * g.Wo);
   });
   return [new Tensor(out, outShape), { x, w, b, stride, pad }];
@@ -166,15 +202,17 @@ export function conv2dBackward(dout: Tensor, cache: Conv2dCache): { dx: Tensor; 
   const [xs, ws, gs] = [float32Data(fn, x), float32Data(fn, w), float32Data(fn, dout)];
   const e = kernelEngine();
   return withEngineMemory(e, () => {
-    const p = { pX: pointer(e, xs), pW: pointer(e, ws), pB: 0, pOut: 0, pDout: put(e, gs), pDx: e.alloc(4 * x.size), pGeom: putConvGeometry(e, g) };
+    const p = { pX: pointer(e, xs), pW: pointer(e, ws), pB: 0, pOut: 0, pDout: put(e, gs), pDx: e.alloc(4 * x.size), pGeom: putConvGeometry(e, g), ...allocWinogradFilters(e, g, false, true) };
     const pDw = e.alloc(4 * w.size), pDb = e.alloc(4 * g.F);
     const scratch = new ThreadScratch();
     const offsets = reserveConvScratch(e, g, scratch, true);
     const { base, stride: threadStride } = scratch.allocate(e);
     const s = atBase(offsets, base);
     const parts = allocConvPartials(e, g);
+    const filters = convFilterItems(g, p);
     e.execute({
       phases: [
+        ...(filters.length ? [filters] : []),
         convBackwardItems(g, g.N, p, s, parts, true),
         convGradientItems(g, parts, imageGroups(g.N).length, pDw, pDb, false),
       ],

@@ -9,6 +9,7 @@
 import { gemmJs } from "../../engine/gemm.js";
 import { defineKernel, unpackFields, type JsMemory } from "../../engine/kernel.js";
 import { CONV_FIELDS, type ConvGeometry } from "./contract.js";
+import { winogradConvJs, winogradFiltersJs } from "./winograd.js";
 
 /** The geometry packed at pGeom, and the sizes of the image's GEMMs: K = C·KH·KW (a patch), P = Ho·Wo (its positions). */
 function geometryAt(m: JsMemory, pGeom: number): { g: ConvGeometry; K: number; P: number } {
@@ -95,4 +96,23 @@ export const CONV_BACKWARD_INPUT = defineKernel(
     gemmJs(m, K, P, g.F, pW, 1, K, pDout, P, 1, pDcol, P, 0, work);
     col2imJs(m, g, pDcol, pDx);
   },
+);
+
+/**
+ * U [36][Cout][Cin] = G g Gᵀ of every filter of w [F, C, 5, 5] (./winograd.ts): Cout = F, Cin = C
+ * for the forward pass (backward = 0), Cout = C, Cin = F and the filters turned by 180° for the input gradient.
+ */
+export const WINOGRAD_FILTERS = defineKernel("winogradFilters", ["pW", "F", "C", "backward", "pU"] as const, winogradFiltersJs);
+
+/**
+ * out [Cout, H, W] = the 5×5, padding-2 convolution of one image x [Cin, H, W] (H, W even) with the
+ * filters transformed into U (WINOGRAD_FILTERS), plus b [Cout] (none when pB = 0); pXp, pV, pM:
+ * scratch of winogradSizes (./winograd.ts), work: the GEMM's.
+ */
+export const WINOGRAD_CONV = defineKernel(
+  "winogradConv",
+  ["pX", "pU", "pB", "pOut", "Cin", "Cout", "H", "W", "pXp", "pV", "pM", "work"] as const,
+  // The twin needs no scratch: it computes each tile's transforms in place.
+  (m: JsMemory, pX: number, pU: number, pB: number, pOut: number, Cin: number, Cout: number, H: number, W: number, pXp: number, pV: number, pM: number, work: number) =>
+    winogradConvJs(m, pX, pU, pB, pOut, Cin, Cout, H, W),
 );
