@@ -13,7 +13,7 @@ import { ADD_PARTS } from "../../engine/arrays.js";
 import { packFields } from "../../engine/kernel.js";
 import { float32Data } from "../dispatch.js";
 import { checkConv2dBackwardGeometry, checkConv2dForward, CONV_FIELDS, type Conv2dCache, type ConvGeometry, type ConvParams } from "./contract.js";
-import { CONV_BACKWARD_INPUT, CONV_BACKWARD_WEIGHTS, CONV_FORWARD, WINOGRAD_CONV, WINOGRAD_FILTERS } from "./kernels.js";
+import { CONV_BACKWARD_INPUT, CONV_BACKWARD_WEIGHTS, CONV_FORWARD, WINOGRAD_CONV, WINOGRAD_CONV_WEIGHTS, WINOGRAD_FILTER_GRADIENT, WINOGRAD_FILTERS } from "./kernels.js";
 import { winogradFits, winogradSizes } from "./winograd.js";
 
 export type { ConvGeometry };
@@ -81,22 +81,30 @@ export function imageGroups(N: number): [number, number][] {
   return splitRange(N, GRADIENT_GROUPS);
 }
 
-/** Where the groups' partial sums of dw [F, C·KH·KW] and db [F] are: group 0's at dw and db, group j's `stride` bytes × j further. Zero between backward passes. */
+/**
+ * Where the groups' partial sums of dw [F, C·KH·KW] and db [F] are: group 0's at dw and db, group j's
+ * `stride` bytes × j further. Zero between backward passes. Where the weight gradient runs as
+ * Winograd (winogradWeights), the partial sums at dw are of dU [36][F][C], summed into `du` (else 0).
+ */
 export interface ConvPartials {
-  dw: number; db: number; stride: number;
+  dw: number; db: number; stride: number; du: number;
 }
+
+/** Whether the weight gradient of the convolution `g` runs as Winograd (as its forward pass does). */
+const winogradWeights = (g: ConvGeometry) => winogradFits(g, g.C);
 
 /**
  * Allocate zeroed partial sums for the convolution `g`: as many groups as a batch of up to g.N
  * images can have, min(g.N, GRADIENT_GROUPS) (valid until release() of an earlier mark).
  */
 export function allocConvPartials(e: Engine, g: ConvGeometry): ConvPartials {
-  const dwBytes = Math.ceil((4 * g.F * g.C * g.KH * g.KW) / 64) * 64;
+  const dwFloats = winogradWeights(g) ? winogradSizes(g).filters : g.F * g.C * g.KH * g.KW;
+  const dwBytes = Math.ceil((4 * dwFloats) / 64) * 64;
   const stride = dwBytes + Math.ceil((4 * g.F) / 64) * 64;
   const bytes = stride * Math.min(g.N, GRADIENT_GROUPS);
   const base = e.alloc(bytes);
   e.f32().fill(0, base >> 2, (base + bytes) >> 2);
-  return { dw: base, db: base + dwBytes, stride };
+  return { dw: base, db: base + dwBytes, stride, du: winogradWeights(g) ? e.alloc(4 * dwFloats) : 0 };
 }
 
 /** Reserve in `scratch` what one thread needs for the convolution's calls (forward, and backward when `backward`); offsets. */
@@ -127,6 +135,12 @@ const images = (N: number) => imageRange(0, N);
 
 /** The backward call for image n of group `group` that adds image n's dw and db to the group's partial sums. */
 export function convWeightsCall(g: ConvGeometry, n: number, group: number, p: ConvPointers, s: ConvScratch, parts: ConvPartials): Call {
+  if (parts.du) {
+    return call(WINOGRAD_CONV_WEIGHTS, {
+      pX: p.pX + n * imageBytes(g), pDout: p.pDout + n * outBytes(g), pDU: parts.dw + group * parts.stride, pDb: parts.db + group * parts.stride,
+      Cin: g.C, Cout: g.F, H: g.H, W: g.W, pXp: s.xp, pV: s.v, pM: s.m, work: s.work,
+    }, ["pXp", "pV", "pM", "work"]);
+  }
   return call(CONV_BACKWARD_WEIGHTS, {
     pX: p.pX + n * imageBytes(g), pDout: p.pDout + n * outBytes(g),
     pDw: parts.dw + group * parts.stride, pDb: parts.db + group * parts.stride, pGeom: p.pGeom, pCol: s.col, work: s.work,
@@ -163,6 +177,13 @@ export function convBackwardItems(g: ConvGeometry, N: number, p: ConvPointers, s
  */
 export function convGradientItems(g: ConvGeometry, parts: ConvPartials, groups: number, pDw: number, pDb: number, accumulate: boolean): Call[][] {
   const sum = { stride: parts.stride, parts: groups, accumulate: accumulate ? 1 : 0 };
+  if (parts.du) {
+    const du = [call(ADD_PARTS, { pParts: parts.dw, stride: parts.stride, parts: groups, accumulate: 0, pOut: parts.du, n: winogradSizes(g).filters })];
+    return [
+      [...du, call(WINOGRAD_FILTER_GRADIENT, { pDU: parts.du, F: g.F, C: g.C, pDw, accumulate: sum.accumulate })],
+      [call(ADD_PARTS, { pParts: parts.db, ...sum, pOut: pDb, n: g.F })],
+    ];
+  }
   return [
     [call(ADD_PARTS, { pParts: parts.dw, ...sum, pOut: pDw, n: g.F * g.C * g.KH * g.KW })],
     [call(ADD_PARTS, { pParts: parts.db, ...sum, pOut: pDb, n: g.F })],

@@ -8,7 +8,8 @@
 //         1/24 −1/12 1/6 −1/3 2/3; 0 0 0 0 1]
 //   Aᵀ = [1 1 1 1 1 0; 0 1 −1 2 −2 1]
 // The 36 products of all tiles become 36 GEMMs, U_ξ [Cout × Cin] · V_ξ [Cin × tiles], on the
-// engine's GEMM. Layouts (floats): U [36][Cout][Cin], V [36][Cin][TP], M [36][Cout][TP], tiles
+// engine's GEMM. The weight gradient is this map's adjoint: dU_ξ [Cout × Cin] = Σ over tiles of
+// (A dY Aᵀ)_ξ [Cout × tiles] · V_ξᵀ, then dw = Gᵀ dU G per filter. Layouts (floats): U [36][Cout][Cin], V [36][Cin][TP], M [36][Cout][TP], tiles
 // t = ty·TW + tx with TH = H/2 rows of TW = W/2 rounded up to 4 (the extra tiles read zeros and
 // are not written out), TP = TH·TW. Sizes of the scratch: ./winograd.ts (winogradSizes).
 import { gemm } from "../../engine/assembly/gemm";
@@ -185,4 +186,121 @@ export function winogradConv(pX: usize, pU: usize, pB: usize, pOut: usize, Cin: 
     gemm(Cout, TP, Cin, pU + ((<usize>(xi * Cout * Cin)) << 2), Cin, 1, pV + ((<usize>(xi * Cin * TP)) << 2), TP, 1, pM + ((<usize>(xi * Cout * TP)) << 2), TP, 0, work);
   }
   outputTiles(pM, pB, pOut, Cout, H, W, TW);
+}
+
+/**
+ * Mg [36][Cout][TP] at pM = A dY Aᵀ of every 2×2 tile dY of dout [Cout, H, W] at pDout (0 for the
+ * tiles past the image's width). A dY Aᵀ takes (y0, y1) along each axis to
+ * (y0, y0 + y1, y0 − y1, y0 + 2y1, y0 − 2y1, y1).
+ */
+function gradientTiles(pDout: usize, Cout: i32, H: i32, W: i32, TW: i32, pM: usize): void {
+  const TP = (H >> 1) * TW;
+  const mStep = (<usize>(Cout * TP)) << 2;
+  for (let f = 0; f < Cout; f++) {
+    for (let ty = 0; ty < (H >> 1); ty++) {
+      const r0 = pDout + ((<usize>((f * H + 2 * ty) * W)) << 2), r1 = r0 + ((<usize>W) << 2);
+      for (let tx = 0; tx < TW; tx += 4) {
+        const n = min(4, max(0, (W >> 1) - tx));
+        const c = (<usize>(2 * tx)) << 2;
+        const y00 = pairLane(r0 + c, n, 0), y01 = pairLane(r0 + c, n, 1), y10 = pairLane(r1 + c, n, 0), y11 = pairLane(r1 + c, n, 1);
+        const out = pM + ((<usize>(f * TP + ty * TW + tx)) << 2);
+        // Down: rows i of A dY from (y0j, y1j); then along each row.
+        spread(y00, y01, out, mStep);
+        spread(f32x4.add(y00, y10), f32x4.add(y01, y11), out + 6 * mStep, mStep);
+        spread(f32x4.sub(y00, y10), f32x4.sub(y01, y11), out + 12 * mStep, mStep);
+        const two = f32x4.splat(2);
+        spread(f32x4.add(y00, f32x4.mul(two, y10)), f32x4.add(y01, f32x4.mul(two, y11)), out + 18 * mStep, mStep);
+        spread(f32x4.sub(y00, f32x4.mul(two, y10)), f32x4.sub(y01, f32x4.mul(two, y11)), out + 24 * mStep, mStep);
+        spread(y10, y11, out + 30 * mStep, mStep);
+      }
+    }
+  }
+}
+
+/** Lanes k < n: the float at p + 8k + 4·odd (every other float from p, odd ones when odd = 1); the other lanes 0. */
+@inline function pairLane(p: usize, n: i32, odd: i32): v128 {
+  if (n === 4) {
+    const a = v128.load(p), b = v128.load(p, 16);
+    return odd ? v128.shuffle<f32>(a, b, 1, 3, 5, 7) : v128.shuffle<f32>(a, b, 0, 2, 4, 6);
+  }
+  const q = p + ((<usize>odd) << 2);
+  let v = f32x4.splat(0);
+  if (n > 0) v = f32x4.replace_lane(v, 0, load<f32>(q));
+  if (n > 1) v = f32x4.replace_lane(v, 1, load<f32>(q, 8));
+  if (n > 2) v = f32x4.replace_lane(v, 2, load<f32>(q, 16));
+  return v;
+}
+
+/** (y0, y0 + y1, y0 − y1, y0 + 2y1, y0 − 2y1, y1) at out, out + step, …, out + 5·step. */
+@inline function spread(y0: v128, y1: v128, out: usize, step: usize): void {
+  const y2 = f32x4.add(y1, y1);
+  v128.store(out, y0);
+  v128.store(out + step, f32x4.add(y0, y1));
+  v128.store(out + 2 * step, f32x4.sub(y0, y1));
+  v128.store(out + 3 * step, f32x4.add(y0, y2));
+  v128.store(out + 4 * step, f32x4.sub(y0, y2));
+  v128.store(out + 5 * step, y1);
+}
+
+/**
+ * For one image x [Cin, H, W] with dout [Cout, H, W]: dU [36][Cout][Cin] at pDU += the Winograd
+ * weight gradient (winogradFilterGradient makes dw of it) and db [Cout] at pDb += dout's row sums
+ * (the accumulators of the image's group). Scratch as winogradConv's.
+ */
+export function winogradConvWeights(pX: usize, pDout: usize, pDU: usize, pDb: usize, Cin: i32, Cout: i32, H: i32, W: i32, pXp: usize, pV: usize, pM: usize, work: usize): void {
+  const P = H * W;
+  for (let f = 0; f < Cout; f++) {
+    const row = pDout + ((<usize>(f * P)) << 2);
+    let s = f32x4.splat(0);
+    let p = 0;
+    for (; p + 4 <= P; p += 4) s = f32x4.add(s, v128.load(row + ((<usize>p) << 2)));
+    let t = f32x4.extract_lane(s, 0) + f32x4.extract_lane(s, 1) + f32x4.extract_lane(s, 2) + f32x4.extract_lane(s, 3);
+    for (; p < P; p++) t += load<f32>(row + ((<usize>p) << 2));
+    const d = pDb + ((<usize>f) << 2);
+    store<f32>(d, load<f32>(d) + t);
+  }
+  const TW = (((W >> 1) + 3) >> 2) << 2, TP = (H >> 1) * TW;
+  inputTiles(pX, Cin, H, W, TW, pXp, pV);
+  gradientTiles(pDout, Cout, H, W, TW, pM);
+  for (let xi = 0; xi < 36; xi++) {
+    gemm(Cout, Cin, TP, pM + ((<usize>(xi * Cout * TP)) << 2), TP, 1, pV + ((<usize>(xi * Cin * TP)) << 2), 1, TP, pDU + ((<usize>(xi * Cout * Cin)) << 2), Cin, 1, work);
+  }
+}
+
+/** Column k of G (G's rows r = 0..5 at k) times the 6 values v0..v5: Σ_r G[r][k]·v_r. */
+@inline function gColumnDot(k: i32, v0: f32, v1: f32, v2: f32, v3: f32, v4: f32, v5: f32): f32 {
+  switch (k) {
+    case 0: return G0 * v0 + G1 * (v1 + v2) + G3 * (v3 + v4);
+    case 1: return G1 * (v1 - v2) + G3 * 2 * (v3 - v4);
+    case 2: return G1 * (v1 + v2) + G3 * 4 * (v3 + v4);
+    case 3: return G1 * (v1 - v2) + G3 * 8 * (v3 - v4);
+    default: return G1 * (v1 + v2) + G3 * 16 * (v3 + v4) + v5;
+  }
+}
+
+/** dw [F, C, 5, 5] at pDw = Gᵀ dU G of every filter's dU [36][F][C] at pDU (added to what is there when accumulate ≠ 0). */
+export function winogradFilterGradient(pDU: usize, F: i32, C: i32, pDw: usize, accumulate: i32): void {
+  const step = (<usize>(F * C)) << 2;
+  for (let f = 0; f < F; f++) {
+    for (let c = 0; c < C; c++) {
+      const u = pDU + ((<usize>(f * C + c)) << 2);
+      const w = pDw + ((<usize>((f * C + c) * 25)) << 2);
+      for (let kw = 0; kw < 5; kw++) {
+        // Column kw of dU G: row r of dU times G's column kw, for r = 0..5.
+        const t0 = rowDot(u, step, 0, kw), t1 = rowDot(u, step, 1, kw), t2 = rowDot(u, step, 2, kw);
+        const t3 = rowDot(u, step, 3, kw), t4 = rowDot(u, step, 4, kw), t5 = rowDot(u, step, 5, kw);
+        for (let kh = 0; kh < 5; kh++) {
+          const at = w + ((<usize>(kh * 5 + kw)) << 2);
+          const v = gColumnDot(kh, t0, t1, t2, t3, t4, t5);
+          store<f32>(at, accumulate ? load<f32>(at) + v : v);
+        }
+      }
+    }
+  }
+}
+
+/** Row r of one filter's dU (its 36 values `step` bytes apart from u) times G's column k. */
+@inline function rowDot(u: usize, step: usize, r: i32, k: i32): f32 {
+  const at = u + (<usize>(r * 6)) * step;
+  return gColumnDot(k, load<f32>(at), load<f32>(at + step), load<f32>(at + 2 * step), load<f32>(at + 3 * step), load<f32>(at + 4 * step), load<f32>(at + 5 * step));
 }

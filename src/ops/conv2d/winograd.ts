@@ -96,3 +96,48 @@ export function winogradConvJs(m: JsMemory, pX: number, pU: number, pB: number, 
     }
   }
 }
+
+/**
+ * Twin of winogradConvWeights (./winograd.as): for one image x [Cin, H, W] and dout [Cout, H, W],
+ * dU [36][Cout][Cin] += Σ over tiles of (A dY Aᵀ) ⊙ (Bᵀ d B), and db [Cout] += dout's row sums.
+ */
+export function winogradConvWeightsJs(m: JsMemory, pX: number, pDout: number, pDU: number, pDb: number, Cin: number, Cout: number, H: number, W: number): void {
+  const h = m.f32;
+  const x = (c: number, r: number, col: number) => (r >= 0 && r < H && col >= 0 && col < W ? h[(pX >> 2) + (c * H + r) * W + col] : 0);
+  for (let f = 0; f < Cout; f++) {
+    let s = 0;
+    for (let i = 0; i < H * W; i++) s += h[(pDout >> 2) + f * H * W + i];
+    h[(pDb >> 2) + f] += s;
+  }
+  const A = AT[0].map((_, i) => [AT[0][i], AT[1][i]]);
+  for (let ty = 0; ty < H / 2; ty++) {
+    for (let tx = 0; tx < W / 2; tx++) {
+      const V = Array.from({ length: Cin }, (_, c) =>
+        sandwich(BT, [0, 1, 2, 3, 4, 5].map((a) => [0, 1, 2, 3, 4, 5].map((b) => x(c, 2 * ty + a - 2, 2 * tx + b - 2))), BT),
+      );
+      for (let f = 0; f < Cout; f++) {
+        const dY = [0, 1].map((a) => [0, 1].map((b) => h[(pDout >> 2) + (f * H + 2 * ty + a) * W + 2 * tx + b]));
+        const Mg = sandwich(A, dY, A);
+        for (let xi = 0; xi < 36; xi++) {
+          for (let c = 0; c < Cin; c++) h[(pDU >> 2) + (xi * Cout + f) * Cin + c] += Mg[Math.floor(xi / 6)][xi % 6] * V[c][Math.floor(xi / 6)][xi % 6];
+        }
+      }
+    }
+  }
+}
+
+/** Twin of winogradFilterGradient (./winograd.as): dw [F, C, 5, 5] = Gᵀ dU G of every filter (added to dw when accumulate ≠ 0). */
+export function winogradFilterGradientJs(m: JsMemory, pDU: number, F: number, C: number, pDw: number, accumulate: number): void {
+  const h = m.f32;
+  const GT = G[0].map((_, k) => G.map((row) => row[k]));
+  for (let f = 0; f < F; f++) {
+    for (let c = 0; c < C; c++) {
+      const dU = [0, 1, 2, 3, 4, 5].map((r) => [0, 1, 2, 3, 4, 5].map((s) => h[(pDU >> 2) + ((r * 6 + s) * F + f) * C + c]));
+      const dw = sandwich(GT, dU, GT);
+      for (let k = 0; k < 25; k++) {
+        const at = (pDw >> 2) + (f * C + c) * 25 + k;
+        h[at] = (accumulate ? h[at] : 0) + dw[Math.floor(k / 5)][k % 5];
+      }
+    }
+  }
+}
