@@ -146,7 +146,8 @@ async function main(): Promise<void> {
   printTable(tableOf(results, "cpuValue"));
   console.log();
   console.log("(bN) = measured on N images because the full batch of 64 would take minutes; rates scale with the batch.");
-  console.log("Ratios use the faster nnkit column. Backward = dx and dw (twice the forward flops).");
+  console.log("Ratios use the faster nnkit column. Backward = dx and dw (twice the forward flops). Conv GFLOP/s count the direct convolution's flops");
+  console.log("(nnkit runs conv2 as Winograd F(2×2, 5×5), with fewer: src/ops/conv2d/winograd.ts).");
   console.log("LeNet-5 training bN: the median step (PyTorch: a bare loop of steps over one fixed batch). LeNet-5 epoch bN: one whole epoch");
   console.log(`over the first ${images.toLocaleString("en-US")} MNIST training images, shuffling and batching included (nnkit: train() with the CLI's progress line; PyTorch: a DataLoader loop).`);
   console.log("matmul: nnkit and PyTorch write the product into a result allocated once (matmul(a, b, out), torch.mm(a, b, out=c)); tfjs allocates one per call.");

@@ -84,7 +84,7 @@ export function imageGroups(N: number): [number, number][] {
 /**
  * Where the groups' partial sums of dw [F, C·KH·KW] and db [F] are: group 0's at dw and db, group j's
  * `stride` bytes × j further. Zero between backward passes. Where the weight gradient runs as
- * Winograd (winogradWeights), the partial sums at dw are of dU [36][F][C], summed into `du` (else 0).
+ * Winograd (winogradWeights), the partial sums at dw are of dU [36][C][F], summed into `du` (else 0).
  */
 export interface ConvPartials {
   dw: number; db: number; stride: number; du: number;

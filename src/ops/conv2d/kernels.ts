@@ -118,7 +118,7 @@ export const WINOGRAD_CONV = defineKernel(
 );
 
 /**
- * For one image x [Cin, H, W] with dout [Cout, H, W]: dU [36][Cout][Cin] += the Winograd weight
+ * For one image x [Cin, H, W] with dout [Cout, H, W]: dU [36][Cin][Cout] += the Winograd weight
  * gradient (WINOGRAD_FILTER_GRADIENT turns it into dw) and db [Cout] += dout's row sums (the
  * accumulators of the image's group). Scratch as WINOGRAD_CONV's.
  */
@@ -130,5 +130,5 @@ export const WINOGRAD_CONV_WEIGHTS = defineKernel(
     winogradConvWeightsJs(m, pX, pDout, pDU, pDb, Cin, Cout, H, W),
 );
 
-/** dw [F, C, 5, 5] = Gᵀ dU G of every filter's dU [36][F][C] (./winograd.ts), added to dw when accumulate ≠ 0. */
+/** dw [F, C, 5, 5] = Gᵀ dU G of every filter's dU [36][C][F] (./winograd.ts), added to dw when accumulate ≠ 0. */
 export const WINOGRAD_FILTER_GRADIENT = defineKernel("winogradFilterGradient", ["pDU", "F", "C", "pDw", "accumulate"] as const, winogradFilterGradientJs);

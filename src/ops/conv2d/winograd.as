@@ -8,9 +8,10 @@
 //         1/24 −1/12 1/6 −1/3 2/3; 0 0 0 0 1]
 //   Aᵀ = [1 1 1 1 1 0; 0 1 −1 2 −2 1]
 // The 36 products of all tiles become 36 GEMMs, U_ξ [Cout × Cin] · V_ξ [Cin × tiles], on the
-// engine's GEMM. The weight gradient is this map's adjoint: dU_ξ [Cout × Cin] = Σ over tiles of
-// (A dY Aᵀ)_ξ [Cout × tiles] · V_ξᵀ, then dw = Gᵀ dU G per filter. Layouts (floats): U [36][Cout][Cin], V [36][Cin][TP], M [36][Cout][TP], tiles
-// t = ty·TW + tx with TH = H/2 rows of TW = W/2 rounded up to 4 (the extra tiles read zeros and
+// engine's GEMM. The weight gradient is this map's adjoint: dU_ξ [Cin × Cout] = Σ over tiles of
+// V_ξ [Cin × tiles] · (A dY Aᵀ)_ξ [tiles × Cout], then dw = Gᵀ dU G per filter. Layouts (floats):
+// U [36][Cout][Cin], V [36][Cin][TP], M [36][Cout][TP] (the gradient's: [36][TP][Cout rounded up
+// to 4]), dU [36][Cin][Cout]; tiles t = ty·TW + tx with TH = H/2 rows of TW = W/2 rounded up to 4 (the extra tiles read zeros and
 // are not written out), TP = TH·TW. Sizes of the scratch: ./winograd.ts (winogradSizes).
 import { gemm } from "../../engine/assembly/gemm";
 
@@ -189,26 +190,31 @@ export function winogradConv(pX: usize, pU: usize, pB: usize, pOut: usize, Cin: 
 }
 
 /**
- * Mg [36][Cout][TP] at pM = A dY Aᵀ of every 2×2 tile dY of dout [Cout, H, W] at pDout (0 for the
- * tiles past the image's width). A dY Aᵀ takes (y0, y1) along each axis to
- * (y0, y0 + y1, y0 − y1, y0 + 2y1, y0 − 2y1, y1).
+ * Mg [36][TP][FP] at pM (FP = Cout rounded up to 4; the extra channels and the tiles past the
+ * image's width are 0) = A dY Aᵀ of every 2×2 tile dY of dout [Cout, H, W] at pDout, four channels
+ * at a time. A dY Aᵀ takes (y0, y1) along each axis to (y0, y0 + y1, y0 − y1, y0 + 2y1, y0 − 2y1, y1).
  */
 function gradientTiles(pDout: usize, Cout: i32, H: i32, W: i32, TW: i32, pM: usize): void {
-  const TP = (H >> 1) * TW;
-  const mStep = (<usize>(Cout * TP)) << 2;
-  for (let f = 0; f < Cout; f++) {
-    for (let ty = 0; ty < (H >> 1); ty++) {
-      const r0 = pDout + ((<usize>((f * H + 2 * ty) * W)) << 2), r1 = r0 + ((<usize>W) << 2);
-      for (let tx = 0; tx < TW; tx += 4) {
-        const n = min(4, max(0, (W >> 1) - tx));
-        const c = (<usize>(2 * tx)) << 2;
-        const y00 = pairLane(r0 + c, n, 0), y01 = pairLane(r0 + c, n, 1), y10 = pairLane(r1 + c, n, 0), y11 = pairLane(r1 + c, n, 1);
-        const out = pM + ((<usize>(f * TP + ty * TW + tx)) << 2);
+  const TP = (H >> 1) * TW, FP = (Cout + 3) & ~3, P = H * W;
+  const mStep = (<usize>(TP * FP)) << 2;
+  const two = f32x4.splat(2), zero = f32x4.splat(0);
+  for (let ty = 0; ty < (H >> 1); ty++) {
+    for (let tx = 0; tx < TW; tx++) {
+      const t = ty * TW + tx;
+      for (let f = 0; f < FP; f += 4) {
+        const out = pM + ((<usize>(t * FP + f)) << 2);
+        if (tx >= (W >> 1)) {
+          for (let xi = 0; xi < 36; xi++) v128.store(out + (<usize>xi) * mStep, zero);
+          continue;
+        }
+        const at = pDout + ((<usize>(f * P + 2 * ty * W + 2 * tx)) << 2);
+        const n = min(4, Cout - f);
+        const y00 = channels(at, P, n), y01 = channels(at + 4, P, n);
+        const y10 = channels(at + ((<usize>W) << 2), P, n), y11 = channels(at + ((<usize>W) << 2) + 4, P, n);
         // Down: rows i of A dY from (y0j, y1j); then along each row.
         spread(y00, y01, out, mStep);
         spread(f32x4.add(y00, y10), f32x4.add(y01, y11), out + 6 * mStep, mStep);
         spread(f32x4.sub(y00, y10), f32x4.sub(y01, y11), out + 12 * mStep, mStep);
-        const two = f32x4.splat(2);
         spread(f32x4.add(y00, f32x4.mul(two, y10)), f32x4.add(y01, f32x4.mul(two, y11)), out + 18 * mStep, mStep);
         spread(f32x4.sub(y00, f32x4.mul(two, y10)), f32x4.sub(y01, f32x4.mul(two, y11)), out + 24 * mStep, mStep);
         spread(y10, y11, out + 30 * mStep, mStep);
@@ -217,18 +223,13 @@ function gradientTiles(pDout: usize, Cout: i32, H: i32, W: i32, TW: i32, pM: usi
   }
 }
 
-/** Lanes k < n: the float at p + 8k + 4·odd (every other float from p, odd ones when odd = 1); the other lanes 0. */
-@inline function pairLane(p: usize, n: i32, odd: i32): v128 {
-  if (n === 4) {
-    const a = v128.load(p), b = v128.load(p, 16);
-    return odd ? v128.shuffle<f32>(a, b, 1, 3, 5, 7) : v128.shuffle<f32>(a, b, 0, 2, 4, 6);
-  }
-  const q = p + ((<usize>odd) << 2);
-  let v = f32x4.splat(0);
-  if (n > 0) v = f32x4.replace_lane(v, 0, load<f32>(q));
-  if (n > 1) v = f32x4.replace_lane(v, 1, load<f32>(q, 8));
-  if (n > 2) v = f32x4.replace_lane(v, 2, load<f32>(q, 16));
-  return v;
+/** Lanes k < n: the float at p + k·P floats (the same place in n consecutive channel planes of P floats); the other lanes 0. */
+@inline function channels(p: usize, P: i32, n: i32): v128 {
+  const plane = (<usize>P) << 2;
+  let v = f32x4.splat(load<f32>(p));
+  v = f32x4.replace_lane(v, 1, n > 1 ? load<f32>(p + plane) : 0);
+  v = f32x4.replace_lane(v, 2, n > 2 ? load<f32>(p + 2 * plane) : 0);
+  return f32x4.replace_lane(v, 3, n > 3 ? load<f32>(p + 3 * plane) : 0);
 }
 
 /** (y0, y0 + y1, y0 − y1, y0 + 2y1, y0 − 2y1, y1) at out, out + step, …, out + 5·step. */
@@ -243,7 +244,7 @@ function gradientTiles(pDout: usize, Cout: i32, H: i32, W: i32, TW: i32, pM: usi
 }
 
 /**
- * For one image x [Cin, H, W] with dout [Cout, H, W]: dU [36][Cout][Cin] at pDU += the Winograd
+ * For one image x [Cin, H, W] with dout [Cout, H, W]: dU [36][Cin][Cout] at pDU += the Winograd
  * weight gradient (winogradFilterGradient makes dw of it) and db [Cout] at pDb += dout's row sums
  * (the accumulators of the image's group). Scratch as winogradConv's.
  */
@@ -262,8 +263,9 @@ export function winogradConvWeights(pX: usize, pDout: usize, pDU: usize, pDb: us
   const TW = (((W >> 1) + 3) >> 2) << 2, TP = (H >> 1) * TW;
   inputTiles(pX, Cin, H, W, TW, pXp, pV);
   gradientTiles(pDout, Cout, H, W, TW, pM);
+  const FP = (Cout + 3) & ~3;
   for (let xi = 0; xi < 36; xi++) {
-    gemm(Cout, Cin, TP, pM + ((<usize>(xi * Cout * TP)) << 2), TP, 1, pV + ((<usize>(xi * Cin * TP)) << 2), 1, TP, pDU + ((<usize>(xi * Cout * Cin)) << 2), Cin, 1, work);
+    gemm(Cin, Cout, TP, pV + ((<usize>(xi * Cin * TP)) << 2), TP, 1, pM + ((<usize>(xi * TP * FP)) << 2), FP, 1, pDU + ((<usize>(xi * Cin * Cout)) << 2), Cout, 1, work);
   }
 }
 
@@ -278,12 +280,12 @@ export function winogradConvWeights(pX: usize, pDout: usize, pDU: usize, pDb: us
   }
 }
 
-/** dw [F, C, 5, 5] at pDw = Gᵀ dU G of every filter's dU [36][F][C] at pDU (added to what is there when accumulate ≠ 0). */
+/** dw [F, C, 5, 5] at pDw = Gᵀ dU G of every filter's dU [36][C][F] at pDU (added to what is there when accumulate ≠ 0). */
 export function winogradFilterGradient(pDU: usize, F: i32, C: i32, pDw: usize, accumulate: i32): void {
   const step = (<usize>(F * C)) << 2;
   for (let f = 0; f < F; f++) {
     for (let c = 0; c < C; c++) {
-      const u = pDU + ((<usize>(f * C + c)) << 2);
+      const u = pDU + ((<usize>(c * F + f)) << 2);
       const w = pDw + ((<usize>((f * C + c) * 25)) << 2);
       for (let kw = 0; kw < 5; kw++) {
         // Column kw of dU G: row r of dU times G's column kw, for r = 0..5.

@@ -32,7 +32,8 @@ export function winogradSizes(g: ConvGeometry): { filters: number; padded: numbe
   const { TW, TP } = tiles(g);
   const channels = Math.max(g.C, g.F);
   const WP = 2 * TW + 8;
-  return { filters: 36 * g.F * g.C, padded: channels * (g.H + 4) * WP + 6 * WP + 48, tiles: 36 * channels * TP, products: 36 * channels * TP };
+  // The products of the weight gradient keep the channels rounded up to 4 (./winograd.as: gradientTiles).
+  return { filters: 36 * g.F * g.C, padded: channels * (g.H + 4) * WP + 6 * WP + 48, tiles: 36 * channels * TP, products: 36 * Math.ceil(channels / 4) * 4 * TP };
 }
 
 const G = [
@@ -99,7 +100,7 @@ export function winogradConvJs(m: JsMemory, pX: number, pU: number, pB: number, 
 
 /**
  * Twin of winogradConvWeights (./winograd.as): for one image x [Cin, H, W] and dout [Cout, H, W],
- * dU [36][Cout][Cin] += Σ over tiles of (A dY Aᵀ) ⊙ (Bᵀ d B), and db [Cout] += dout's row sums.
+ * dU [36][Cin][Cout] += Σ over tiles of (A dY Aᵀ) ⊙ (Bᵀ d B), and db [Cout] += dout's row sums.
  */
 export function winogradConvWeightsJs(m: JsMemory, pX: number, pDout: number, pDU: number, pDb: number, Cin: number, Cout: number, H: number, W: number): void {
   const h = m.f32;
@@ -119,20 +120,20 @@ export function winogradConvWeightsJs(m: JsMemory, pX: number, pDout: number, pD
         const dY = [0, 1].map((a) => [0, 1].map((b) => h[(pDout >> 2) + (f * H + 2 * ty + a) * W + 2 * tx + b]));
         const Mg = sandwich(A, dY, A);
         for (let xi = 0; xi < 36; xi++) {
-          for (let c = 0; c < Cin; c++) h[(pDU >> 2) + (xi * Cout + f) * Cin + c] += Mg[Math.floor(xi / 6)][xi % 6] * V[c][Math.floor(xi / 6)][xi % 6];
+          for (let c = 0; c < Cin; c++) h[(pDU >> 2) + (xi * Cin + c) * Cout + f] += Mg[Math.floor(xi / 6)][xi % 6] * V[c][Math.floor(xi / 6)][xi % 6];
         }
       }
     }
   }
 }
 
-/** Twin of winogradFilterGradient (./winograd.as): dw [F, C, 5, 5] = Gᵀ dU G of every filter (added to dw when accumulate ≠ 0). */
+/** Twin of winogradFilterGradient (./winograd.as): dw [F, C, 5, 5] = Gᵀ dU G of every filter's dU [36][C][F] (added to dw when accumulate ≠ 0). */
 export function winogradFilterGradientJs(m: JsMemory, pDU: number, F: number, C: number, pDw: number, accumulate: number): void {
   const h = m.f32;
   const GT = G[0].map((_, k) => G.map((row) => row[k]));
   for (let f = 0; f < F; f++) {
     for (let c = 0; c < C; c++) {
-      const dU = [0, 1, 2, 3, 4, 5].map((r) => [0, 1, 2, 3, 4, 5].map((s) => h[(pDU >> 2) + ((r * 6 + s) * F + f) * C + c]));
+      const dU = [0, 1, 2, 3, 4, 5].map((r) => [0, 1, 2, 3, 4, 5].map((s) => h[(pDU >> 2) + ((r * 6 + s) * C + c) * F + f]));
       const dw = sandwich(GT, dU, GT);
       for (let k = 0; k < 25; k++) {
         const at = (pDw >> 2) + (f * C + c) * 25 + k;
