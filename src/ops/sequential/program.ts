@@ -124,10 +124,11 @@ export class SequentialProgram implements TrainingProgram {
     const e = this.e;
     const phases: Call[][][] = [];
     // The convolutions' gradient sums wait for every image; they go into the next phase (whose
-    // items do not touch them), or a phase of their own at the end.
+    // items do not touch them), first, as they are its longest items (a thread that takes one last
+    // would hold the phase up), or a phase of their own at the end.
     let gradients: Call[][] = [];
     const push = (phase: Call[][]) => {
-      phases.push([...phase, ...gradients]);
+      phases.push([...gradients, ...phase]);
       gradients = [];
     };
     // A chain of per-image stages, walked backwards: each convolution's weight gradients are one
