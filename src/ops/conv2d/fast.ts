@@ -1,10 +1,10 @@
 /**
  * Fast 2-D convolution for float32: im2col + GEMM per image on the kernel engine (Winograd
- * F(2×2, 5×5) where it fits, ./winograd.ts: the forward pass and the input gradient of 5×5 "same"
- * convolutions with enough channels), the images of a batch shared out over the threads. Same contract (./contract.ts), cache and results (up to
- * float32 rounding) as the reference in src/layers/conv2d.ts; ../fast.ts sends only float32
- * inputs here. The calls below are also what a whole model's program (../sequential/)
- * runs for this layer.
+ * F(2×2, 5×5) where it fits, ./winograd.ts: all three passes of 5×5 "same" convolutions with
+ * enough channels), the images of a batch shared out over the threads. Same contract
+ * (./contract.ts), cache and results (up to float32 rounding) as the reference in
+ * src/layers/conv2d.ts; ../fast.ts sends only float32 inputs here. The calls below are also what
+ * a whole model's program (../sequential/) runs for this layer.
  */
 import { Tensor } from "../../tensor.js";
 import { kernelEngine } from "../../engine/index.js";

@@ -5,7 +5,8 @@
  * image of even height and width takes 36 products per 2×2 output tile and channel pair where the
  * direct one takes 100; the forward pass and the input gradient (the same convolution of dout with
  * the filters turned by 180°) both run this way when they have enough input channels for the 36
- * GEMMs to pay.
+ * GEMMs to pay, and the weight gradient of a convolution whose forward pass does (the adjoint of
+ * the transforms).
  */
 import type { JsMemory } from "../../engine/kernel.js";
 import type { ConvGeometry } from "./contract.js";
