@@ -3,7 +3,7 @@
  * reference loops, and LeNet-5 training through the library's own Sequential model and train().
  */
 import { Tensor } from "../src/tensor.js";
-import { configureKernels } from "../src/engine/index.js";
+import { configureKernels, kernelInfo } from "../src/engine/index.js";
 import { matmul } from "../src/engine/gemm.js";
 import { fastKernels } from "../src/ops/fast.js";
 import { referenceOps, type Ops } from "../src/ops/index.js";
@@ -54,12 +54,11 @@ async function trainingTime(model: Sequential, batch: number, seconds: number, s
 }
 
 /**
- * Wall-clock and CPU seconds of one epoch of `train()` (Adam, lr 1e-3) on LeNet-5 at batch `batch`
+ * Wall-clock and CPU seconds of one epoch of `train()` (Adam, lr 1e-3) on `model` (LeNet-5) at batch `batch`
  * over the first `images` MNIST training images, as `nnkit train` runs it: its progress line is
  * formatted and updated after every step (drawn nowhere). A short warm-up run comes first.
  */
-async function epochTime(batch: number, images: number): Promise<Timing> {
-  const model = lenetWith(fastKernels);
+async function epochTime(model: Sequential, batch: number, images: number): Promise<Timing> {
   const { images: x, labels: y } = mnistEpoch(images);
   const opts = { epochs: 1, batchSize: batch, optimizer: "adam" as const, lr: 1e-3 };
   train(model, { x, y }, { ...opts, limit: 2 * batch });
@@ -69,7 +68,14 @@ async function epochTime(batch: number, images: number): Promise<Timing> {
 
 /** The fast kernels on `threads` threads; `epochImages`: the images of the whole-epoch rows. */
 export function nnkitFast(threads: number, budget: number, trainSeconds: number, epochImages: number): Contender {
-  const use = () => configureKernels({ engine: "wasm", threads });
+  // One engine and one LeNet-5 for all the rows (a new engine per row would leave the kernel memory
+  // of the last ones to the garbage collector, and the peak memory would depend on when it runs).
+  const use = () => {
+    const now = kernelInfo();
+    if (now.threads !== threads || !now.engine.startsWith("wasm")) configureKernels({ engine: "wasm", threads });
+  };
+  let model: Sequential | undefined;
+  const lenet = () => (model ??= lenetWith(fastKernels));
   return {
     name: threads === 1 ? "nnkit 1 thread" : `nnkit ${threads} threads`,
     async matmul(n: number): Promise<Figure> {
@@ -92,11 +98,11 @@ export function nnkitFast(threads: number, budget: number, trainSeconds: number,
     },
     async train(batch: number): Promise<Figure> {
       use();
-      return rate(batch, await trainingTime(lenetWith(fastKernels), batch, trainSeconds));
+      return rate(batch, await trainingTime(lenet(), batch, trainSeconds));
     },
     async epoch(batch: number): Promise<Figure> {
       use();
-      return rate(epochImages, await epochTime(batch, epochImages));
+      return rate(epochImages, await epochTime(lenet(), batch, epochImages));
     },
   };
 }
