@@ -119,6 +119,10 @@ async function main(): Promise<void> {
   if ("missing" in torchFound) console.log(`PyTorch: not measured (${torchFound.missing})`);
   const results = new Map<Contender, Figure[]>();
   for (const c of runOrder) {
+    // What the runs before left behind (an nnkit column's kernel memory once the next column has
+    // its own engine) goes now, where npm run bench lets it (node --expose-gc), rather than whenever
+    // the collector runs: the peak memory then is that of the runs, not of when it ran.
+    gc?.();
     try {
       await c.prepare?.();
     } catch (e) {

@@ -3,7 +3,8 @@
  * reference loops, and LeNet-5 training through the library's own Sequential model and train().
  */
 import { Tensor } from "../src/tensor.js";
-import { configureKernels, kernelInfo } from "../src/engine/index.js";
+import { configureKernels, kernelEngine, kernelInfo } from "../src/engine/index.js";
+import type { Engine } from "../src/engine/engine.js";
 import { matmul } from "../src/engine/gemm.js";
 import { fastKernels } from "../src/ops/fast.js";
 import { referenceOps, type Ops } from "../src/ops/index.js";
@@ -66,6 +67,19 @@ async function epochTime(model: Sequential, batch: number, images: number): Prom
   return once(() => train(model, { x, y }, { ...opts, onProgress: (p) => progress.update(progressText(p)) }));
 }
 
+/**
+ * The LeNet-5 of the training rows on the current engine, made once per engine (its parameters live
+ * in the engine's memory); held no longer than the engine is, so that the engine's memory goes when
+ * the next configureKernels replaces it.
+ */
+const models = new WeakMap<Engine, Sequential>();
+function lenet(): Sequential {
+  const e = kernelEngine();
+  const model = models.get(e) ?? lenetWith(fastKernels);
+  models.set(e, model);
+  return model;
+}
+
 /** The fast kernels on `threads` threads; `epochImages`: the images of the whole-epoch rows. */
 export function nnkitFast(threads: number, budget: number, trainSeconds: number, epochImages: number): Contender {
   // One engine and one LeNet-5 for all the rows (a new engine per row would leave the kernel memory
@@ -74,8 +88,6 @@ export function nnkitFast(threads: number, budget: number, trainSeconds: number,
     const now = kernelInfo();
     if (now.threads !== threads || !now.engine.startsWith("wasm")) configureKernels({ engine: "wasm", threads });
   };
-  let model: Sequential | undefined;
-  const lenet = () => (model ??= lenetWith(fastKernels));
   return {
     name: threads === 1 ? "nnkit 1 thread" : `nnkit ${threads} threads`,
     async matmul(n: number): Promise<Figure> {
