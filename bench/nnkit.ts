@@ -3,7 +3,8 @@
  * reference loops, and LeNet-5 training through the library's own Sequential model and train().
  */
 import { Tensor } from "../src/tensor.js";
-import { configureKernels } from "../src/engine/index.js";
+import { configureKernels, kernelEngine, kernelInfo } from "../src/engine/index.js";
+import type { Engine } from "../src/engine/engine.js";
 import { matmul } from "../src/engine/gemm.js";
 import { fastKernels } from "../src/ops/fast.js";
 import { referenceOps, type Ops } from "../src/ops/index.js";
@@ -12,7 +13,10 @@ import { Sequential } from "../src/models/sequential.js";
 import { lenet5 } from "../src/models/specs.js";
 import { train } from "../src/models/train.js";
 import { Rng } from "../src/random.js";
-import { cpuSeconds, measure, median, rate, type Timing } from "./timing.js";
+import { progressLine } from "../src/cli/progress.js";
+import { progressText } from "../src/cli/train.js";
+import { mnistEpoch } from "./epoch.js";
+import { cpuSeconds, measure, median, once, rate, type Timing } from "./timing.js";
 import { BATCH, convFlops, fakeMnist, noise, type Contender, type ConvCase, type Figure } from "./workloads.js";
 
 function f32(shape: number[], seed: number): Tensor {
@@ -50,9 +54,40 @@ async function trainingTime(model: Sequential, batch: number, seconds: number, s
   return { wall: median(steps), cpu: cpu / steps.length };
 }
 
-/** The fast kernels on `threads` threads. */
-export function nnkitFast(threads: number, budget: number, trainSeconds: number): Contender {
-  const use = () => configureKernels({ engine: "wasm", threads });
+/**
+ * Wall-clock and CPU seconds of one epoch of `train()` (Adam, lr 1e-3) on `model` (LeNet-5) at batch `batch`
+ * over the first `images` MNIST training images, as `nnkit train` runs it: its progress line is
+ * formatted and updated after every step (drawn nowhere). A short warm-up run comes first.
+ */
+async function epochTime(model: Sequential, batch: number, images: number): Promise<Timing> {
+  const { images: x, labels: y } = mnistEpoch(images);
+  const opts = { epochs: 1, batchSize: batch, optimizer: "adam" as const, lr: 1e-3 };
+  train(model, { x, y }, { ...opts, limit: 2 * batch });
+  const progress = progressLine(process.stderr, Number.POSITIVE_INFINITY);
+  return once(() => train(model, { x, y }, { ...opts, onProgress: (p) => progress.update(progressText(p)) }));
+}
+
+/**
+ * The LeNet-5 of the training rows on the current engine, made once per engine (its parameters live
+ * in the engine's memory); held no longer than the engine is, so that the engine's memory goes when
+ * the next configureKernels replaces it.
+ */
+const models = new WeakMap<Engine, Sequential>();
+function lenet(): Sequential {
+  const e = kernelEngine();
+  const model = models.get(e) ?? lenetWith(fastKernels);
+  models.set(e, model);
+  return model;
+}
+
+/** The fast kernels on `threads` threads; `epochImages`: the images of the whole-epoch rows. */
+export function nnkitFast(threads: number, budget: number, trainSeconds: number, epochImages: number): Contender {
+  // One engine and one LeNet-5 for all the rows (a new engine per row would leave the kernel memory
+  // of the last ones to the garbage collector, and the peak memory would depend on when it runs).
+  const use = () => {
+    const now = kernelInfo();
+    if (now.threads !== threads || !now.engine.startsWith("wasm")) configureKernels({ engine: "wasm", threads });
+  };
   return {
     name: threads === 1 ? "nnkit 1 thread" : `nnkit ${threads} threads`,
     async matmul(n: number): Promise<Figure> {
@@ -75,7 +110,11 @@ export function nnkitFast(threads: number, budget: number, trainSeconds: number)
     },
     async train(batch: number): Promise<Figure> {
       use();
-      return rate(batch, await trainingTime(lenetWith(fastKernels), batch, trainSeconds));
+      return rate(batch, await trainingTime(lenet(), batch, trainSeconds));
+    },
+    async epoch(batch: number): Promise<Figure> {
+      use();
+      return rate(epochImages, await epochTime(lenet(), batch, epochImages));
     },
   };
 }

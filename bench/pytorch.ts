@@ -1,12 +1,14 @@
 /**
  * PyTorch's CPU build as a benchmark contender, run in a Python process of its own (pytorch_peer.py)
- * on the same workloads: matmul, LeNet-5's two conv layers, LeNet-5 training steps with Adam. The
+ * on the same workloads: matmul, LeNet-5's two conv layers, LeNet-5 training steps with Adam (the
+ * bare loop over one batch, and a whole epoch through a DataLoader over the same MNIST images). The
  * Python is `NNKIT_BENCH_PYTHON`, else `python3` if it imports torch; without one the contender says
  * how to get it. OpenBLAS tuning variables of the environment are not passed on (they slow torch).
  */
 import { spawnSync } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { withEpochFiles } from "./epoch.js";
 import type { Timing } from "./timing.js";
 import { rate } from "./timing.js";
 import { BATCH, convFlops, type Contender, type ConvCase, type Figure } from "./workloads.js";
@@ -20,6 +22,7 @@ interface PeerReport {
   convForward: Timing[];
   convBackward: Timing[];
   train: Timing[];
+  epoch: Timing[];
 }
 
 /** The peer script, next to this file in the sources (bench/) and found from dist/bench/ too. */
@@ -50,12 +53,14 @@ export interface TorchRequest {
   train: readonly number[];
   budget: number;
   trainSeconds: number;
+  /** The whole-epoch rows: batch sizes and the number of MNIST images (bench/epoch.ts). */
+  epoch: { batches: readonly number[]; images: number };
 }
 
 /** PyTorch on `threads` threads; every figure is measured in one Python run during prepare(). */
 export function pytorch(threads: number, req: TorchRequest): Contender & { info(): string | undefined } {
   let report: PeerReport | undefined;
-  const timing = (list: keyof Pick<PeerReport, "matmul" | "convForward" | "convBackward" | "train">, i: number): Timing => {
+  const timing = (list: keyof Pick<PeerReport, "matmul" | "convForward" | "convBackward" | "train" | "epoch">, i: number): Timing => {
     const t = report?.[list][i];
     if (!t) throw new Error(`no ${list} figure from PyTorch`);
     return t;
@@ -66,8 +71,11 @@ export function pytorch(threads: number, req: TorchRequest): Contender & { info(
     async prepare(): Promise<void> {
       const found = findTorchPython();
       if ("missing" in found) throw new Error(found.missing);
-      const input = JSON.stringify({ threads, budget: req.budget, trainSeconds: req.trainSeconds, batch: BATCH, matmul: req.matmul, convs: req.convs, train: req.train });
-      const r = spawnSync(found.python, [peerScript()], { input, encoding: "utf8", env: cleanEnv(), maxBuffer: 1 << 20, timeout: 30 * 60_000 });
+      const r = withEpochFiles(req.epoch.images, (dir) => {
+        const epoch = { dir, images: req.epoch.images, batches: req.epoch.batches };
+        const input = JSON.stringify({ threads, budget: req.budget, trainSeconds: req.trainSeconds, batch: BATCH, matmul: req.matmul, convs: req.convs, train: req.train, epoch });
+        return spawnSync(found.python, [peerScript()], { input, encoding: "utf8", env: cleanEnv(), maxBuffer: 1 << 20, timeout: 30 * 60_000 });
+      });
       if (r.status !== 0) throw new Error(`the PyTorch run failed: ${(r.stderr || r.error?.message || "").trim().split("\n").pop()}`);
       report = JSON.parse(r.stdout) as PeerReport;
     },
@@ -82,6 +90,9 @@ export function pytorch(threads: number, req: TorchRequest): Contender & { info(
     },
     async train(batch: number): Promise<Figure> {
       return rate(batch, timing("train", req.train.indexOf(batch)));
+    },
+    async epoch(batch: number): Promise<Figure> {
+      return rate(req.epoch.images, timing("epoch", req.epoch.batches.indexOf(batch)));
     },
   };
 }

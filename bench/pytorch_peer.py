@@ -2,11 +2,15 @@
 
 Reads one JSON request on stdin:
   {"threads": 1, "budget": 0.8, "matmul": [128, 512], "convs": [{"C":1,"H":28,"W":28,"F":20,"K":5,"pad":2}],
-   "batch": 64, "train": [64, 16], "trainSeconds": 3}
+   "batch": 64, "train": [64, 16], "trainSeconds": 3,
+   "epoch": {"dir": "/tmp/...", "images": 12800, "batches": [64, 16]}}
 and prints one JSON object on stdout: {"torch": version, "capability": "AVX2"|..., "threads": n,
-"matmul": [{"wall": s, "cpu": s}], "convForward": [...], "convBackward": [...], "train": [...]},
-each timing the median seconds of one call (train: of one training step). The flop and image
-counts are computed by the caller, as for every other contender.
+"matmul": [{"wall": s, "cpu": s}], "convForward": [...], "convBackward": [...], "train": [...],
+"epoch": [...]}, each timing the median seconds of one call (train: of one training step over one
+fixed batch), except epoch: the seconds of one whole epoch over the images in epoch.dir
+(images.f32: images x 784 float32, labels.i32: int32, both in this machine's byte order) through a
+DataLoader, as a user writes it. The flop and image counts are computed by the caller, as for
+every other contender.
 """
 import json
 import sys
@@ -38,6 +42,31 @@ def lenet5():
     )
 
 
+def epoch_timing(req, b):
+    """One epoch of LeNet-5 with Adam at batch b over the images in req["dir"], after a short warm-up."""
+    import numpy as np
+    from torch.utils.data import DataLoader, TensorDataset
+
+    n = req["images"]
+    x = torch.from_numpy(np.fromfile(f'{req["dir"]}/images.f32', dtype=np.float32, count=n * 784).reshape(n, 1, 28, 28))
+    y = torch.from_numpy(np.fromfile(f'{req["dir"]}/labels.i32', dtype=np.int32, count=n).astype(np.int64))
+    model = lenet5()
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    loss_fn = torch.nn.CrossEntropyLoss()
+
+    def run(images, labels):
+        for xb, yb in DataLoader(TensorDataset(images, labels), batch_size=b, shuffle=True):
+            opt.zero_grad()
+            loss = loss_fn(model(xb), yb)
+            loss.backward()
+            opt.step()
+
+    run(x[: 2 * b], y[: 2 * b])  # warm-up, as nnkit's
+    w0, c0 = time.perf_counter(), time.process_time()
+    run(x, y)
+    return {"wall": time.perf_counter() - w0, "cpu": time.process_time() - c0}
+
+
 def main():
     req = json.load(sys.stdin)
     torch.set_num_threads(req["threads"])
@@ -47,7 +76,7 @@ def main():
         "torch": torch.__version__,
         "capability": torch.backends.cpu.get_cpu_capability(),
         "threads": torch.get_num_threads(),
-        "matmul": [], "convForward": [], "convBackward": [], "train": [],
+        "matmul": [], "convForward": [], "convBackward": [], "train": [], "epoch": [],
     }
     with torch.no_grad():
         for n in req.get("matmul", []):
@@ -77,6 +106,9 @@ def main():
             opt.step()
 
         out["train"].append(median_timing(step, req.get("trainSeconds", budget), max_reps=10_000, min_reps=5))
+    epoch = req.get("epoch")
+    for b in epoch["batches"] if epoch else []:
+        out["epoch"].append(epoch_timing(epoch, b))
     json.dump(out, sys.stdout)
 
 

@@ -42,8 +42,8 @@ export interface Figure {
 }
 
 /**
- * A contender. Rates: matmul and conv in GFLOP/s, training (LeNet-5 steps with Adam at `batch`) in
- * images/s; a missing method = not applicable.
+ * A contender. Rates: matmul and conv in GFLOP/s, training (LeNet-5 steps with Adam at `batch`, the
+ * median step and a whole epoch) in images/s; a missing method = not applicable.
  */
 export interface Contender {
   name: string;
@@ -52,6 +52,8 @@ export interface Contender {
   convForward?(c: ConvCase): Promise<Figure>;
   convBackward?(c: ConvCase): Promise<Figure>;
   train?(batch: number): Promise<Figure>;
+  /** One whole epoch of LeNet-5 training over real MNIST images (bench/epoch.ts), in images/s. */
+  epoch?(batch: number): Promise<Figure>;
 }
 
 /** Deterministic pseudo-random floats in [-1, 1) (contenders get the same inputs without a shared RNG). */

@@ -7,7 +7,7 @@ import { Command, Option } from "commander";
 import { loadMnist } from "../data/files.js";
 import { OPTIMIZER_NAMES, OPTIMIZERS, makeOptimizer, type OptimizerName } from "../optim/registry.js";
 import { build } from "../models/sequential.js";
-import { train } from "../models/train.js";
+import { train, type ProgressInfo } from "../models/train.js";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { integer, parseSizes, positiveInt, positiveNumber } from "./options.js";
@@ -79,10 +79,7 @@ export function trainOnMnist(name: string, o: TrainCommandOptions, out: NodeJS.W
         estimated = true;
         out.write(`${estimateLine(trainSet.count * epochs, testSet.count, p.imagesPerSecond)}\n`);
       }
-      progress.update(
-        `epoch ${p.epoch}/${p.epochs}  step ${p.step}/${p.stepsPerEpoch}  loss ${p.loss.toFixed(4)}  ` +
-          `${Math.round(p.imagesPerSecond)} images/s  ${p.elapsed.toFixed(0)} s`,
-      );
+      progress.update(progressText(p));
     },
     onEpoch: (e) => progress.done(`epoch ${e.epoch}: mean loss ${e.loss.toFixed(4)}, train accuracy ${(100 * e.trainAcc).toFixed(2)}%, ${e.elapsed.toFixed(1)} s`),
   });
@@ -101,6 +98,11 @@ export function trainOnMnist(name: string, o: TrainCommandOptions, out: NodeJS.W
       `trained in ${history.seconds.toFixed(1)} s (${Math.round(history.imagesPerSecond)} images/s)\n`,
   );
   return report;
+}
+
+/** The progress line of a training step: epoch, step, loss, images/s and seconds so far. */
+export function progressText(p: ProgressInfo): string {
+  return `epoch ${p.epoch}/${p.epochs}  step ${p.step}/${p.stepsPerEpoch}  loss ${p.loss.toFixed(4)}  ${Math.round(p.imagesPerSecond)} images/s  ${p.elapsed.toFixed(0)} s`;
 }
 
 /**

@@ -90,6 +90,17 @@ export interface TrainHistory {
   imagesPerSecond: number;
 }
 
+/**
+ * Runs one part of a training step and returns its result: train() runs the parts as they are;
+ * a profiler (bench/profile.ts) times each under its name (see trainTimed).
+ */
+export type StepTimer = <T>(part: StepPart, fn: () => T) => T;
+
+/** The parts of a training step that trainTimed times, in the order a step runs them. */
+export type StepPart = "batch order" | "labels" | "forward" | "finite check" | "loss" | "backward" | "update" | "accuracy" | "progress";
+
+const untimed: StepTimer = (_part, fn) => fn();
+
 /** Examples per forward pass when evaluating (no gradients kept, so larger than a training batch). */
 const EVAL_BATCH = 256;
 
@@ -171,11 +182,13 @@ function updateStep(optimizer: Optimizer, values: Tensor[], grads: Tensor[]): ()
 }
 
 /** The scores of the batch `idx` (training mode), the error of a NaN or Infinity naming its layer. */
-function forwardBatch(model: Sequential, run: Run, x: Tensor, idx: Int32Array, epoch: number, step: number): Tensor {
+function forwardBatch(model: Sequential, run: Run, x: Tensor, idx: Int32Array, at: { epoch: number; step: number; time: StepTimer }): Tensor {
+  const { epoch, step, time } = at;
   try {
-    const scores = run.program ? run.program.forward(x, idx) : model.forward(gatherRows(x, idx), true);
+    const program = run.program;
+    const scores = time("forward", () => (program ? program.forward(x, idx) : model.forward(gatherRows(x, idx), true)));
     // The program checks nothing: on a non-finite score the model's own forward pass finds the layer.
-    if (run.program && firstNonFinite(scores.data) >= 0) model.forward(gatherRows(x, idx), true);
+    if (program && time("finite check", () => firstNonFinite(scores.data)) >= 0) model.forward(gatherRows(x, idx), true);
     return scores;
   } catch (e) {
     if (e instanceof NonFiniteError) throw nonFinite(epoch, step, e);
@@ -185,28 +198,31 @@ function forwardBatch(model: Sequential, run: Run, x: Tensor, idx: Int32Array, e
 
 /**
  * One training step on the batch `idx`: forward, loss, backward, update (with learning rate `lr`
- * when given). Returns the scores [B, classes], the batch's labels [B] and its loss.
+ * when given), each part run through `time`. Returns the scores [B, classes], the batch's labels [B] and its loss.
  */
 function trainStep(
-  model: Sequential, run: Run, data: TrainData, idx: Int32Array, at: { epoch: number; step: number; lr?: number },
+  model: Sequential, run: Run, data: TrainData, idx: Int32Array, at: { epoch: number; step: number; lr?: number; time: StepTimer },
 ): { scores: Tensor; yb: ArrayLike<number>; loss: number } {
-  const { epoch, step } = at;
-  const yb = gatherLabels(data.y, idx);
-  const scores = forwardBatch(model, run, data.x, idx, epoch, step);
-  const { loss, ds } = run.lossFn(scores, yb);
+  const { epoch, step, time } = at;
+  const yb = time("labels", () => gatherLabels(data.y, idx));
+  const scores = forwardBatch(model, run, data.x, idx, at);
+  const { loss, ds } = time("loss", () => run.lossFn(scores, yb));
   if (!Number.isFinite(loss)) {
     if (run.program) model.forward(gatherRows(data.x, idx), true); // the layers' outputs, for findNonFinite
     const e = model.findNonFinite(); // which layer's output went bad first, if any
     throw e ? nonFinite(epoch, step, e) : diverged(epoch, step, `the loss is ${loss}`);
   }
-  if (run.program) {
-    run.program.backward(ds);
-  } else {
-    model.zeroGrad();
-    model.backward(ds);
-  }
+  const program = run.program;
+  time("backward", () => {
+    if (program) {
+      program.backward(ds);
+    } else {
+      model.zeroGrad();
+      model.backward(ds);
+    }
+  });
   if (at.lr !== undefined) run.optimizer.lr = at.lr;
-  run.update();
+  time("update", run.update);
   return { scores, yb, loss };
 }
 
@@ -216,6 +232,11 @@ function trainStep(
  * contains NaN; try a smaller learning rate" when the numbers blow up.
  */
 export function train(model: Sequential, data: TrainData, opts: TrainOptions = {}): TrainHistory {
+  return trainTimed(model, data, opts, untimed);
+}
+
+/** train() with each part of every step run through `time` (a profiler's timer); the same result. */
+export function trainTimed(model: Sequential, data: TrainData, opts: TrainOptions, time: StepTimer): TrainHistory {
   const run = startRun(model, data, opts);
   const { epochs, N, optimizer } = run;
   const stepsPerEpoch = Math.ceil(N / run.batchSize);
@@ -231,17 +252,18 @@ export function train(model: Sequential, data: TrainData, opts: TrainOptions = {
       let lossSum = 0;
       let correct = 0;
       let step = 0;
-      for (const idx of shuffledBatches(N, run.batchSize, run.rng)) {
+      for (const idx of time("batch order", () => [...shuffledBatches(N, run.batchSize, run.rng)])) {
         step++;
         const lr = run.schedule === "linear" ? lr0 * (1 - stepsDone / totalSteps) : undefined;
-        const { scores, yb, loss } = trainStep(model, run, data, idx, { epoch, step, lr });
+        const { scores, yb, loss } = trainStep(model, run, data, idx, { epoch, step, lr, time });
         stepsDone++;
         images += idx.length;
         lossSum += loss * idx.length;
-        correct += countCorrect(scores, yb);
+        correct += time("accuracy", () => countCorrect(scores, yb));
         history.stepLoss.push(loss);
         const elapsed = (performance.now() - start) / 1000;
-        opts.onProgress?.({ epoch, epochs, step, stepsPerEpoch, loss, imagesPerSecond: images / Math.max(elapsed - evalSeconds, 1e-9), elapsed });
+        const progress = { epoch, epochs, step, stepsPerEpoch, loss, imagesPerSecond: images / Math.max(elapsed - evalSeconds, 1e-9), elapsed };
+        if (opts.onProgress) time("progress", () => opts.onProgress?.(progress));
       }
       history.loss.push(lossSum / N);
       history.trainAcc.push(correct / N);

@@ -10,7 +10,7 @@ import { GEMM } from "../../src/engine/gemm.js";
 import type { Kernel } from "../../src/engine/kernel.js";
 import { WasmEngine } from "../../src/engine/wasm.js";
 import { ADAGRAD_STEP, ADAM_STEP, MOMENTUM_STEP, RMSPROP_STEP, SGD_STEP } from "../../src/ops/update/kernels.js";
-import { CONV_BACKWARD_INPUT, CONV_BACKWARD_WEIGHTS, CONV_FORWARD } from "../../src/ops/conv2d/kernels.js";
+import { CONV_BACKWARD_INPUT, CONV_BACKWARD_WEIGHTS, CONV_FORWARD, WINOGRAD_CONV, WINOGRAD_CONV_WEIGHTS, WINOGRAD_FILTER_GRADIENT, WINOGRAD_FILTERS } from "../../src/ops/conv2d/kernels.js";
 import { MAX_POOL, MAX_POOL_BACKWARD } from "../../src/ops/maxpool2d/kernels.js";
 import { ADD_PARTS, ZERO_FLOATS } from "../../src/engine/arrays.js";
 import { BIAS_GRADIENT, BIAS_ROWS } from "../../src/ops/linear/kernels.js";
@@ -31,6 +31,10 @@ const KERNELS: [Kernel, string][] = [
   [CONV_FORWARD, "src/ops/conv2d/kernels.as"],
   [CONV_BACKWARD_WEIGHTS, "src/ops/conv2d/kernels.as"],
   [CONV_BACKWARD_INPUT, "src/ops/conv2d/kernels.as"],
+  [WINOGRAD_FILTERS, "src/ops/conv2d/winograd.as"],
+  [WINOGRAD_CONV, "src/ops/conv2d/winograd.as"],
+  [WINOGRAD_CONV_WEIGHTS, "src/ops/conv2d/winograd.as"],
+  [WINOGRAD_FILTER_GRADIENT, "src/ops/conv2d/winograd.as"],
   [RELU, "src/ops/relu/kernels.as"],
   [RELU_GRAD, "src/ops/relu/kernels.as"],
   [MAX_POOL, "src/ops/maxpool2d/kernels.as"],

@@ -10,7 +10,7 @@ import type { LayerSpec } from "../../src/models/layer-spec.js";
 import { layerFromSpec } from "../../src/models/modules.js";
 import { Sequential } from "../../src/models/sequential.js";
 import { conv, fc, lenet5, maxPool } from "../../src/models/specs.js";
-import { train } from "../../src/models/train.js";
+import { train, trainTimed, type StepPart } from "../../src/models/train.js";
 import { fastKernels } from "../../src/ops/fast.js";
 import { referenceOps, type Ops } from "../../src/ops/index.js";
 import { compileModel } from "../../src/models/program.js";
@@ -117,6 +117,25 @@ describe("a seeded training run", () => {
         expect(first, `${threads} threads: parameter ${i} first differs at element ${first}`).toBe(-1);
       });
     }
+  });
+
+  it("runs every part of every step through trainTimed's timer, with the same losses and weights as train()", () => {
+    const plain = trained(2, fastKernels);
+    useEngine({ engine: "wasm", threads: 2 });
+    const x = randn([150, 1, 28, 28], { seed: 5, dtype: "float32" });
+    const y = Int32Array.from({ length: 150 }, (_, i) => (i * 3) % 10);
+    const m = model(lenet5().layers, fastKernels);
+    const calls = new Map<StepPart, number>();
+    const order: StepPart[] = [];
+    const history = trainTimed(m, { x, y }, { epochs: 1, batchSize: 64, optimizer: "adam", lr: 1e-3, seed: 6, onProgress: () => order.push("progress") }, (part, fn) => {
+      calls.set(part, (calls.get(part) ?? 0) + 1);
+      if (part !== "progress") order.push(part);
+      return fn();
+    });
+    expect(history.stepLoss).toEqual(plain.losses);
+    m.params().forEach((p, i) => expect(Array.from(p.value.data), p.name).toEqual(plain.weights[i]));
+    expect(Object.fromEntries(calls)).toEqual({ "batch order": 1, labels: 3, forward: 3, "finite check": 3, loss: 3, backward: 3, update: 3, accuracy: 3, progress: 3 });
+    expect(order.slice(0, 10)).toEqual(["batch order", "labels", "forward", "finite check", "loss", "backward", "update", "accuracy", "progress", "labels"]);
   });
 });
 

@@ -55,3 +55,4 @@ export function convBackwardInput(pW: usize, pDout: usize, pDx: usize, pGeom: us
   gemm(K, P, F, pW, 1, K, pDout, P, 1, pDcol, P, 0, work);
   col2im(pDcol, pGeom, pDx);
 }
+export { winogradFilters, winogradConv, winogradConvWeights, winogradFilterGradient } from "./winograd";

@@ -9,6 +9,7 @@
 import { gemmJs } from "../../engine/gemm.js";
 import { defineKernel, unpackFields, type JsMemory } from "../../engine/kernel.js";
 import { CONV_FIELDS, type ConvGeometry } from "./contract.js";
+import { winogradConvJs, winogradConvWeightsJs, winogradFilterGradientJs, winogradFiltersJs } from "./winograd.js";
 
 /** The geometry packed at pGeom, and the sizes of the image's GEMMs: K = C·KH·KW (a patch), P = Ho·Wo (its positions). */
 function geometryAt(m: JsMemory, pGeom: number): { g: ConvGeometry; K: number; P: number } {
@@ -96,3 +97,38 @@ export const CONV_BACKWARD_INPUT = defineKernel(
     col2imJs(m, g, pDcol, pDx);
   },
 );
+
+/**
+ * U [36][Cout][Cin] = G g Gᵀ of every filter of w [F, C, 5, 5] (./winograd.ts): Cout = F, Cin = C
+ * for the forward pass (backward = 0), Cout = C, Cin = F and the filters turned by 180° for the input gradient.
+ */
+export const WINOGRAD_FILTERS = defineKernel("winogradFilters", ["pW", "F", "C", "backward", "pU"] as const, winogradFiltersJs);
+
+/**
+ * out [Cout, H, W] = the 5×5, padding-2 convolution of one image x [Cin, H, W] (H, W even) with the
+ * filters transformed into U (WINOGRAD_FILTERS), plus b [Cout] (none when pB = 0); pXp, pV, pM:
+ * scratch of winogradSizes (./winograd.ts), work: the GEMM's.
+ */
+export const WINOGRAD_CONV = defineKernel(
+  "winogradConv",
+  ["pX", "pU", "pB", "pOut", "Cin", "Cout", "H", "W", "pXp", "pV", "pM", "work"] as const,
+  // The twin needs no scratch: it computes each tile's transforms in place.
+  (m: JsMemory, pX: number, pU: number, pB: number, pOut: number, Cin: number, Cout: number, H: number, W: number, pXp: number, pV: number, pM: number, work: number) =>
+    winogradConvJs(m, pX, pU, pB, pOut, Cin, Cout, H, W),
+);
+
+/**
+ * For one image x [Cin, H, W] with dout [Cout, H, W]: dU [36][Cin][Cout] += the Winograd weight
+ * gradient (WINOGRAD_FILTER_GRADIENT turns it into dw) and db [Cout] += dout's row sums (the
+ * accumulators of the image's group). Scratch as WINOGRAD_CONV's.
+ */
+export const WINOGRAD_CONV_WEIGHTS = defineKernel(
+  "winogradConvWeights",
+  ["pX", "pDout", "pDU", "pDb", "Cin", "Cout", "H", "W", "pXp", "pV", "pM", "work"] as const,
+  // The twin needs no scratch: it computes each tile's transforms in place.
+  (m: JsMemory, pX: number, pDout: number, pDU: number, pDb: number, Cin: number, Cout: number, H: number, W: number, pXp: number, pV: number, pM: number, work: number) =>
+    winogradConvWeightsJs(m, pX, pDout, pDU, pDb, Cin, Cout, H, W),
+);
+
+/** dw [F, C, 5, 5] = Gᵀ dU G of every filter's dU [36][C][F] (./winograd.ts), added to dw when accumulate ≠ 0. */
+export const WINOGRAD_FILTER_GRADIENT = defineKernel("winogradFilterGradient", ["pDU", "F", "C", "pDw", "accumulate"] as const, winogradFilterGradientJs);

@@ -12,7 +12,7 @@
  */
 import { Tensor } from "../../tensor.js";
 import { call, type Call, type Engine, type Program } from "../../engine/engine.js";
-import { convBackwardItems, convForwardCall, convGradientItems, imageGroups, imageRange, type ConvPointers } from "../conv2d/fast.js";
+import { convBackwardItems, convFilterItems, convForwardCall, convGradientItems, imageGroups, imageRange, type ConvPointers } from "../conv2d/fast.js";
 import { linearBackwardPhase, linearForwardPhases, type LinearPointers } from "../linear/fast.js";
 import { maxPoolBackwardCall, maxPoolCall } from "../maxpool2d/fast.js";
 import { reluGradItems, reluItems } from "../relu/fast.js";
@@ -86,6 +86,9 @@ export class SequentialProgram implements TrainingProgram {
     const phases: Call[][][] = [];
     let chain: Stage[] = [];
     const flush = () => {
+      // The convolutions' Winograd filters, from this step's weights, first (their input-gradient ones too: the weights do not change before backward).
+      const filters = chain.flatMap((s) => (s.kind === "conv" ? convFilterItems(s.g, this.convPointers(s)) : []));
+      if (filters.length) phases.push(filters);
       if (chain.length) phases.push(images(b).map((n) => chain.flatMap((s) => this.forwardCalls(s, n))));
       chain = [];
     };
@@ -121,10 +124,11 @@ export class SequentialProgram implements TrainingProgram {
     const e = this.e;
     const phases: Call[][][] = [];
     // The convolutions' gradient sums wait for every image; they go into the next phase (whose
-    // items do not touch them), or a phase of their own at the end.
+    // items do not touch them), first, as they are its longest items (a thread that takes one last
+    // would hold the phase up), or a phase of their own at the end.
     let gradients: Call[][] = [];
     const push = (phase: Call[][]) => {
-      phases.push([...phase, ...gradients]);
+      phases.push([...gradients, ...phase]);
       gradients = [];
     };
     // A chain of per-image stages, walked backwards: each convolution's weight gradients are one
@@ -192,7 +196,7 @@ export class SequentialProgram implements TrainingProgram {
   }
 
   private convPointers(s: Stage & { kind: "conv" }): ConvPointers {
-    return { pX: s.input.p, pW: s.weights.pW, pB: s.weights.pB, pOut: s.output.p, pDout: s.output.d, pDx: s.input.d, pGeom: s.pGeom };
+    return { pX: s.input.p, pW: s.weights.pW, pB: s.weights.pB, pOut: s.output.p, pDout: s.output.d, pDx: s.input.d, pGeom: s.pGeom, ...s.filters };
   }
 
   private linearPointers(s: Stage & { kind: "linear" }, b: number): LinearPointers {

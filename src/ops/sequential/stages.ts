@@ -6,7 +6,7 @@
 import type { Tensor } from "../../tensor.js";
 import { ThreadScratch, type Engine } from "../../engine/engine.js";
 import { convGeometry } from "../conv2d/contract.js";
-import { allocConvPartials, atBase, putConvGeometry, type ConvGeometry, type ConvPartials, type ConvScratch } from "../conv2d/fast.js";
+import { allocConvPartials, allocWinogradFilters, atBase, convScratchBytes, putConvGeometry, type ConvGeometry, type ConvPartials, type ConvScratch } from "../conv2d/fast.js";
 import { poolGeometry } from "../maxpool2d/contract.js";
 import { putPoolGeometry, type PoolGeometry } from "../maxpool2d/fast.js";
 import type { ProgramLayer, ProgramParam } from "./contract.js";
@@ -29,7 +29,7 @@ export interface Weights {
 
 /** One step of the program; `needDx`: some earlier stage has parameters, so the gradient of its input is needed. */
 export type Stage = { needDx: boolean } & (
-  | { kind: "conv"; g: ConvGeometry; pGeom: number; weights: Weights; input: Activation; output: Activation; scratch: ConvScratch; partials: ConvPartials }
+  | { kind: "conv"; g: ConvGeometry; pGeom: number; weights: Weights; input: Activation; output: Activation; scratch: ConvScratch; partials: ConvPartials; filters: { pU: number; pUt: number } }
   | { kind: "pool"; g: PoolGeometry; pGeom: number; input: Activation; output: Activation; pArg: number }
   | { kind: "relu"; act: Activation; perImage: boolean }
   | { kind: "linear"; D: number; M: number; weights: Weights; input: Activation; output: Activation }
@@ -119,7 +119,7 @@ function checkLayers(e: Engine, layers: readonly ProgramLayer[], exampleShape: r
   return { shapes, weights };
 }
 
-const NO_SCRATCH: ConvScratch = { col: 0, dcol: 0, work: 0 };
+const NO_SCRATCH: ConvScratch = { col: 0, dcol: 0, work: 0, xp: 0, v: 0, m: 0 };
 
 /**
  * Lay out the program of `layers` on examples of `exampleShape`, batches of up to B, in `e`'s
@@ -152,7 +152,8 @@ export function layOut(e: Engine, layers: readonly ProgramLayer[], exampleShape:
     const output = activation(checked.shapes.get(layer)!, true);
     if (layer.kind === "conv2d") {
       const g = convGeometry("compileTraining", [B, ...act.shape], layer.w.value.shape, layer.stride, layer.pad);
-      const stage = { kind: "conv" as const, g, pGeom: putConvGeometry(e, g), weights: checked.weights.get(layer)!, input: act, output, scratch: NO_SCRATCH, partials: allocConvPartials(e, g), needDx };
+      const filters = allocWinogradFilters(e, g, true, needDx);
+      const stage = { kind: "conv" as const, g, pGeom: putConvGeometry(e, g), weights: checked.weights.get(layer)!, input: act, output, scratch: NO_SCRATCH, partials: allocConvPartials(e, g), filters, needDx };
       convs.push(stage);
       stages.push(stage);
       seenWeights = true;
@@ -166,10 +167,10 @@ export function layOut(e: Engine, layers: readonly ProgramLayer[], exampleShape:
     }
     act = output;
   }
-  // Per-thread scratch: one col, dcol and GEMM work for every layer (a thread runs one call at a time).
+  // Per-thread scratch: one of each kind (col, dcol, Winograd's, GEMM work) for every layer (a thread runs one call at a time).
   const scratch = new ThreadScratch();
-  const colBytes = Math.max(0, ...convs.map(({ g }) => 4 * g.C * g.KH * g.KW * g.Ho * g.Wo));
-  const shared = { col: scratch.add(colBytes), dcol: scratch.add(colBytes), work: scratch.add(e.gemmWorkBytes()) };
+  const bytes = (k: keyof ReturnType<typeof convScratchBytes>) => scratch.add(Math.max(0, ...convs.map(({ g, needDx }) => convScratchBytes(g, needDx)[k])));
+  const shared = { col: bytes("col"), dcol: bytes("dcol"), xp: bytes("xp"), v: bytes("v"), m: bytes("m"), work: scratch.add(e.gemmWorkBytes()) };
   const { base, stride } = scratch.allocate(e);
   for (const stage of convs) stage.scratch = atBase(shared, base);
   return { stages, input, output: act, threadStride: stride, work: base + shared.work };
