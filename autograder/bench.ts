@@ -108,7 +108,7 @@ async function main(): Promise<void> {
     process.stdout.write(
       [
         `graded ${r.results.length} submissions in ${seconds.toFixed(1)} s (setup, reference answers and reports included)`,
-        `throughput: ${perMinute.toFixed(0)} submissions/min on ${jobs} parallel sandboxes, Node ${process.version} (the sandboxes run the same Node; Node 24 starts a process for less than half the CPU time of Node 20)`,
+        `throughput: ${perMinute.toFixed(0)} submissions/min on ${jobs} parallel sandboxes, Node ${process.version} (the sandboxes run the same Node)`,
         `cost per submission: ${((1000 * seconds * jobs) / r.results.length).toFixed(0)} ms of one sandbox slot (wall); CPU ${parentMs.toFixed(0)} ms in the grader and its vitest workers (+ ${helperMs.toFixed(0)} ms in esbuild's service) + ${childMs.toFixed(0)} ms in its sandbox`,
         `machine load average when grading started: ${load.toFixed(1)} on ${availableParallelism()} cores (other work slows the wall-clock figures, not the CPU ones)`,
         `mean score ${(scores.reduce((a, b) => a + b, 0) / scores.length).toFixed(1)}; not graded: ${r.notGraded}`,

@@ -252,7 +252,7 @@ export function trainTimed(model: Sequential, data: TrainData, opts: TrainOption
       let lossSum = 0;
       let correct = 0;
       let step = 0;
-      for (const idx of time("batch order", () => [...shuffledBatches(N, run.batchSize, run.rng)])) {
+      for (const idx of time("batch order", () => shuffledBatches(N, run.batchSize, run.rng))) {
         step++;
         const lr = run.schedule === "linear" ? lr0 * (1 - stepsDone / totalSteps) : undefined;
         const { scores, yb, loss } = trainStep(model, run, data, idx, { epoch, step, lr, time });
